@@ -1,0 +1,97 @@
+/**
+ * Records of the single session table (ARCHITECTURE.md "State").
+ *
+ * `PK = SESSION#<id>`; `SK` by kind: `META`, `UPLOAD#<fileId>`,
+ * `SELECTION#<job>`, `SELECTION#<job>#ITEM#<fileId>`, ... Every record carries
+ * `expiresAt` (epoch seconds, DynamoDB TTL) and reads filter `expiresAt > now`
+ * because TTL deletion is lazy. Parallel workers write their own item records;
+ * progress is derived by a Query over them, never kept in counters.
+ */
+import { Schema } from "effect"
+import { MediaItem } from "./MediaItem.js"
+import { SelectionResult } from "./Selection.js"
+
+/** Default record lifetime: 24 h (seconds). */
+export const DEFAULT_TTL_SECONDS = 24 * 60 * 60
+
+/** Key builders: the one place the SK grammar lives. */
+export const Keys = {
+  pk: (sessionId: string) => `SESSION#${sessionId}`,
+  meta: () => "META",
+  upload: (fileId: string) => `UPLOAD#${fileId}`,
+  uploadPrefix: () => "UPLOAD#",
+  selectionJob: (jobId: string) => `SELECTION#${jobId}`,
+  selectionItem: (jobId: string, fileId: string) => `SELECTION#${jobId}#ITEM#${fileId}`,
+  selectionItemPrefix: (jobId: string) => `SELECTION#${jobId}#ITEM#`
+} as const
+
+/** Blob key builders (ARCHITECTURE.md "State"): derived blobs never collide with uploads. */
+export const BlobKeys = {
+  original: (sessionId: string, fileId: string, ext: string) => `${sessionId}/original/${fileId}.${ext}`,
+  thumbnail: (sessionId: string, fileId: string) => `${sessionId}/thumb/${fileId}.jpg`,
+  enhanced: (sessionId: string, fileId: string, ext: string) => `${sessionId}/enhanced/${fileId}.${ext}`,
+  bundle: (sessionId: string, jobId: string, name: string) => `${sessionId}/bundle/${jobId}/${name}.zip`
+} as const
+
+/** `META`: one per session. `generation` is bumped when the person goes back a step. */
+export const SessionMeta = Schema.Struct({
+  sessionId: Schema.String,
+  createdAt: Schema.String,
+  expiresAt: Schema.Int,
+  generation: Schema.Int,
+  tripContext: Schema.String
+})
+export type SessionMeta = typeof SessionMeta.Type
+
+/** `UPLOAD#<fileId>`: one declared upload. `status` turns `uploaded` once the stored size matched `bytes`. */
+export const UploadRecord = Schema.Struct({
+  fileId: Schema.String,
+  fileName: Schema.String,
+  mime: Schema.String,
+  bytes: Schema.Int,
+  key: Schema.String,
+  status: Schema.Literals(["pending", "uploaded"]),
+  expiresAt: Schema.Int
+})
+export type UploadRecord = typeof UploadRecord.Type
+
+/** Status of a job. `failed` carries the terminal error tag and message. */
+export const JobStatus = Schema.Literals(["running", "complete", "failed"])
+export type JobStatus = typeof JobStatus.Type
+
+/** `SELECTION#<job>`: the job; `result` once complete. */
+export const SelectionJobRecord = Schema.Struct({
+  jobId: Schema.String,
+  status: JobStatus,
+  fileCount: Schema.Int,
+  tripContext: Schema.String,
+  targetCount: Schema.Int,
+  startedAt: Schema.String,
+  finishedAt: Schema.NullOr(Schema.String),
+  errorTag: Schema.NullOr(Schema.String),
+  errorMessage: Schema.NullOr(Schema.String),
+  result: Schema.NullOr(SelectionResult),
+  expiresAt: Schema.Int
+})
+export type SelectionJobRecord = typeof SelectionJobRecord.Type
+
+/** Per-file status inside a job. `pending` is never stored: it is the absence of a record. */
+export const ItemStatus = Schema.Literals(["pending", "processing", "done", "failed"])
+export type ItemStatus = typeof ItemStatus.Type
+
+/**
+ * `SELECTION#<job>#ITEM#<fileId>`: written by the thumbnail worker
+ * (`processing`, then `done` with the item) or by the Catch path of the state
+ * machine (`failed` with `errorTag` / `errorMessage`). A `done` record is never
+ * downgraded.
+ */
+export const SelectionItemRecord = Schema.Struct({
+  fileId: Schema.String,
+  status: Schema.Literals(["processing", "done", "failed"]),
+  item: Schema.NullOr(MediaItem),
+  thumbnailKey: Schema.NullOr(Schema.String),
+  errorTag: Schema.NullOr(Schema.String),
+  errorMessage: Schema.NullOr(Schema.String),
+  expiresAt: Schema.Int
+})
+export type SelectionItemRecord = typeof SelectionItemRecord.Type
