@@ -45,5 +45,10 @@ export default [
     // The CLI runs on one machine and never needs AWS.
     files: ["apps/cli/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: ["@curator/store/aws", "@aws-sdk/client-s3", "@aws-sdk/client-sfn"] }] }
+  },
+  {
+    // Vitest configs share tools/vitest.preset.ts by relative path (a config file, not a module dependency).
+    files: ["**/vitest.config.ts"],
+    rules: { "@nx/enforce-module-boundaries": "off" }
   }
 ]

@@ -1,11 +1,3 @@
-import { defineConfig } from "vitest/config"
+import { preset } from "../../tools/vitest.preset.js"
 
-export default defineConfig({
-  test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    pool: "forks",
-    passWithNoTests: false
-  }
-})
+export default preset(import.meta.dirname)

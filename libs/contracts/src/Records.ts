@@ -11,6 +11,9 @@ import { Schema } from "effect"
 import { MediaItem } from "./MediaItem.js"
 import { SelectionResult } from "./Selection.js"
 
+/** Frames sampled from each video (besides its thumbnail) so the selection can score it like a burst of photos. */
+export const VIDEO_FRAME_COUNT = 4
+
 /** Default record lifetime: 24 h (seconds). */
 export const DEFAULT_TTL_SECONDS = 24 * 60 * 60
 
@@ -29,6 +32,8 @@ export const Keys = {
 export const BlobKeys = {
   original: (sessionId: string, fileId: string, ext: string) => `${sessionId}/original/${fileId}.${ext}`,
   thumbnail: (sessionId: string, fileId: string) => `${sessionId}/thumb/${fileId}.jpg`,
+  /** The i-th extra frame of a video (0-based), sampled across its duration for scoring. */
+  frame: (sessionId: string, fileId: string, index: number) => `${sessionId}/thumb/${fileId}.f${index}.jpg`,
   enhanced: (sessionId: string, fileId: string, ext: string) => `${sessionId}/enhanced/${fileId}.${ext}`,
   bundle: (sessionId: string, jobId: string, name: string) => `${sessionId}/bundle/${jobId}/${name}.zip`
 } as const

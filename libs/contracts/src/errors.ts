@@ -36,6 +36,12 @@ export class AiUnavailableError extends Schema.TaggedError<AiUnavailableError>()
 export class AiRefusedError extends Schema.TaggedError<AiRefusedError>()("AiRefusedError", fields) {}
 /** The AI answer could not be parsed or repaired (terminal). */
 export class AiBadResponseError extends Schema.TaggedError<AiBadResponseError>()("AiBadResponseError", fields) {}
+/** A state machine execution with this name already ran (Step Functions refuses to reuse a closed name for 90 days): retry with a NEW job (terminal). */
+export class ExecutionAlreadyExistsError extends Schema.TaggedError<ExecutionAlreadyExistsError>()("ExecutionAlreadyExistsError", fields) {}
+/** The orchestrator (Step Functions or the local executor) could not be reached (retryable). */
+export class OrchestratorUnavailableError extends Schema.TaggedError<OrchestratorUnavailableError>()("OrchestratorUnavailableError", fields) {}
+/** A job's execution died (process stopped, timeout, abort) before it recorded an outcome (terminal: retry makes a new job). */
+export class JobInterruptedError extends Schema.TaggedError<JobInterruptedError>()("JobInterruptedError", fields) {}
 /** A bug: any defect is reported under this one terminal tag. */
 export class InternalDefectError extends Schema.TaggedError<InternalDefectError>()("InternalDefectError", fields) {}
 
@@ -55,4 +61,7 @@ export type CuratorError =
   | AiUnavailableError
   | AiRefusedError
   | AiBadResponseError
+  | ExecutionAlreadyExistsError
+  | OrchestratorUnavailableError
+  | JobInterruptedError
   | InternalDefectError

@@ -1,0 +1,121 @@
+/**
+ * Test images made with sharp: seeded "scenes" of coloured rectangles on a flat
+ * background with noise, so each seed is a distinct picture, a palette sets its
+ * colours (for visual-break tests), and shifted/blurred/black variants model
+ * bursts, camera shake and a lens cap.
+ */
+import type { MediaItem } from "@curator/contracts"
+import sharp from "sharp"
+
+/** mulberry32: a tiny deterministic PRNG (Tommy Ettinger, public domain). */
+const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = seed
+  t = Math.imul(t ^ (t >>> 15), t | 1)
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+
+/** Colours centred in the 64-wide histogram bins, so noise never moves them to another bin. */
+export const PALETTES = {
+  warm: [[224, 96, 32], [224, 160, 32], [160, 32, 32], [224, 224, 160]],
+  cool: [[32, 96, 160], [32, 160, 224], [96, 160, 96], [32, 32, 96]]
+} as const
+export type Palette = keyof typeof PALETTES
+
+const W = 400
+const H = 300
+const MARGIN = 20
+
+/** Raw RGB raster (W+2*MARGIN) x (H+2*MARGIN) of one seeded picture. */
+const canvas = (seed: number, palette: Palette): Buffer => {
+  const rand = prng(seed)
+  const colours = PALETTES[palette]
+  const w = W + 2 * MARGIN
+  const h = H + 2 * MARGIN
+  const data = Buffer.alloc(w * h * 3)
+  const bg = colours[0]! // same background per palette: same-palette pictures share most colour mass
+  for (let i = 0; i < w * h; i++) data.set(bg, i * 3)
+  for (let r = 0; r < 14; r++) {
+    const c = colours[1 + Math.floor(rand() * (colours.length - 1))]!
+    const x0 = Math.floor(rand() * w)
+    const y0 = Math.floor(rand() * h)
+    const x1 = Math.min(w, x0 + 20 + Math.floor(rand() * 90))
+    const y1 = Math.min(h, y0 + 20 + Math.floor(rand() * 70))
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) data.set(c, (y * w + x) * 3)
+  }
+  // A gentle horizontal light fall-off (+-18 levels) like a real sky or wall, plus sensor noise (+-8):
+  // flat areas then have a stable dHash, and colours stay inside their histogram bins.
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      for (let ch = 0; ch < 3; ch++) {
+        const i = (y * w + x) * 3 + ch
+        data[i] = Math.max(0, Math.min(255, data[i]! + Math.round(((w / 2 - x) / w) * 36 + (rand() - 0.5) * 16)))
+      }
+  return data
+}
+
+/** Options for {@link picture}. */
+export interface PictureOptions {
+  readonly palette?: Palette
+  /** Crop offset in px (0..40): a shifted copy of the same picture, as in a burst. */
+  readonly shift?: readonly [number, number]
+  /** Gaussian blur sigma (px): camera shake / missed focus. */
+  readonly blur?: number
+}
+
+/** A 400x300 JPEG of picture `seed`. */
+export const picture = async (seed: number, options: PictureOptions = {}): Promise<Uint8Array> => {
+  const [dx, dy] = options.shift ?? [MARGIN, MARGIN]
+  let image = sharp(canvas(seed, options.palette ?? "warm"), { raw: { width: W + 2 * MARGIN, height: H + 2 * MARGIN, channels: 3 } }).extract({
+    left: dx,
+    top: dy,
+    width: W,
+    height: H
+  })
+  if (options.blur !== undefined) image = sharp(await image.png().toBuffer()).blur(options.blur)
+  return new Uint8Array(await image.jpeg({ quality: 90 }).toBuffer())
+}
+
+/** A 400x300 JPEG that is almost entirely black (a lens-cap shot). */
+export const blackPicture = async (): Promise<Uint8Array> =>
+  new Uint8Array(await sharp({ create: { width: W, height: H, channels: 3, background: { r: 2, g: 2, b: 2 } } }).jpeg().toBuffer())
+
+/** Options for {@link mediaItem}. */
+export interface ItemOptions {
+  readonly local?: string | null
+  readonly offsetMinutes?: number | null
+  readonly utc?: string | null
+  readonly gps?: { readonly lat: number; readonly lon: number } | null
+  readonly kind?: "photo" | "video"
+  readonly width?: number
+  readonly height?: number
+  readonly contentHash?: string
+  readonly durationSeconds?: number
+}
+
+/** A MediaItem for `fileId` (photo 4000x3000 px unless told otherwise; contentHash defaults to the fileId). */
+export const mediaItem = (fileId: string, o: ItemOptions = {}): MediaItem => {
+  const kind = o.kind ?? "photo"
+  const local = o.local === undefined ? "2024-06-01T10:00:00" : o.local
+  return {
+    fileId,
+    key: `s/original/${fileId}.${kind === "video" ? "mp4" : "jpg"}`,
+    fileName: `${fileId}.${kind === "video" ? "mp4" : "jpg"}`,
+    kind,
+    mime: kind === "video" ? "video/mp4" : "image/jpeg",
+    bytes: 1000,
+    width: o.width ?? 4000,
+    height: o.height ?? 3000,
+    captureTime: local === null ? null : { local, offsetMinutes: o.offsetMinutes ?? null, utc: o.utc ?? null, source: "exif" },
+    gps: o.gps == null ? null : { lat: o.gps.lat, lon: o.gps.lon, alt: null },
+    make: null,
+    model: null,
+    orientation: 1,
+    rotation: 0,
+    durationSeconds: kind === "video" ? (o.durationSeconds ?? 5) : null,
+    hasAudio: kind === "video" ? true : null,
+    codec: kind === "video" ? "h264" : "jpeg",
+    contentHash: o.contentHash ?? `sha256-${fileId}`
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * @curator/local — the local stack's orchestration: the in-process ASL
+ * executor bound to the worker programs, the local `Orchestrator` layer and
+ * start-up reconciliation. Imported by apps/cli only (it pulls dynalite's
+ * client side and aws-local-stepfunctions, which no Lambda bundle may carry).
+ */
+export * from "./LocalExecutor.js"
+export * from "./LocalOrchestrator.js"
+export * from "./reconcile.js"

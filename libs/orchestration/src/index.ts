@@ -1,0 +1,12 @@
+/**
+ * @curator/orchestration — pure: the state machines as ASL data, Retry/Catch
+ * generated from the error table, the task-handler adapter and the
+ * Orchestrator service interface. No media, store or AWS SDK imports, so CDK
+ * (`infra`) and every worker can depend on it.
+ */
+export * from "./Asl.js"
+export * from "./ErrorPolicy.js"
+export * from "./SelectionPipeline.js"
+export * from "./TaskHandler.js"
+export * from "./TaskFailure.js"
+export * from "./Orchestrator.js"
