@@ -1,8 +1,8 @@
 /**
  * The selection result: which items were picked (in rank order, with a
  * justification) and why every other item was left out, grouped into scenes.
- * Every input item appears exactly once across `selected`, `excluded` and
- * (for files that could not be processed) `failed`.
+ * Every input item appears exactly once across `selected` and `excluded`;
+ * files that could not be processed are excluded with category `unprocessable`.
  */
 import { Schema } from "effect"
 import { GpsPosition, MediaKind } from "./MediaItem.js"
