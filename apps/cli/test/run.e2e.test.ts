@@ -8,10 +8,9 @@ import { spawnSync } from "node:child_process"
 import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
+import { pathToFileURL } from "node:url"
 import sharp from "sharp"
 import { beforeAll, describe, expect, it } from "vitest"
-// @ts-expect-error -- plain ESM build script without types
-import { bundle } from "../../../tools/scripts/bundle.mjs"
 
 const root = path.resolve(import.meta.dirname, "../../..")
 const fixtures = path.resolve(root, "../shared/fixtures/media")
@@ -20,13 +19,23 @@ const cli = path.join(root, "dist/test/cli/main.mjs")
 interface SelectionJson {
   readonly counts: Record<string, number>
   readonly selected: ReadonlyArray<{ readonly fileName: string; readonly rank: number; readonly scene: string; readonly justification: string }>
-  readonly excluded: ReadonlyArray<{ readonly fileName: string; readonly category: string; readonly reason: string; readonly duplicateOf: string | null }>
+  readonly excluded: ReadonlyArray<{
+    readonly fileName: string
+    readonly category: string
+    readonly reason: string
+    readonly duplicateOf: { readonly fileName: string } | null
+    readonly error: { readonly tag: string; readonly message: string } | null
+  }>
 }
 
 const runCli = (args: ReadonlyArray<string>) =>
   spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 240_000, env: { ...process.env, NO_COLOR: "1" } })
 
 beforeAll(async () => {
+  // The same build script `npm start` runs (a workspace script, loaded by path).
+  const { bundle } = (await import(pathToFileURL(path.join(root, "tools/scripts/bundle.mjs")).href)) as {
+    bundle: (entry: string, out: string) => Promise<unknown>
+  }
   await bundle(path.join(root, "apps/cli/src/main.ts"), cli)
 }, 60_000)
 
@@ -43,7 +52,10 @@ describe("curator run", () => {
     expect(names.sort()).toEqual([...inputs].sort())
     const unprocessable = sel.excluded.filter((e) => e.category === "unprocessable")
     expect(unprocessable.map((e) => e.fileName).sort()).toEqual(inputs.filter((f) => f.startsWith("truncated-")).sort())
-    for (const e of unprocessable) expect(e.reason).toMatch(/CorruptMediaError/)
+    for (const e of unprocessable) {
+      expect(e.error?.tag).toBe("CorruptMediaError")
+      expect(e.reason.length).toBeGreaterThan(10)
+    }
     for (const s of sel.selected) expect(s.justification.length).toBeGreaterThan(10)
     expect(r.stdout).toMatch(/Selected \d+ of 20 files/)
     fs.rmSync(work, { recursive: true, force: true })

@@ -3,8 +3,8 @@
  * Pure, so tests can find a tile's pixels and the renderer stays simple.
  *
  * Flow, top to bottom: page header; per scene a header (name, time range,
- * place, counts), a "Selected" row group in rank order, an "Excluded" row
- * group; then "Could not be processed" with the failed files; a footer.
+ * place, counts) and one grid of its picks in rank order followed by its
+ * exclusions; then "Could not be processed" with the failed files; a footer.
  * Tiles are square photo wells (thumbnails of any aspect ratio are contained)
  * above a caption of three lines.
  */
@@ -31,8 +31,7 @@ export const MAX_SHEET_HEIGHT = 30_000
 
 const PAGE_HEADER_HEIGHT = 132
 const CONTEXT_LINE_HEIGHT = 26
-const SCENE_HEADER_HEIGHT = 68
-const LABEL_HEIGHT = 30
+const SCENE_HEADER_HEIGHT = 78
 const SECTION_GAP = 36
 const FOOTER_HEIGHT = 60
 
@@ -59,7 +58,6 @@ export interface SheetTile {
 export type SheetBlock =
   | { readonly kind: "pageHeader"; readonly y: number }
   | { readonly kind: "sectionHeader"; readonly y: number; readonly title: string; readonly meta: string; readonly tone: "scene" | "failed" }
-  | { readonly kind: "label"; readonly y: number; readonly text: string; readonly tone: "selected" | "excluded" }
   | { readonly kind: "footer"; readonly y: number }
 
 /** The whole sheet: size in px, the column count chosen, and whether excluded tiles fit. */
@@ -93,33 +91,26 @@ export const layoutWith = (view: ReportView, columns: number, excludedShown: boo
   const blocks: Array<SheetBlock> = [{ kind: "pageHeader", y: 0 }]
   let y = PAGE_HEADER_HEIGHT + (view.tripContext.trim() === "" ? 0 : CONTEXT_LINE_HEIGHT)
 
-  const grid = (entries: ReadonlyArray<ReportEntry>, variant: TileVariant) => {
-    entries.forEach((entry, i) => {
+  const grid = (cells: ReadonlyArray<readonly [ReportEntry, TileVariant]>) => {
+    cells.forEach(([entry, variant], i) => {
       const col = i % columns
       const row = Math.floor(i / columns)
       const card = { x: left + col * (tileWidth + GAP), y: y + row * (tileHeight + GAP), width: tileWidth, height: tileHeight }
       const well = { x: card.x + CARD_PADDING, y: card.y + CARD_PADDING, width: wellSize, height: wellSize }
       tiles.push({ entry, variant, card, well })
     })
-    const rows = Math.ceil(entries.length / columns)
+    const rows = Math.ceil(cells.length / columns)
     y += rows * tileHeight + Math.max(0, rows - 1) * GAP
   }
 
   for (const scene of view.scenes) {
     blocks.push({ kind: "sectionHeader", y, title: scene.name, meta: sceneMeta(scene, excludedShown), tone: "scene" })
     y += SCENE_HEADER_HEIGHT
-    if (scene.selected.length > 0) {
-      blocks.push({ kind: "label", y, text: `Selected · ${scene.selected.length}`, tone: "selected" })
-      y += LABEL_HEIGHT
-      grid(scene.selected, "selected")
-      y += GAP
-    }
-    if (excludedShown && scene.excluded.length > 0) {
-      blocks.push({ kind: "label", y, text: `Excluded · ${scene.excluded.length}`, tone: "excluded" })
-      y += LABEL_HEIGHT
-      grid(scene.excluded, "excluded")
-      y += GAP
-    }
+    // One grid per scene: picks in rank order, then exclusions in the same flow (dimmed, with a category pill).
+    grid([
+      ...scene.selected.map((e) => [e, "selected"] as const),
+      ...(excludedShown ? scene.excluded.map((e) => [e, "excluded"] as const) : [])
+    ])
     y += SECTION_GAP
   }
   if (view.failed.length > 0) {
@@ -131,8 +122,8 @@ export const layoutWith = (view: ReportView, columns: number, excludedShown: boo
       tone: "failed"
     })
     y += SCENE_HEADER_HEIGHT
-    grid(view.failed, "failed")
-    y += GAP + SECTION_GAP
+    grid(view.failed.map((e) => [e, "failed"] as const))
+    y += SECTION_GAP
   }
   blocks.push({ kind: "footer", y })
   y += FOOTER_HEIGHT

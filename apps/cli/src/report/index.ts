@@ -1,0 +1,23 @@
+/**
+ * The report of `curator run`: `selection.json`, a contact sheet JPEG and a
+ * static HTML page, made from one ReportInput (the selection result plus
+ * every input file with its name, media item, thumbnail and failure).
+ */
+export type { ReportFailure, ReportInput, ReportItem } from "./ReportInput.js"
+export { ReportRenderError, ReportWriteError } from "./errors.js"
+export {
+  buildSelectionDocument,
+  FileRef,
+  renderSelectionJson,
+  SelectionDocument,
+  SelectionJson,
+  SelectionJsonCounts,
+  SelectionJsonExcluded,
+  SelectionJsonScene,
+  SelectionJsonSelected
+} from "./SelectionJson.js"
+export { CONTACT_SHEET_QUALITY, contactSheetLayout, renderContactSheet } from "./ContactSheet.js"
+export type { Rect, SheetLayout, SheetTile, TileVariant } from "./internal/sheetLayout.js"
+export { DIM_OPACITY, palette } from "./internal/theme.js"
+export { type HtmlReportOptions, renderHtmlReport } from "./HtmlReport.js"
+export { type ReportPaths, THUMBNAILS_DIR, thumbnailFileName, thumbnailHref, writeReport } from "./ReportWriter.js"

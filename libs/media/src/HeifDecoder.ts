@@ -1,0 +1,129 @@
+/**
+ * HeifDecoder: decodes HEIC (HEVC-coded HEIF) photos, which sharp's prebuilt libvips
+ * cannot (no HEVC decoder) and Debian's ffmpeg 5.1 cannot open.
+ *
+ * - `native` (default when the binary exists): libheif through Debian's `heif-convert`
+ *   (libheif-examples), writing a quality-95 JPEG into a per-call temp dir. JPEG rather than
+ *   PNG: it is about 4x faster to write than PNG's zlib (docs/decisions/0001-heic-native-libheif.md)
+ *   and sharp's JPEG shrink-on-load keeps thumbnails cheap; PNG also fails on some ICC profiles.
+ * - `wasm`: heic-convert's own decoder (libheif compiled to WebAssembly, package `heic-decode`),
+ *   RGBA pixels handed to sharp as raw input (never heic-convert's JavaScript JPEG encoder).
+ *   Only the portable fallback where no native libheif exists.
+ *
+ * libheif applies the HEIF `irot`/`imir` transforms itself; EXIF orientation is applied only
+ * when the primary item has neither (the Samsung S24 FE fixture: EXIF 6, no `irot`).
+ */
+import { access, constants, readFile } from "node:fs/promises"
+import path from "node:path"
+import { Context, Effect, Layer, type Scope } from "effect"
+import sharp, { type Sharp } from "sharp"
+import { CorruptMediaError, MediaTooLargeError, type MediaToolTimeoutError, type UnsupportedMediaError } from "@curator/contracts"
+import { MediaConfig } from "./MediaConfig.js"
+import { guardInput, ProcessRunner } from "./ProcessRunner.js"
+import { readExif } from "./internal/exif.js"
+import { heifResidualOrientation, readHeifLayout } from "./internal/heif.js"
+import { applyOrientation, swapsAxes } from "./internal/orientation.js"
+import { corruptFromSharp } from "./internal/sharpErrors.js"
+
+/**
+ * A decoded HEIC, upright: `width`/`height` are the displayed size in px (all transforms applied).
+ * `pipeline()` starts a NEW sharp pipeline on the decoded pixels with the orientation already
+ * queued, ready for resize/encode. `decoder` says which path produced it.
+ * Valid while the scope passed to `decode` is open (the intermediate lives in its temp dir).
+ */
+export interface DecodedImage {
+  readonly width: number
+  readonly height: number
+  readonly decoder: "native" | "wasm"
+  readonly pipeline: () => Sharp
+}
+
+/** Options of {@link HeifDecoder.decode}. */
+export interface HeifDecodeOptions {
+  /** Override the configured decoder choice for this call. */
+  readonly decoder?: "native" | "wasm"
+}
+
+/** Failures of {@link HeifDecoder.decode}. */
+export type HeifDecodeError = CorruptMediaError | MediaTooLargeError | MediaToolTimeoutError | UnsupportedMediaError
+
+/** The intermediate JPEG quality: 95 keeps the 400 px thumbnail and quality scores free of visible loss. */
+export const NATIVE_JPEG_QUALITY = 95
+
+/** The service. */
+export class HeifDecoder extends Context.Service<HeifDecoder, {
+  /**
+   * Decodes the primary image of the HEIC at `path`. Checks the pixel limit from the header
+   * first (an external decoder bypasses sharp's `limitInputPixels`) -> `MediaTooLargeError`;
+   * truncated or undecodable -> `CorruptMediaError`; heif-convert killed -> `MediaToolTimeoutError`.
+   */
+  readonly decode: (path: string, options?: HeifDecodeOptions) => Effect.Effect<DecodedImage, HeifDecodeError, Scope.Scope>
+  /** The decoder used when the call does not choose: `native` when heif-convert exists (or is configured so), else `wasm`. */
+  readonly defaultDecoder: "native" | "wasm"
+}>()("curator/media/HeifDecoder") {
+  static readonly layer = Layer.effect(
+    HeifDecoder,
+    Effect.gen(function* () {
+      const config = yield* MediaConfig
+      const runner = yield* ProcessRunner
+      yield* Effect.sync(() => sharp.cache(false))
+      const nativeExists = yield* Effect.promise(() =>
+        access(config.heifConvertPath, constants.X_OK).then(() => true, () => false)
+      )
+      const defaultDecoder: "native" | "wasm" =
+        config.heifDecoder === "auto" ? (nativeExists ? "native" : "wasm") : config.heifDecoder
+
+      const decode = Effect.fnUntraced(function* (input: string, options?: HeifDecodeOptions) {
+        const file = yield* guardInput(input)
+        const item = yield* readHeifLayout(file, "HEIC")
+        const header = yield* Effect.tryPromise({ try: () => sharp(file, { limitInputPixels: false }).metadata(), catch: corruptFromSharp })
+        const width = header.width ?? item.ispe?.width ?? 0
+        const height = header.height ?? item.ispe?.height ?? 0
+        if (width * height > config.maxInputPixels) {
+          return yield* new MediaTooLargeError({
+            message: `${width}x${height} px is ${(width * height / 1e6).toFixed(1)} megapixels, over the limit of ${(config.maxInputPixels / 1e6).toFixed(1)} megapixels (read from the HEIF header; not decoded)`
+          })
+        }
+        const exif = yield* Effect.promise(() => readExif(header.exif))
+        const orientation = heifResidualOrientation(item, exif.orientation ?? 1)
+        const decoder = options?.decoder ?? defaultDecoder
+        const limitInputPixels = config.maxInputPixels
+
+        let decoded: { readonly width: number; readonly height: number; readonly open: () => Sharp }
+        if (decoder === "native") {
+          const dir = yield* runner.tempDir
+          const output = path.join(dir, "decoded.jpg")
+          yield* runner.run("heif-convert", ["-q", String(NATIVE_JPEG_QUALITY), file, output]).pipe(
+            Effect.mapError((error) =>
+              error._tag === "CorruptMediaError"
+                ? new CorruptMediaError({ message: `HEIC data cannot be decoded: the file is truncated or corrupt (${error.message})` })
+                : error
+            )
+          )
+          const jpeg = yield* Effect.promise(() => readFile(output))
+          const info = yield* Effect.tryPromise({ try: () => sharp(jpeg).metadata(), catch: corruptFromSharp })
+          // heif-convert copies the EXIF block into the JPEG: sharp must not auto-orient from it.
+          decoded = { width: info.width ?? 0, height: info.height ?? 0, open: () => sharp(jpeg, { limitInputPixels, failOn: "truncated" }) }
+        } else {
+          const bytes = yield* Effect.promise(() => readFile(file))
+          const { default: decodeHeic } = yield* Effect.promise(() => import("heic-decode"))
+          const image = yield* Effect.tryPromise({
+            try: () => decodeHeic({ buffer: bytes }),
+            catch: (cause) => new CorruptMediaError({ message: `HEIC data cannot be decoded: the file is truncated or corrupt (${cause instanceof Error ? cause.message : String(cause)})` })
+          })
+          const raw = { width: image.width, height: image.height, channels: 4 as const }
+          decoded = { width: image.width, height: image.height, open: () => sharp(image.data, { raw, limitInputPixels }) }
+        }
+        const swap = swapsAxes(orientation)
+        return {
+          width: swap ? decoded.height : decoded.width,
+          height: swap ? decoded.width : decoded.height,
+          decoder,
+          pipeline: () => applyOrientation(decoded.open(), orientation)
+        } satisfies DecodedImage
+      })
+
+      return HeifDecoder.of({ decode, defaultDecoder })
+    })
+  )
+}

@@ -1,0 +1,32 @@
+/**
+ * Media: every media service composed with its dependencies, configured from the
+ * environment ({@link MediaConfig.layer}) or from explicit settings ({@link Media.layerWith}).
+ */
+import { Layer } from "effect"
+import { HeifDecoder } from "./HeifDecoder.js"
+import { MediaConfig, type MediaSettings } from "./MediaConfig.js"
+import { MediaInspector } from "./MediaInspector.js"
+import { MetadataReader } from "./MetadataReader.js"
+import { ProcessRunner } from "./ProcessRunner.js"
+import { ThumbnailRenderer } from "./ThumbnailRenderer.js"
+import { VideoFrameSampler } from "./VideoFrameSampler.js"
+
+const servicesOn = <E, R>(config: Layer.Layer<MediaConfig, E, R>) => {
+  const runner = ProcessRunner.layer.pipe(Layer.provideMerge(config))
+  const heif = HeifDecoder.layer.pipe(Layer.provideMerge(runner))
+  const reader = MetadataReader.layer.pipe(Layer.provideMerge(heif))
+  const renderer = ThumbnailRenderer.layer.pipe(Layer.provideMerge(reader))
+  const sampler = VideoFrameSampler.layer.pipe(Layer.provideMerge(renderer))
+  return MediaInspector.layer.pipe(Layer.provideMerge(sampler))
+}
+
+/** The composed layers. */
+export const Media = {
+  /** All media services, settings from `MEDIA_*` environment variables. */
+  layer: servicesOn(MediaConfig.layer),
+  /** All media services with fixed settings (defaults plus `overrides`). */
+  layerWith: (overrides: Partial<MediaSettings>) => servicesOn(MediaConfig.layerWith(overrides))
+}
+
+/** Alias of {@link Media.layer}. */
+export const MediaLive = Media.layer

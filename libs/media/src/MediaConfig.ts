@@ -1,0 +1,70 @@
+/**
+ * MediaConfig: the limits and tool settings every media service reads, from
+ * effect `Config` (environment variables) with the defaults below. Tests use
+ * {@link MediaConfig.layerWith} to set low limits.
+ */
+import { Config, Context, Duration, Effect, Layer } from "effect"
+
+/** Which HEIF decoder {@link HeifDecoder} uses: native libheif (`heif-convert`), the WebAssembly fallback, or native when the binary exists. */
+export type HeifDecoderChoice = "native" | "wasm" | "auto"
+
+/**
+ * The settings.
+ * - `maxPhotoBytes` / `maxVideoBytes`: per-file byte limits by kind (DDR-028 of the origin: photos 50 MB, videos 5 GB; decimal MB/GB).
+ * - `maxInputPixels`: pixel count (width x height) allowed for a photo or a video frame, read from the header
+ *   before decoding. Default 268,402,689 = 16383 x 16383, sharp's own `limitInputPixels` default.
+ * - `maxVideoPixelSeconds`: the duration x resolution budget (px x s) of one video, so no task runs into
+ *   Lambda's 15-minute limit. Default 3840 x 2160 x 1800 (30 minutes of 4K UHD), generous for phone clips.
+ * - `toolTimeout`: wall-clock limit of one ffmpeg / ffprobe / heif-convert run; the process is killed past it.
+ * - `heifDecoder`: see {@link HeifDecoderChoice}.
+ * - `heifConvertPath`, `ffmpegPath`, `ffprobePath`: the binaries (Debian's `/usr/bin` by default).
+ */
+export interface MediaSettings {
+  readonly maxPhotoBytes: number
+  readonly maxVideoBytes: number
+  readonly maxInputPixels: number
+  readonly maxVideoPixelSeconds: number
+  readonly toolTimeout: Duration.Duration
+  readonly heifDecoder: HeifDecoderChoice
+  readonly heifConvertPath: string
+  readonly ffmpegPath: string
+  readonly ffprobePath: string
+}
+
+/** The defaults documented on {@link MediaSettings}. */
+export const defaultMediaSettings: MediaSettings = {
+  maxPhotoBytes: 50_000_000,
+  maxVideoBytes: 5_000_000_000,
+  maxInputPixels: 16383 * 16383,
+  maxVideoPixelSeconds: 3840 * 2160 * 1800,
+  toolTimeout: Duration.seconds(60),
+  heifDecoder: "auto",
+  heifConvertPath: "/usr/bin/heif-convert",
+  ffmpegPath: "/usr/bin/ffmpeg",
+  ffprobePath: "/usr/bin/ffprobe"
+}
+
+const d = defaultMediaSettings
+
+/** Reads {@link MediaSettings} from `MEDIA_*` environment variables, each defaulting as documented. */
+export const mediaSettingsConfig: Config.Config<MediaSettings> = Config.all({
+  maxPhotoBytes: Config.Int("MEDIA_MAX_PHOTO_BYTES").pipe(Config.withDefault(d.maxPhotoBytes)),
+  maxVideoBytes: Config.Int("MEDIA_MAX_VIDEO_BYTES").pipe(Config.withDefault(d.maxVideoBytes)),
+  maxInputPixels: Config.Int("MEDIA_MAX_INPUT_PIXELS").pipe(Config.withDefault(d.maxInputPixels)),
+  maxVideoPixelSeconds: Config.Number("MEDIA_MAX_VIDEO_PIXEL_SECONDS").pipe(Config.withDefault(d.maxVideoPixelSeconds)),
+  toolTimeout: Config.Duration("MEDIA_TOOL_TIMEOUT").pipe(Config.withDefault(d.toolTimeout)),
+  heifDecoder: Config.Literals(["native", "wasm", "auto"], "MEDIA_HEIF_DECODER").pipe(Config.withDefault<HeifDecoderChoice>(d.heifDecoder)),
+  heifConvertPath: Config.String("MEDIA_HEIF_CONVERT_PATH").pipe(Config.withDefault(d.heifConvertPath)),
+  ffmpegPath: Config.String("MEDIA_FFMPEG_PATH").pipe(Config.withDefault(d.ffmpegPath)),
+  ffprobePath: Config.String("MEDIA_FFPROBE_PATH").pipe(Config.withDefault(d.ffprobePath))
+})
+
+/** The media settings service. */
+export class MediaConfig extends Context.Service<MediaConfig, MediaSettings>()("curator/media/MediaConfig") {
+  /** Settings from the environment (`MEDIA_*`), defaults otherwise. */
+  static readonly layer = Layer.effect(MediaConfig, Effect.map(mediaSettingsConfig, (s) => MediaConfig.of(s)))
+
+  /** Fixed settings: the defaults with `overrides` applied (tests, benchmarks). */
+  static readonly layerWith = (overrides: Partial<MediaSettings>) =>
+    Layer.succeed(MediaConfig, MediaConfig.of({ ...defaultMediaSettings, ...overrides }))
+}

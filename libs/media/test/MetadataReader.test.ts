@@ -1,0 +1,153 @@
+import { Effect } from "effect"
+import { describe, expect, it } from "vitest"
+import { failureOf, runExit, runWith } from "@curator/contracts/testing"
+import { Media, MetadataReader, normaliseRotation, sniffSync, videoCaptureTime, type MediaSettings } from "../src/index.js"
+import { readFileSync } from "node:fs"
+import { fixture } from "./helpers.js"
+
+const read = (name: string, settings: Partial<MediaSettings> = {}) =>
+  runExit(
+    Effect.gen(function* () {
+      const reader = yield* MetadataReader
+      const sniffed = sniffSync(readFileSync(fixture(name)).subarray(0, 64))
+      if (sniffed === undefined) return yield* Effect.die(`fixture ${name} not sniffed`)
+      return yield* reader.read(fixture(name), sniffed)
+    }),
+    Media.layerWith(settings)
+  )
+const metadataOf = async (name: string) => {
+  const exit = await read(name)
+  if (exit._tag === "Failure") throw failureOf(exit)
+  return exit.value
+}
+
+describe("MetadataReader: photos", () => {
+  it("reads GPS, make/model, orientation 3 and capture time from the iPhone 5 JPEG", async () => {
+    const m = await metadataOf("jpeg-apple-iphone5-gps-orient3.jpg")
+    expect(m.gps?.lat).toBeCloseTo(47.62717, 5)
+    expect(m.gps?.lon).toBeCloseTo(-122.33733, 5)
+    expect(m.gps?.alt).toBeCloseTo(3.98, 1)
+    expect([m.make, m.model, m.orientation]).toEqual(["Apple", "iPhone 5", 3])
+    expect([m.width, m.height]).toEqual([3264, 2448])
+    expect(m.captureTime).toEqual({ local: "2012-09-29T16:11:25", offsetMinutes: null, utc: null, source: "exif" })
+    expect([m.kind, m.mime, m.codec, m.durationSeconds, m.hasAudio]).toEqual(["photo", "image/jpeg", "jpeg", null, null])
+  })
+
+  it("reads GPS from the iPhone 7 HEIC", async () => {
+    const m = await metadataOf("heic-apple-iphone7-gps.heic")
+    expect(m.gps?.lat).toBeCloseTo(41.2203, 4)
+    expect(m.gps?.lon).toBeCloseTo(-96.07163, 4)
+    expect([m.width, m.height, m.codec, m.mime]).toEqual([4032, 3024, "heic", "image/heic"])
+  })
+
+  it("reads GPS from the HTC WebP (RIFF EXIF chunk, which exifr alone cannot find)", async () => {
+    const m = await metadataOf("webp-htc-desire-gps.webp")
+    expect(m.gps?.lat).toBeCloseTo(45.50067, 5)
+    expect(m.gps?.lon).toBeCloseTo(9.11033, 5)
+    expect([m.make, m.model]).toEqual(["HTC", "HTC Desire"])
+    expect(m.captureTime?.local).toBe("2011-05-06T09:59:48")
+  })
+
+  it("applies OffsetTimeOriginal: the iPhone 11 Pro HEIC has a UTC instant", async () => {
+    const m = await metadataOf("heic-apple-iphone11pro-portrait.heic")
+    expect(m.captureTime).toEqual({ local: "2020-05-04T18:39:11", offsetMinutes: -240, utc: "2020-05-04T22:39:11Z", source: "exif" })
+    expect([m.width, m.height]).toEqual([3024, 4032])
+    expect(m.gps).toBeNull()
+  })
+
+  it("reports the Samsung HEIC (EXIF 6, no irot) as displayed portrait 1848x4000", async () => {
+    const m = await metadataOf("heic-samsung-galaxy-s24fe-exif-orient6.heic")
+    expect([m.width, m.height, m.orientation]).toEqual([1848, 4000, 6])
+    expect(m.captureTime?.offsetMinutes).toBe(120)
+  })
+
+  it("swaps the displayed size of orientation-6 JPEGs", async () => {
+    const panasonic = await metadataOf("jpeg-panasonic-dmc-lz2-orient6.jpg")
+    expect([panasonic.width, panasonic.height, panasonic.orientation]).toEqual([1920, 2560, 6])
+    const samsung = await metadataOf("jpeg-samsung-sm-j327t1-orient6.jpg")
+    expect([samsung.width, samsung.height]).toEqual([1932, 2576])
+  })
+
+  it("reads the Nikon and Sony GPS, the AVIF and PNG EXIF, and nothing from a stripped JPEG", async () => {
+    const nikon = await metadataOf("jpeg-nikon-coolpix-p6000-gps.jpg")
+    expect(nikon.gps?.lat).toBeCloseTo(43.46745, 5)
+    expect(nikon.gps?.lon).toBeCloseTo(11.88513, 5)
+    const sony = await metadataOf("jpeg-sony-dsc-hx5v-gps.jpg")
+    expect(sony.gps?.lat).toBeCloseTo(51.77862, 4)
+    expect(sony.gps?.lon).toBeCloseTo(8.36564, 4)
+    const avif = await metadataOf("avif-canon-eos-70d.avif")
+    expect([avif.model, avif.width, avif.height, avif.codec]).toEqual(["Canon EOS 70D", 5472, 3648, "avif"])
+    const png = await metadataOf("png-macos-screenshot-exif.png")
+    expect([png.width, png.height, png.orientation, png.gps]).toEqual([640, 513, 1, null])
+    const stripped = await metadataOf("jpeg-canon-s40-exif-stripped.jpg")
+    expect([stripped.make, stripped.captureTime, stripped.gps, stripped.orientation]).toEqual([null, null, null, 1])
+  })
+
+  it("fails over the pixel limit from the header with MediaTooLargeError", async () => {
+    const error = failureOf(await read("jpeg-canon-eos-5d-12mp.jpg", { maxInputPixels: 1_000_000 })) as { _tag: string; message: string }
+    expect(error._tag).toBe("MediaTooLargeError")
+    expect(error.message).toMatch(/2912x4368 px is 12\.7 megapixels, over the limit of 1\.0 megapixels/)
+  })
+
+  it("reports the header-only JPEG and the half HEIC as corrupt", async () => {
+    const jpeg = failureOf(await read("truncated-sony-hx5v-header-only.jpg")) as { _tag: string; message: string }
+    expect(jpeg._tag).toBe("CorruptMediaError")
+    expect(jpeg.message).toMatch(/^JPEG data ends early: the file is truncated/)
+    const heic = failureOf(await read("truncated-iphone11pro-half.heic")) as { _tag: string; message: string }
+    expect(heic._tag).toBe("CorruptMediaError")
+    expect(heic.message).toMatch(/^HEIC data ends early: the file is truncated \(its 'mdat' box/)
+  })
+})
+
+describe("MetadataReader: videos", () => {
+  it("reads the iPhone 6 MOV: rotation 90, 320x568, ISO 6709 GPS with altitude, local time with offset", async () => {
+    const m = await metadataOf("video-apple-iphone6-gps-rot90.mov")
+    expect([m.kind, m.mime, m.codec, m.rotation, m.width, m.height, m.hasAudio]).toEqual(["video", "video/quicktime", "h264", 90, 320, 568, true])
+    expect(m.gps?.lat).toBeCloseTo(32.0929, 4)
+    expect(m.gps?.lon).toBeCloseTo(34.862, 4)
+    expect(m.gps?.alt).toBeCloseTo(28.5, 0)
+    expect(m.captureTime).toEqual({ local: "2019-07-24T11:25:40", offsetMinutes: 180, utc: "2019-07-24T08:25:40Z", source: "quicktime" })
+    expect([m.make, m.model]).toEqual(["Apple", "iPhone 6"])
+    expect(m.durationSeconds).toBeCloseTo(4.0, 1)
+  })
+
+  it("reads the GoPro MP4: udta ©xyz location, UTC creation_time, rotation 0", async () => {
+    const m = await metadataOf("video-gopro-max-gpmf-gps.mp4")
+    expect(m.gps).toEqual({ lat: 33.1268, lon: -117.3273, alt: null })
+    expect([m.rotation, m.width, m.height, m.codec]).toEqual([0, 848, 480, "h264"])
+    expect(m.captureTime).toEqual({ local: "2019-11-18T15:45:32", offsetMinutes: null, utc: "2019-11-18T15:45:32Z", source: "container" })
+    expect(m.durationSeconds).toBeCloseTo(10.52, 1)
+  })
+
+  it("reads the 3gp clip: rotation 90, 720x1280, GPS 0,0 reported as none", async () => {
+    const m = await metadataOf("video-3gp5-portrait-rot90-zero-gps.mp4")
+    expect([m.mime, m.rotation, m.width, m.height, m.gps, m.hasAudio]).toEqual(["video/3gpp", 90, 720, 1280, null, true])
+    expect(m.durationSeconds).toBeCloseTo(1.3, 1)
+  })
+
+  it("reports the MOV with no moov as corrupt (an interrupted recording)", async () => {
+    const error = failureOf(await read("truncated-iphone6-no-moov.mov")) as { _tag: string; message: string }
+    expect(error._tag).toBe("CorruptMediaError")
+    expect(error.message).toMatch(/truncated, like an interrupted recording/)
+  })
+
+  it("fails a video over the duration x resolution budget with an explanation", async () => {
+    const error = failureOf(await read("video-gopro-max-gpmf-gps.mp4", { maxVideoPixelSeconds: 848 * 480 * 5 })) as { _tag: string; message: string }
+    expect(error._tag).toBe("MediaTooLargeError")
+    expect(error.message).toMatch(/a 10\.5 s video at 848x480 px is .* pixel-seconds, over the budget/)
+  })
+})
+
+describe("video helpers", () => {
+  it("normalises rotations to clockwise quarter turns", () => {
+    expect([-90, 90, 180, -180, 270, -270, 360, 0].map(normaliseRotation)).toEqual([270, 90, 180, 180, 270, 90, 0, 0])
+  })
+
+  it("reads QuickTime and container capture times, ignoring epoch zero", () => {
+    expect(videoCaptureTime({ "com.apple.quicktime.creationdate": "2021-01-02T03:04:05-0530" })).toEqual({
+      local: "2021-01-02T03:04:05", offsetMinutes: -330, utc: "2021-01-02T08:34:05Z", source: "quicktime"
+    })
+    expect(videoCaptureTime({ creation_time: "1970-01-01T00:00:00.000000Z" })).toBeNull()
+    expect(videoCaptureTime({})).toBeNull()
+  })
+})

@@ -1,0 +1,597 @@
+/**
+ * SessionStore: the session table of ARCHITECTURE.md "State" over the
+ * DynamoDB API. One table, `PK = SESSION#<id>`, `SK` from `Keys`
+ * (@curator/contracts). This code runs unchanged on AWS DynamoDB and on the
+ * local dynalite (`@curator/store/local`): only the `DynamoDb` client and the
+ * table name differ.
+ *
+ * Write rules:
+ * - every write is conditional; a retry whose condition fails because the
+ *   SAME value is stored succeeds, a different value fails with
+ *   StoreConflictError (the stored record is re-read consistently to tell);
+ * - parallel workers write their own item records; progress is a Query over
+ *   them (`listSelectionItems`), never a counter;
+ * - a `done` item is never overwritten by a different value or downgraded;
+ *   a `complete` job is never overwritten.
+ *
+ * Reads filter `expiresAt > now` (DynamoDB TTL deletes lazily, dynalite not
+ * at all), decode every record with its Schema (a malformed record is a
+ * defect) and tolerate records the Step Functions DynamoDB integration wrote
+ * with only some attributes (see internal/records.ts).
+ *
+ * Errors: StoreThrottledError (throttling names), StoreUnavailableError
+ * (5xx, network), StoreConflictError, NotFoundError; anything else the SDK
+ * throws is a defect.
+ */
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb"
+import {
+  Keys,
+  MediaItem,
+  NotFoundError,
+  SelectionItemRecord,
+  SelectionJobRecord,
+  SelectionResult,
+  SessionMeta,
+  StoreConflictError,
+  UploadRecord,
+  type StoreThrottledError,
+  type StoreUnavailableError
+} from "@curator/contracts"
+import { Clock, Config, Context, Effect, Layer, Schema } from "effect"
+import { DynamoDb } from "./DynamoDb.js"
+import { conditionalCall, dynamoCall } from "./internal/dynamoErrors.js"
+import { decodeRecord, type RecordSchema } from "./internal/records.js"
+
+/** Failures every table call can end with (both retryable in THE error table). */
+export type StoreCallError = StoreThrottledError | StoreUnavailableError
+
+/** A job whose record says `running`, with the session it belongs to. */
+export interface RunningSelectionJob {
+  readonly sessionId: string
+  readonly jobId: string
+  readonly record: SelectionJobRecord
+}
+
+/** The SessionStore operations. Times are ISO 8601 strings; `expiresAt` and `now` are epoch seconds. */
+export interface SessionStoreService {
+  /** Creates `META` (condition `attribute_not_exists(PK)`); the same meta already stored succeeds. */
+  readonly createSession: (meta: SessionMeta) => Effect.Effect<void, StoreConflictError | StoreCallError>
+  /** The session's `META`; NotFoundError when missing or expired. */
+  readonly getSession: (sessionId: string) => Effect.Effect<SessionMeta, NotFoundError | StoreCallError>
+  /**
+   * Writes `UPLOAD#<fileId>`. A `pending` record may be re-declared; an
+   * `uploaded` one only rewritten with the same value (else StoreConflictError).
+   */
+  readonly putUpload: (sessionId: string, record: UploadRecord) => Effect.Effect<void, StoreConflictError | StoreCallError>
+  /** Sets the upload's status to `uploaded` (idempotent) and returns the record; NotFoundError when it was never declared. */
+  readonly markUploaded: (sessionId: string, fileId: string) => Effect.Effect<UploadRecord, NotFoundError | StoreCallError>
+  /** Every unexpired upload of the session, in fileId order. */
+  readonly listUploads: (sessionId: string) => Effect.Effect<ReadonlyArray<UploadRecord>, StoreCallError>
+  /** Creates `SELECTION#<job>` (condition `attribute_not_exists(SK)`); the same record already stored succeeds. */
+  readonly createSelectionJob: (sessionId: string, record: SelectionJobRecord) => Effect.Effect<void, StoreConflictError | StoreCallError>
+  /** The job record; NotFoundError when missing or expired. */
+  readonly getSelectionJob: (sessionId: string, jobId: string) => Effect.Effect<SelectionJobRecord, NotFoundError | StoreCallError>
+  /**
+   * `running` -> `complete` with `result` (condition `status = running`).
+   * Already complete with an equal result succeeds; any other stored state
+   * is a StoreConflictError; a missing job NotFoundError.
+   */
+  readonly completeSelectionJob: (
+    sessionId: string,
+    jobId: string,
+    result: SelectionResult,
+    finishedAt: string
+  ) => Effect.Effect<void, NotFoundError | StoreConflictError | StoreCallError>
+  /**
+   * Marks the job `failed` with the error's tag and message (condition
+   * `status <> complete`): a complete job is never overwritten
+   * (StoreConflictError); a missing job is NotFoundError.
+   */
+  readonly failSelectionJob: (
+    sessionId: string,
+    jobId: string,
+    errorTag: string,
+    errorMessage: string,
+    finishedAt: string
+  ) => Effect.Effect<void, NotFoundError | StoreConflictError | StoreCallError>
+  /**
+   * Writes the item as `processing` (condition `attribute_not_exists(SK) OR
+   * status = processing`, so a task retry passes). StoreConflictError when
+   * the item is already `done` or `failed`.
+   */
+  readonly markItemProcessing: (
+    sessionId: string,
+    jobId: string,
+    fileId: string,
+    expiresAt: number
+  ) => Effect.Effect<void, StoreConflictError | StoreCallError>
+  /**
+   * Writes the item as `done` with its MediaItem and thumbnail key, over a
+   * missing, `processing` or `failed` record (condition `status <> done`).
+   * An equal `done` record succeeds; a different one is StoreConflictError.
+   */
+  readonly putItemDone: (
+    sessionId: string,
+    jobId: string,
+    fileId: string,
+    item: MediaItem,
+    thumbnailKey: string,
+    expiresAt: number
+  ) => Effect.Effect<void, StoreConflictError | StoreCallError>
+  /** Writes the item as `failed` (condition `status <> done`): a done item is never downgraded (StoreConflictError). */
+  readonly putItemFailed: (
+    sessionId: string,
+    jobId: string,
+    fileId: string,
+    errorTag: string,
+    errorMessage: string,
+    expiresAt: number
+  ) => Effect.Effect<void, StoreConflictError | StoreCallError>
+  /**
+   * Every unexpired item record of the job (Query on
+   * `begins_with(SK, "SELECTION#<job>#ITEM#")`, all pages), in fileId order.
+   * Progress is derived from these: no record = pending.
+   */
+  readonly listSelectionItems: (sessionId: string, jobId: string) => Effect.Effect<ReadonlyArray<SelectionItemRecord>, StoreCallError>
+  /**
+   * Every unexpired selection job whose status is `running`, across
+   * sessions (a Scan). Used by the local stack's start-up reconciliation; on
+   * AWS a job is reconciled when polled (`DescribeExecution`) instead, since
+   * a Scan of a large table is slow and costly.
+   */
+  readonly listRunningSelectionJobs: () => Effect.Effect<ReadonlyArray<RunningSelectionJob>, StoreCallError>
+  /**
+   * Deletes every record with `expiresAt <= now` (epoch seconds) and returns
+   * how many it deleted. Each delete is conditional on the record still
+   * being expired. dynalite has no TTL, so the local stack calls this.
+   */
+  readonly sweepExpired: (now: number) => Effect.Effect<number, StoreCallError>
+}
+
+/** SessionStore settings. */
+export interface SessionStoreOptions {
+  /** The table (`PK`, `SK` strings). */
+  readonly tableName: string
+  /**
+   * `Limit` of each Query/Scan page. Unset: DynamoDB's own 1 MB pages. Tests
+   * set a small value to exercise pagination.
+   */
+  readonly pageSize?: number
+}
+
+/** Default table name when `CURATOR_TABLE` is unset. */
+export const DEFAULT_TABLE_NAME = "curator-sessions"
+
+// Attribute names used in expressions: `status`, `result` and `item` are DynamoDB reserved words.
+const NAMES = {
+  status: { "#status": "status" },
+  expiresAt: { "#expiresAt": "expiresAt" }
+} as const
+
+const nowSeconds = Clock.currentTimeMillis.pipe(Effect.map((ms) => Math.floor(ms / 1000)))
+
+const encodeMeta = Schema.encodeSync(SessionMeta)
+const encodeUpload = Schema.encodeSync(UploadRecord)
+const encodeJob = Schema.encodeSync(SelectionJobRecord)
+const encodeItem = Schema.encodeSync(SelectionItemRecord)
+const encodeResult = Schema.encodeSync(SelectionResult)
+const sameMeta = Schema.toEquivalence(SessionMeta)
+const sameUpload = Schema.toEquivalence(UploadRecord)
+const sameJob = Schema.toEquivalence(SelectionJobRecord)
+const sameItem = Schema.toEquivalence(SelectionItemRecord)
+const sameResult = Schema.toEquivalence(SelectionResult)
+
+/** Builds the service over the `DynamoDb` client in context. */
+export const makeSessionStore = (options: SessionStoreOptions) =>
+  Effect.gen(function* () {
+    const { document } = yield* DynamoDb
+    const TableName = options.tableName
+    const Limit = options.pageSize
+
+    const key = (sessionId: string, sk: string) => ({ PK: Keys.pk(sessionId), SK: sk })
+
+    /** Consistent read of one record, decoded; `null` when absent (expiry is the caller's business). */
+    const read = <A>(schema: RecordSchema<A>, what: string, sessionId: string, sk: string) =>
+      dynamoCall(`GetItem ${what}`, () => document.send(new GetCommand({ TableName, Key: key(sessionId, sk), ConsistentRead: true }))).pipe(
+        Effect.flatMap((out) => (out.Item === undefined ? Effect.succeed(null) : decodeRecord(schema, out.Item, what)))
+      )
+
+    /** `read`, but NotFoundError when absent or expired. */
+    const readLive = <A extends { readonly expiresAt: number }>(schema: RecordSchema<A>, what: string, sessionId: string, sk: string) =>
+      Effect.gen(function* () {
+        const record = yield* read(schema, what, sessionId, sk)
+        const now = yield* nowSeconds
+        if (record === null || record.expiresAt <= now) {
+          return yield* new NotFoundError({ message: `${what} not found: ${Keys.pk(sessionId)} ${sk}` })
+        }
+        return record
+      })
+
+    /**
+     * A conditional write; when the condition fails, `resolve` gets the
+     * stored record (or null) and decides: succeed, conflict or not found.
+     */
+    const conditional = <A, E>(
+      operation: string,
+      write: () => Promise<unknown>,
+      reread: Effect.Effect<A | null, StoreCallError>,
+      resolve: (stored: A | null) => Effect.Effect<void, E>
+    ): Effect.Effect<void, E | StoreCallError> =>
+      conditionalCall(operation, write).pipe(
+        Effect.asVoid,
+        Effect.catchTag("ConditionFailed", () => Effect.flatMap(reread, resolve))
+      )
+
+    const conflict = (message: string) => Effect.fail(new StoreConflictError({ message }))
+
+    /** All pages of a Query or Scan, items decoded. */
+    const paginate = <A>(
+      operation: string,
+      what: string,
+      page: (start: Record<string, unknown> | undefined) => Promise<{ Items?: Array<Record<string, unknown>>; LastEvaluatedKey?: Record<string, unknown> }>,
+      schema: RecordSchema<A>
+    ) =>
+      Effect.gen(function* () {
+        const items: Array<{ raw: Record<string, unknown>; record: A }> = []
+        let start: Record<string, unknown> | undefined
+        do {
+          const out = yield* dynamoCall(operation, () => page(start))
+          for (const raw of out.Items ?? []) items.push({ raw, record: yield* decodeRecord(schema, raw, what) })
+          start = out.LastEvaluatedKey
+        } while (start !== undefined)
+        return items
+      })
+
+    /** Unexpired records of a session whose SK begins with `prefix`, all pages. */
+    const queryPrefix = <A>(what: string, sessionId: string, prefix: string, schema: RecordSchema<A>) =>
+      Effect.gen(function* () {
+        const now = yield* nowSeconds
+        const rows = yield* paginate(
+          `Query ${what}`,
+          what,
+          (ExclusiveStartKey) =>
+            document.send(
+              new QueryCommand({
+                TableName,
+                KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
+                FilterExpression: "#expiresAt > :now",
+                ExpressionAttributeNames: NAMES.expiresAt,
+                ExpressionAttributeValues: { ":pk": Keys.pk(sessionId), ":prefix": prefix, ":now": now },
+                ConsistentRead: true,
+                Limit,
+                ExclusiveStartKey
+              })
+            ),
+          schema
+        )
+        return rows.map((r) => r.record) as ReadonlyArray<A>
+      })
+
+    const createSession: SessionStoreService["createSession"] = (meta) =>
+      conditional(
+        "PutItem session",
+        () =>
+          document.send(
+            new PutCommand({
+              TableName,
+              Item: { ...key(meta.sessionId, Keys.meta()), ...encodeMeta(meta) },
+              ConditionExpression: "attribute_not_exists(PK)"
+            })
+          ),
+        read(SessionMeta, "session", meta.sessionId, Keys.meta()),
+        (stored) =>
+          stored !== null && sameMeta(stored, meta) ? Effect.void : conflict(`session ${meta.sessionId} already exists with different values`)
+      )
+
+    const getSession: SessionStoreService["getSession"] = (sessionId) => readLive(SessionMeta, "session", sessionId, Keys.meta())
+
+    const putUpload: SessionStoreService["putUpload"] = (sessionId, record) =>
+      conditional(
+        "PutItem upload",
+        () =>
+          document.send(
+            new PutCommand({
+              TableName,
+              Item: { ...key(sessionId, Keys.upload(record.fileId)), ...encodeUpload(record) },
+              ConditionExpression: "attribute_not_exists(SK) OR #status = :pending",
+              ExpressionAttributeNames: NAMES.status,
+              ExpressionAttributeValues: { ":pending": "pending" }
+            })
+          ),
+        read(UploadRecord, "upload", sessionId, Keys.upload(record.fileId)),
+        (stored) =>
+          stored !== null && sameUpload(stored, record)
+            ? Effect.void
+            : conflict(`upload ${record.fileId} of session ${sessionId} is already ${stored?.status ?? "written"} with different values`)
+      )
+
+    const markUploaded: SessionStoreService["markUploaded"] = (sessionId, fileId) =>
+      conditionalCall("UpdateItem upload", () =>
+        document.send(
+          new UpdateCommand({
+            TableName,
+            Key: key(sessionId, Keys.upload(fileId)),
+            UpdateExpression: "SET #status = :uploaded",
+            ConditionExpression: "attribute_exists(SK)",
+            ExpressionAttributeNames: NAMES.status,
+            ExpressionAttributeValues: { ":uploaded": "uploaded" },
+            ReturnValues: "ALL_NEW"
+          })
+        )
+      ).pipe(
+        Effect.flatMap((out) => decodeRecord(UploadRecord, out.Attributes ?? {}, "upload")),
+        Effect.catchTag("ConditionFailed", () =>
+          Effect.fail(new NotFoundError({ message: `upload not found: ${Keys.pk(sessionId)} ${Keys.upload(fileId)}` }))
+        )
+      )
+
+    const listUploads: SessionStoreService["listUploads"] = (sessionId) =>
+      queryPrefix("upload", sessionId, Keys.uploadPrefix(), UploadRecord)
+
+    const createSelectionJob: SessionStoreService["createSelectionJob"] = (sessionId, record) =>
+      conditional(
+        "PutItem selection job",
+        () =>
+          document.send(
+            new PutCommand({
+              TableName,
+              Item: { ...key(sessionId, Keys.selectionJob(record.jobId)), ...encodeJob(record) },
+              ConditionExpression: "attribute_not_exists(SK)"
+            })
+          ),
+        read(SelectionJobRecord, "selection job", sessionId, Keys.selectionJob(record.jobId)),
+        (stored) =>
+          stored !== null && sameJob(stored, record)
+            ? Effect.void
+            : conflict(`selection job ${record.jobId} of session ${sessionId} already exists with different values`)
+      )
+
+    const getSelectionJob: SessionStoreService["getSelectionJob"] = (sessionId, jobId) =>
+      readLive(SelectionJobRecord, "selection job", sessionId, Keys.selectionJob(jobId))
+
+    const jobNotFound = (sessionId: string, jobId: string) =>
+      Effect.fail(new NotFoundError({ message: `selection job not found: ${Keys.pk(sessionId)} ${Keys.selectionJob(jobId)}` }))
+
+    const completeSelectionJob: SessionStoreService["completeSelectionJob"] = (sessionId, jobId, result, finishedAt) =>
+      conditional(
+        "UpdateItem complete selection job",
+        () =>
+          document.send(
+            new UpdateCommand({
+              TableName,
+              Key: key(sessionId, Keys.selectionJob(jobId)),
+              UpdateExpression:
+                "SET #status = :complete, #result = :result, #finishedAt = :finishedAt, #errorTag = :null, #errorMessage = :null",
+              ConditionExpression: "#status = :running",
+              ExpressionAttributeNames: {
+                ...NAMES.status,
+                "#result": "result",
+                "#finishedAt": "finishedAt",
+                "#errorTag": "errorTag",
+                "#errorMessage": "errorMessage"
+              },
+              ExpressionAttributeValues: {
+                ":complete": "complete",
+                ":running": "running",
+                ":result": encodeResult(result),
+                ":finishedAt": finishedAt,
+                ":null": null
+              }
+            })
+          ),
+        read(SelectionJobRecord, "selection job", sessionId, Keys.selectionJob(jobId)),
+        (stored): Effect.Effect<void, NotFoundError | StoreConflictError> => {
+          if (stored === null) return jobNotFound(sessionId, jobId)
+          if (stored.status === "complete" && stored.result !== null && sameResult(stored.result, result)) return Effect.void
+          return conflict(`selection job ${jobId} is ${stored.status}${stored.status === "complete" ? " with a different result" : ""}; not completing it`)
+        }
+      )
+
+    const failSelectionJob: SessionStoreService["failSelectionJob"] = (sessionId, jobId, errorTag, errorMessage, finishedAt) =>
+      conditional(
+        "UpdateItem fail selection job",
+        () =>
+          document.send(
+            new UpdateCommand({
+              TableName,
+              Key: key(sessionId, Keys.selectionJob(jobId)),
+              UpdateExpression: "SET #status = :failed, #errorTag = :errorTag, #errorMessage = :errorMessage, #finishedAt = :finishedAt",
+              ConditionExpression: "attribute_exists(SK) AND #status <> :complete",
+              ExpressionAttributeNames: { ...NAMES.status, "#errorTag": "errorTag", "#errorMessage": "errorMessage", "#finishedAt": "finishedAt" },
+              ExpressionAttributeValues: {
+                ":failed": "failed",
+                ":complete": "complete",
+                ":errorTag": errorTag,
+                ":errorMessage": errorMessage,
+                ":finishedAt": finishedAt
+              }
+            })
+          ),
+        read(SelectionJobRecord, "selection job", sessionId, Keys.selectionJob(jobId)),
+        (stored): Effect.Effect<void, NotFoundError | StoreConflictError> => (stored === null ? jobNotFound(sessionId, jobId) : conflict(`selection job ${jobId} is already complete; not failing it`))
+      )
+
+    const itemSk = Keys.selectionItem
+
+    const putItem = (
+      operation: string,
+      sessionId: string,
+      jobId: string,
+      record: SelectionItemRecord,
+      condition: string,
+      values: Record<string, unknown>,
+      resolve: (stored: SelectionItemRecord | null) => Effect.Effect<void, StoreConflictError>
+    ) =>
+      conditional(
+        operation,
+        () =>
+          document.send(
+            new PutCommand({
+              TableName,
+              Item: { ...key(sessionId, itemSk(jobId, record.fileId)), ...encodeItem(record) },
+              ConditionExpression: condition,
+              ExpressionAttributeNames: NAMES.status,
+              ExpressionAttributeValues: values
+            })
+          ),
+        read(SelectionItemRecord, "selection item", sessionId, itemSk(jobId, record.fileId)),
+        resolve
+      )
+
+    const markItemProcessing: SessionStoreService["markItemProcessing"] = (sessionId, jobId, fileId, expiresAt) =>
+      putItem(
+        "PutItem item processing",
+        sessionId,
+        jobId,
+        { fileId, status: "processing", item: null, thumbnailKey: null, errorTag: null, errorMessage: null, expiresAt },
+        "attribute_not_exists(SK) OR #status = :processing",
+        { ":processing": "processing" },
+        (stored) => conflict(`item ${fileId} of selection job ${jobId} is already ${stored?.status ?? "written"}; not marking it processing`)
+      )
+
+    const putItemDone: SessionStoreService["putItemDone"] = (sessionId, jobId, fileId, item, thumbnailKey, expiresAt) => {
+      const record: SelectionItemRecord = { fileId, status: "done", item, thumbnailKey, errorTag: null, errorMessage: null, expiresAt }
+      return putItem(
+        "PutItem item done",
+        sessionId,
+        jobId,
+        record,
+        "attribute_not_exists(SK) OR #status <> :done",
+        { ":done": "done" },
+        (stored) =>
+          stored !== null && sameItem(stored, record)
+            ? Effect.void
+            : conflict(`item ${fileId} of selection job ${jobId} is already done with a different value`)
+      )
+    }
+
+    const putItemFailed: SessionStoreService["putItemFailed"] = (sessionId, jobId, fileId, errorTag, errorMessage, expiresAt) =>
+      putItem(
+        "PutItem item failed",
+        sessionId,
+        jobId,
+        { fileId, status: "failed", item: null, thumbnailKey: null, errorTag, errorMessage, expiresAt },
+        "attribute_not_exists(SK) OR #status <> :done",
+        { ":done": "done" },
+        () => conflict(`item ${fileId} of selection job ${jobId} is done; a done item is never downgraded to failed`)
+      )
+
+    const listSelectionItems: SessionStoreService["listSelectionItems"] = (sessionId, jobId) =>
+      queryPrefix("selection item", sessionId, Keys.selectionItemPrefix(jobId), SelectionItemRecord)
+
+    const sessionPrefix = Keys.pk("")
+
+    const listRunningSelectionJobs: SessionStoreService["listRunningSelectionJobs"] = () =>
+      Effect.gen(function* () {
+        const now = yield* nowSeconds
+        const rows = yield* paginate(
+          "Scan running selection jobs",
+          "selection job",
+          (ExclusiveStartKey) =>
+            document.send(
+              new ScanCommand({
+                TableName,
+                // Item records never hold `running`, so status alone tells jobs apart; the prefix keeps other job kinds out.
+                FilterExpression: "#status = :running AND begins_with(SK, :selection) AND #expiresAt > :now",
+                ExpressionAttributeNames: { ...NAMES.status, ...NAMES.expiresAt },
+                ExpressionAttributeValues: { ":running": "running", ":selection": Keys.selectionJob(""), ":now": now },
+                ConsistentRead: true,
+                Limit,
+                ExclusiveStartKey
+              })
+            ),
+          SelectionJobRecord
+        )
+        return rows.map(({ raw, record }): RunningSelectionJob => ({
+          sessionId: String(raw["PK"]).slice(sessionPrefix.length),
+          jobId: record.jobId,
+          record
+        }))
+      })
+
+    const ExpiredKey = Schema.Struct({ PK: Schema.String, SK: Schema.String, expiresAt: Schema.Int })
+    const decodeExpiredKey = Schema.decodeUnknownEffect(ExpiredKey)
+
+    const sweepExpired: SessionStoreService["sweepExpired"] = (now) =>
+      Effect.gen(function* () {
+        const keys: Array<{ PK: string; SK: string }> = []
+        let start: Record<string, unknown> | undefined
+        do {
+          const out = yield* dynamoCall("Scan expired", () =>
+            document.send(
+              new ScanCommand({
+                TableName,
+                FilterExpression: "#expiresAt <= :now",
+                ProjectionExpression: "PK, SK, #expiresAt",
+                ExpressionAttributeNames: NAMES.expiresAt,
+                ExpressionAttributeValues: { ":now": now },
+                Limit,
+                ExclusiveStartKey: start
+              })
+            )
+          )
+          for (const raw of out.Items ?? []) {
+            const k = yield* decodeExpiredKey(raw).pipe(Effect.orDie)
+            keys.push({ PK: k.PK, SK: k.SK })
+          }
+          start = out.LastEvaluatedKey
+        } while (start !== undefined)
+        const deleted = yield* Effect.forEach(
+          keys,
+          (Key) =>
+            conditionalCall("DeleteItem expired", () =>
+              document.send(
+                new DeleteCommand({
+                  TableName,
+                  Key,
+                  // Only if still expired: a record refreshed since the Scan stays.
+                  ConditionExpression: "#expiresAt <= :now",
+                  ExpressionAttributeNames: NAMES.expiresAt,
+                  ExpressionAttributeValues: { ":now": now }
+                })
+              )
+            ).pipe(
+              Effect.as(1),
+              Effect.catchTag("ConditionFailed", () => Effect.succeed(0))
+            ),
+          { concurrency: 4 }
+        )
+        return deleted.reduce((a, b) => a + b, 0)
+      })
+
+    return SessionStore.of({
+      createSession,
+      getSession,
+      putUpload,
+      markUploaded,
+      listUploads,
+      createSelectionJob,
+      getSelectionJob,
+      completeSelectionJob,
+      failSelectionJob,
+      markItemProcessing,
+      putItemDone,
+      putItemFailed,
+      listSelectionItems,
+      listRunningSelectionJobs,
+      sweepExpired
+    })
+  })
+
+/** The session store service (`curator/store/SessionStore`). */
+export class SessionStore extends Context.Service<SessionStore, SessionStoreService>()("curator/store/SessionStore") {
+  /** The store with explicit options over the `DynamoDb` client in context. */
+  static readonly layerWith = (options: SessionStoreOptions): Layer.Layer<SessionStore, never, DynamoDb> =>
+    Layer.effect(SessionStore, makeSessionStore(options))
+
+  /**
+   * The store over the `DynamoDb` client in context, table from `Config`
+   * `CURATOR_TABLE` (default {@link DEFAULT_TABLE_NAME}). The AWS stack
+   * provides `DynamoDb.layer`; the local stack `DynamoDbLocal.layer`.
+   */
+  static readonly layer = Layer.unwrap(
+    Effect.map(Config.String("CURATOR_TABLE").pipe(Config.withDefault(DEFAULT_TABLE_NAME)), (tableName) =>
+      SessionStore.layerWith({ tableName })
+    )
+  )
+}

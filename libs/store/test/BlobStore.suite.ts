@@ -1,0 +1,191 @@
+/**
+ * THE BlobStore behaviour suite (STYLE.md §7): one set of behaviours, run
+ * against every layer. Today: the local folder (test/BlobStore.test.ts);
+ * later the S3 layer against an S3 emulator, with the same harness shape.
+ */
+import { randomBytes } from "node:crypto"
+import fs from "node:fs/promises"
+import os from "node:os"
+import path from "node:path"
+import { failureOf, runExit, runWith } from "@curator/contracts/testing"
+import { Effect, type Layer } from "effect"
+import { describe, expect, it } from "vitest"
+import { BlobStore } from "../src/index.js"
+
+/** One fresh, empty storage (a folder, a bucket); `layer()` twice over it models a restart. */
+export interface BlobStorage {
+  readonly layer: () => Layer.Layer<BlobStore, unknown>
+  readonly dispose: () => Promise<void>
+}
+
+const tagOf = (error: unknown) => (typeof error === "object" && error !== null && "_tag" in error ? error._tag : error)
+
+const bytes = (text: string) => new TextEncoder().encode(text)
+
+/** Runs the suite against the storage `fresh` creates (one per test). */
+export const blobStoreSuite = (name: string, fresh: () => Promise<BlobStorage>) =>
+  describe(`BlobStore behaviour: ${name}`, () => {
+    const withStore = async <A>(body: (store: BlobStore["Service"], storage: BlobStorage) => Effect.Effect<A, unknown>) => {
+      const storage = await fresh()
+      try {
+        return await runWith(BlobStore.use((store) => body(store, storage)), storage.layer())
+      } finally {
+        await storage.dispose()
+      }
+    }
+
+    it("round-trips bytes and content type through put, get and head", async () => {
+      const body = randomBytes(4096)
+      const [got, info] = await withStore((store) =>
+        Effect.gen(function* () {
+          yield* store.put("s1/thumb/f1.jpg", body, "image/jpeg")
+          return [yield* store.get("s1/thumb/f1.jpg"), yield* store.head("s1/thumb/f1.jpg")] as const
+        })
+      )
+      expect(Buffer.from(got).equals(body)).toBe(true)
+      expect(info).toEqual({ bytes: 4096, contentType: "image/jpeg" })
+    })
+
+    it("replaces a blob and its content type on overwrite", async () => {
+      const [got, info] = await withStore((store) =>
+        Effect.gen(function* () {
+          yield* store.put("s1/original/f1.bin", bytes("first version"), "application/octet-stream")
+          yield* store.put("s1/original/f1.bin", bytes("second"), "text/plain")
+          return [yield* store.get("s1/original/f1.bin"), yield* store.head("s1/original/f1.bin")] as const
+        })
+      )
+      expect(new TextDecoder().decode(got)).toBe("second")
+      expect(info).toEqual({ bytes: 6, contentType: "text/plain" })
+    })
+
+    it("streams a file in with putFile and out with download, byte for byte", async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), "blob-suite-"))
+      try {
+        const source = path.join(dir, "in.mp4")
+        const content = randomBytes(3 * 1024 * 1024 + 17)
+        await fs.writeFile(source, content)
+        const dest = path.join(dir, "out.mp4")
+        const info = await withStore((store) =>
+          Effect.gen(function* () {
+            yield* store.putFile("s1/original/v1.mp4", source, "video/mp4")
+            yield* store.download("s1/original/v1.mp4", dest)
+            return yield* store.head("s1/original/v1.mp4")
+          })
+        )
+        expect(info).toEqual({ bytes: content.length, contentType: "video/mp4" })
+        expect((await fs.readFile(dest)).equals(content)).toBe(true)
+        // Only the downloaded file: no staging leftovers beside it.
+        expect((await fs.readdir(dir)).sort()).toEqual(["in.mp4", "out.mp4"])
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true })
+      }
+    })
+
+    it("fails with NotFoundError for a missing blob or source file", async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), "blob-suite-"))
+      try {
+        const tags = await withStore((store) =>
+          Effect.forEach(
+            [
+              store.get("s1/thumb/none.jpg"),
+              store.head("s1/thumb/none.jpg"),
+              store.download("s1/thumb/none.jpg", path.join(dir, "x")),
+              store.putFile("s1/original/x.jpg", path.join(dir, "missing.jpg"), "image/jpeg")
+            ],
+            (effect) => Effect.flip(effect as Effect.Effect<unknown, { readonly _tag: string }>).pipe(Effect.map(tagOf))
+          )
+        )
+        expect(tags).toEqual(["NotFoundError", "NotFoundError", "NotFoundError", "NotFoundError"])
+        expect(await fs.readdir(dir)).toEqual([])
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true })
+      }
+    })
+
+    it("rejects invalid keys with InvalidInputError on every method and accepts valid ones", async () => {
+      const invalid = ["", "/abs/key", "a/../b", "..", "a/./b", "a//b", "a/b/", "back\\slash", "sp ace", "tab\tkey", "nul\u0000", "é/x", "~", "a/b?c", "x".repeat(1025)]
+      const results = await withStore((store) =>
+        Effect.forEach(invalid, (key) =>
+          Effect.all([
+            Effect.flip(store.put(key, bytes("x"), "text/plain")),
+            Effect.flip(store.get(key)),
+            Effect.flip(store.head(key)),
+            Effect.flip(store.delete(key)),
+            Effect.flip(store.download(key, path.join(os.tmpdir(), "never-written")))
+          ]).pipe(Effect.map((errors) => errors.map(tagOf)))
+        )
+      )
+      for (const tags of results) expect(tags).toEqual(["InvalidInputError", "InvalidInputError", "InvalidInputError", "InvalidInputError", "InvalidInputError"])
+      // (A key that is also a folder of other keys is out of scope: see README "Local layout".)
+      const valid = ["a", "s-1/original/F_1.v2.heic", "b/c/d/e.f-g_h", "..x/y.."]
+      const read = await withStore((store) =>
+        Effect.forEach(valid, (key) => Effect.andThen(store.put(key, bytes(key), "text/plain"), store.get(key)))
+      )
+      expect(read.map((b) => new TextDecoder().decode(b))).toEqual(valid)
+    })
+
+    it("lists keys by plain string prefix in ascending order", async () => {
+      const lists = await withStore((store) =>
+        Effect.gen(function* () {
+          for (const key of ["s1/thumb/b.jpg", "s1/thumb/a.jpg", "s1/original/a.heic", "s10/thumb/z.jpg", "s2/thumb/c.jpg"]) {
+            yield* store.put(key, bytes(key), "image/jpeg")
+          }
+          return {
+            all: yield* store.list(""),
+            session: yield* store.list("s1/"),
+            thumbs: yield* store.list("s1/thumb/"),
+            partial: yield* store.list("s1/th"),
+            sessionsStartingS1: yield* store.list("s1"),
+            none: yield* store.list("s3/")
+          }
+        })
+      )
+      expect(lists.all).toEqual(["s1/original/a.heic", "s1/thumb/a.jpg", "s1/thumb/b.jpg", "s10/thumb/z.jpg", "s2/thumb/c.jpg"])
+      expect(lists.session).toEqual(["s1/original/a.heic", "s1/thumb/a.jpg", "s1/thumb/b.jpg"])
+      expect(lists.thumbs).toEqual(["s1/thumb/a.jpg", "s1/thumb/b.jpg"])
+      expect(lists.partial).toEqual(["s1/thumb/a.jpg", "s1/thumb/b.jpg"])
+      expect(lists.sessionsStartingS1).toEqual(["s1/original/a.heic", "s1/thumb/a.jpg", "s1/thumb/b.jpg", "s10/thumb/z.jpg"])
+      expect(lists.none).toEqual([])
+    })
+
+    it("deletes one key (missing keys too) and whole prefixes", async () => {
+      const out = await withStore((store) =>
+        Effect.gen(function* () {
+          for (const key of ["s1/thumb/a.jpg", "s1/thumb/b.jpg", "s1/original/a.heic", "s2/thumb/c.jpg"]) {
+            yield* store.put(key, bytes(key), "image/jpeg")
+          }
+          yield* store.delete("s1/thumb/a.jpg")
+          yield* store.delete("s1/thumb/never-was.jpg")
+          const afterDelete = yield* store.list("")
+          const deleted = yield* store.deletePrefix("s1/")
+          const refused = tagOf(yield* Effect.flip(store.deletePrefix("")))
+          const gone = tagOf(yield* Effect.flip(store.get("s1/original/a.heic")))
+          return { afterDelete, deleted, refused, gone, remaining: yield* store.list("") }
+        })
+      )
+      expect(out.afterDelete).toEqual(["s1/original/a.heic", "s1/thumb/b.jpg", "s2/thumb/c.jpg"])
+      expect(out.deleted).toBe(2)
+      expect(out.refused).toBe("InvalidInputError")
+      expect(out.gone).toBe("NotFoundError")
+      expect(out.remaining).toEqual(["s2/thumb/c.jpg"])
+    })
+
+    it("keeps blobs across a restart of the layer on the same storage", async () => {
+      const storage = await fresh()
+      try {
+        await runWith(BlobStore.use((store) => store.put("s1/thumb/kept.jpg", bytes("kept"), "image/jpeg")), storage.layer())
+        const exit = await runExit(
+          BlobStore.use((store) => Effect.all([store.get("s1/thumb/kept.jpg"), store.head("s1/thumb/kept.jpg"), store.list("s1/")])),
+          storage.layer()
+        )
+        expect(failureOf(exit)).toBeUndefined()
+        if (exit._tag !== "Success") return
+        const [got, info, keys] = exit.value
+        expect(new TextDecoder().decode(got)).toBe("kept")
+        expect(info).toEqual({ bytes: 4, contentType: "image/jpeg" })
+        expect(keys).toEqual(["s1/thumb/kept.jpg"])
+      } finally {
+        await storage.dispose()
+      }
+    })
+  })
