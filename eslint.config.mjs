@@ -23,7 +23,7 @@ export default [
             { sourceTag: "type:feature", onlyDependOnLibsWithTags: ["type:feature", "type:data-access", "type:contracts"] },
             { sourceTag: "type:local", onlyDependOnLibsWithTags: ["type:feature", "type:data-access", "type:contracts"] },
             { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:feature", "type:data-access", "type:contracts"] },
-            { sourceTag: "type:cli", onlyDependOnLibsWithTags: ["type:local", "type:feature", "type:data-access", "type:contracts", "type:app"] },
+            { sourceTag: "type:cli", onlyDependOnLibsWithTags: ["type:local", "type:feature", "type:data-access", "type:contracts"] },
             { sourceTag: "type:infra", onlyDependOnLibsWithTags: ["type:contracts", "scope:orchestration"] },
             { sourceTag: "type:util", onlyDependOnLibsWithTags: ["*"] },
             { sourceTag: "scope:api", notDependOnLibsWithTags: ["scope:media", "scope:ai", "scope:local"] },
@@ -38,12 +38,12 @@ export default [
   },
   {
     // Lambda apps never pull the local side of a lib (dynalite, local executor) into their bundle.
-    files: ["apps/*-worker/**/*.ts", "apps/api/**/*.ts"],
+    files: ["apps/*-worker/src/**/*.ts", "apps/api/src/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: ["@curator/store/local", "@curator/local", "dynalite", "aws-local-stepfunctions"] }] }
   },
   {
     // The CLI runs on one machine and never needs AWS.
-    files: ["apps/cli/**/*.ts"],
+    files: ["apps/cli/src/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { patterns: ["@curator/store/aws", "@aws-sdk/client-s3", "@aws-sdk/client-sfn"] }] }
   },
   {

@@ -1,3 +1,3 @@
-import { preset } from "../../tools/vitest.preset.js"
+import { preset } from "../../vitest.preset.js"
 
 export default preset(import.meta.dirname)

@@ -4,10 +4,17 @@
  * fresh random fileId and records the upload, exactly as a browser upload
  * would end up. Nothing is trusted here: the thumbnail task validates the
  * bytes (size, magic bytes, header limits).
+ *
+ * Files that are plainly not media — neither a photo/video extension nor a
+ * photo/video signature in their first bytes (a README, a sidecar .xmp) — are
+ * skipped and listed, like a photo app's import does; anything that claims to
+ * be media by name or by bytes goes through and, if broken, is reported by
+ * the pipeline with its reason.
  */
 import fs from "node:fs/promises"
 import path from "node:path"
 import { BlobKeys, type UploadRecord } from "@curator/contracts"
+import { sniffSync } from "@curator/media"
 import { BlobStore, SessionStore } from "@curator/store"
 import { Effect } from "effect"
 import { randomId } from "./ids.js"
@@ -37,12 +44,34 @@ export const blobExtension = (fileName: string): string => {
   return /^[a-z0-9]{1,5}$/.test(ext) ? ext : "bin"
 }
 
-/** Copies the folder's files into the session and returns their upload records (in path order). */
+/** True when a file is plainly not media: no media extension and no media signature in its first 64 bytes. */
+export const isPlainlyNotMedia = async (fullPath: string, fileName: string): Promise<boolean> => {
+  if (MIME_BY_EXT[blobExtension(fileName)] !== undefined) return false
+  const handle = await fs.open(fullPath, "r")
+  try {
+    const header = new Uint8Array(64)
+    const { bytesRead } = await handle.read(header, 0, 64, 0)
+    return sniffSync(header.subarray(0, bytesRead)) === undefined
+  } finally {
+    await handle.close()
+  }
+}
+
+/** What ingest did: the upload records (in path order) and the file names it skipped as not media. */
+export interface IngestResult {
+  readonly uploads: ReadonlyArray<UploadRecord>
+  readonly skipped: ReadonlyArray<string>
+}
+
+/** Copies the folder's media files into the session and records their uploads. */
 export const ingestFolder = Effect.fn("curator.ingest")(function* (folder: string, sessionId: string, expiresAt: number) {
   const blobs = yield* BlobStore
   const sessions = yield* SessionStore
-  const files = yield* Effect.promise(() => listMediaFiles(folder))
-  return yield* Effect.forEach(
+  const all = yield* Effect.promise(() => listMediaFiles(folder))
+  const flags = yield* Effect.promise(() => Promise.all(all.map((f) => isPlainlyNotMedia(path.join(folder, f), f))))
+  const files = all.filter((_, i) => !flags[i])
+  const skipped = all.filter((_, i) => flags[i])
+  const uploads = yield* Effect.forEach(
     files,
     (fileName) =>
       Effect.gen(function* () {
@@ -59,4 +88,5 @@ export const ingestFolder = Effect.fn("curator.ingest")(function* (folder: strin
       }),
     { concurrency: 4 }
   )
+  return { uploads, skipped } satisfies IngestResult
 })

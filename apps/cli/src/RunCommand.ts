@@ -10,7 +10,7 @@
 import fs from "node:fs/promises"
 import path from "node:path"
 import { DEFAULT_TTL_SECONDS, type SelectionJobInput, type SelectionJobRecord } from "@curator/contracts"
-import { DataDirLock, LocalStack, Orchestrator } from "@curator/local"
+import { DataDirLock, LocalOrchestrator, LocalStack } from "@curator/local"
 import { BlobStore, SessionStore } from "@curator/store"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -69,14 +69,15 @@ interface JobOptions {
 const runJob = Effect.fn("curator.run")(function* (opts: JobOptions) {
   const sessions = yield* SessionStore
   const blobs = yield* BlobStore
-  const orchestrator = yield* Orchestrator
+  const orchestrator = yield* LocalOrchestrator
   const now = new Date()
   const expiresAt = Math.floor(now.getTime() / 1000) + DEFAULT_TTL_SECONDS
   const sessionId = randomId()
   const jobId = randomId()
   yield* sessions.createSession({ sessionId, createdAt: now.toISOString(), expiresAt, generation: 0, tripContext: opts.tripContext })
-  const uploads = yield* ingestFolder(opts.folder, sessionId, expiresAt)
-  if (uploads.length === 0) return yield* Effect.fail(new Error(`No files in ${opts.folder}`))
+  const { uploads, skipped } = yield* ingestFolder(opts.folder, sessionId, expiresAt)
+  if (skipped.length > 0) yield* Console.log(`Skipped ${skipped.length} file(s) that are not photos or videos: ${skipped.join(", ")}`)
+  if (uploads.length === 0) return yield* Effect.fail(new Error(`No photos or videos in ${opts.folder}`))
   yield* Console.log(`Curator: ${uploads.length} files from ${opts.folder}`)
 
   const jobRecord: SelectionJobRecord = {

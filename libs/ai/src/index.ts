@@ -12,3 +12,4 @@ export {
   SelectionModel,
   type SelectionModelError
 } from "./SelectionModel.js"
+export * from "./SelectionTask.js"

@@ -7,3 +7,5 @@
 export * from "./LocalExecutor.js"
 export * from "./LocalOrchestrator.js"
 export * from "./reconcile.js"
+export * from "./LocalStack.js"
+export * from "./DataDirLock.js"

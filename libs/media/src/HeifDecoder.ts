@@ -1,3 +1,4 @@
+/// <reference path="./internal/modules.d.ts" />
 /**
  * HeifDecoder: decodes HEIC (HEVC-coded HEIF) photos, which sharp's prebuilt libvips
  * cannot (no HEVC decoder) and Debian's ffmpeg 5.1 cannot open.

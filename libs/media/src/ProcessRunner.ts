@@ -1,3 +1,4 @@
+/// <reference path="./internal/modules.d.ts" />
 /**
  * ProcessRunner: the one place Curator runs ffmpeg, ffprobe and heif-convert on
  * untrusted files, with the Hardening rules of ARCHITECTURE.md:

@@ -54,6 +54,8 @@ export interface RunningSelectionJob {
 
 /** The SessionStore operations. Times are ISO 8601 strings; `expiresAt` and `now` are epoch seconds. */
 export interface SessionStoreService {
+  /** The table's name (state machines write failure records to it through the DynamoDB integration). */
+  readonly tableName: string
   /** Creates `META` (condition `attribute_not_exists(PK)`); the same meta already stored succeeds. */
   readonly createSession: (meta: SessionMeta) => Effect.Effect<void, StoreConflictError | StoreCallError>
   /** The session's `META`; NotFoundError when missing or expired. */
@@ -560,6 +562,7 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
       })
 
     return SessionStore.of({
+      tableName: TableName,
       createSession,
       getSession,
       putUpload,

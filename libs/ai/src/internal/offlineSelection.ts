@@ -68,7 +68,7 @@ export const selectOffline = (items: ReadonlyArray<AnalysedItem>, targetCount: n
   const name = (index: number) => items[index]!.item.fileName
 
   // 1. Exact duplicates and unprocessable items.
-  const exact = exactDuplicates(items.map((i) => i.item.contentHash))
+  const exact = exactDuplicates(items.map((i) => i.item.contentHash), items.map((i) => i.item.fileName))
   const stats = new Map<number, MediaStats>()
   items.forEach((entry, index) => {
     const original = exact.get(index)
@@ -109,7 +109,9 @@ export const selectOffline = (items: ReadonlyArray<AnalysedItem>, targetCount: n
     for (let n = 2; usedNames.has(unique); n++) unique = `${base} #${n}`
     usedNames.add(unique)
     const bestFirst = split.members.filter((i) => usable.has(i)).sort((a, b) => q(b) - q(a) || split.members.indexOf(a) - split.members.indexOf(b))
-    const clusters = clusterNearDuplicates(bestFirst.map((id) => ({ id, hash: stats.get(id)!.dHash })))
+    const clusters = clusterNearDuplicates(
+      bestFirst.map((id) => ({ id, hash: stats.get(id)!.dHash, instantMs: instants.get(id) ?? null, histogram: stats.get(id)!.histogram }))
+    )
     return { name: unique, members: split.members, bestFirst, clusters }
   })
   const sceneOf = new Map<number, number>()

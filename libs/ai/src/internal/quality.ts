@@ -48,6 +48,17 @@ export const qualityScore = (stats: MediaStats, batchMedianVariance: number, mp:
 const percent = (fraction: number) => `${Math.round(fraction * 100)}%`
 
 /**
+ * Mean luminance (0..255) below which a shot is badly under-exposed, and above
+ * which it is badly over-exposed. A well-exposed scene averages near middle
+ * grey (18 % reflectance encodes to about 118 in sRGB); these bounds sit about
+ * two stops below and one and a half above it. A dark shot also has little
+ * Laplacian energy, so exposure is judged before blur and named as such.
+ */
+export const UNDER_EXPOSED_MEAN_LUMA = 40
+/** See {@link UNDER_EXPOSED_MEAN_LUMA}. */
+export const OVER_EXPOSED_MEAN_LUMA = 225
+
+/**
  * Why an item is too poor to offer at all, in plain words with the numbers, or null.
  * `batchSize` is the number of analysed items the median comes from.
  */
@@ -57,6 +68,10 @@ export const qualityIssue = (stats: MediaStats, batchMedianVariance: number, bat
     return `mostly black: ${percent(stats.crushedShadows)} of ${what} at luminance <= 5 (mean luminance ${Math.round(stats.meanLuma)} of 255)`
   if (stats.clippedHighlights >= UNUSABLE_EXPOSURE_FRACTION)
     return `mostly blown out: ${percent(stats.clippedHighlights)} of ${what} at luminance >= 250 (mean luminance ${Math.round(stats.meanLuma)} of 255)`
+  if (stats.meanLuma < UNDER_EXPOSED_MEAN_LUMA)
+    return `badly under-exposed: mean luminance ${Math.round(stats.meanLuma)} of 255 (a well-exposed shot averages near 118)`
+  if (stats.meanLuma > OVER_EXPOSED_MEAN_LUMA)
+    return `badly over-exposed: mean luminance ${Math.round(stats.meanLuma)} of 255 (a well-exposed shot averages near 118)`
   if (stats.laplacianVariance < NO_DETAIL_VARIANCE)
     return `no detail: Laplacian variance ${stats.laplacianVariance.toFixed(1)} (a featureless or completely blurred image)`
   if (batchSize >= 3 && stats.laplacianVariance < BLURRY_FRACTION_OF_MEDIAN * batchMedianVariance)

@@ -1,0 +1,87 @@
+/**
+ * The local stack (ARCHITECTURE.md "Local and cloud layers"): every service of
+ * Curator in one process, with no cloud account and no AI key —
+ * blobs in `<dataDir>/blobs`, sessions in an in-process dynalite persisted in
+ * `<dataDir>/db` (the SAME SessionStore code as on AWS), the media services,
+ * the offline SelectionModel, and the SelectionPipeline ASL run in-process by
+ * `LocalOrchestrator` with its Task states bound by name to the worker task
+ * definitions (`thumbnailTask`, `selectionTask`) wrapped by the same
+ * `makeTaskHandler` the Lambda apps use.
+ *
+ * On start it sweeps expired records (dynalite has no TTL) and fails jobs a
+ * previous process left running (reconciliation: no job stays "running").
+ */
+import path from "node:path"
+import { SelectionModel, selectionTask, type SelectionTaskServices } from "@curator/ai"
+import { Media, type MediaSettings, thumbnailTask, type ThumbnailTaskServices } from "@curator/media"
+import { makeTaskHandler, SelectionStates, selectionPipeline } from "@curator/orchestration"
+import { BlobStore, DynamoDb, SessionStore } from "@curator/store"
+import { SessionStoreLocal } from "@curator/store/local"
+import { Context, Effect, Layer } from "effect"
+import { LocalOrchestrator } from "./LocalOrchestrator.js"
+import { reconcileInterruptedJobs } from "./reconcile.js"
+
+/** The services the worker handlers run on. */
+export type WorkerServices = ThumbnailTaskServices | SelectionTaskServices
+
+/** Options of the local stack. */
+export interface LocalStackOptions {
+  /** The data folder (the caller holds its lock, see DataDirLock). */
+  readonly dataDir: string
+  /** Retry pauses per state in ms (tests pass zeros). */
+  readonly retryIntervalOverrides?: Readonly<Record<string, number | ReadonlyArray<number>>>
+  /** Media settings (limits, decoders); default from `MEDIA_*` environment variables. */
+  readonly media?: Partial<MediaSettings>
+}
+
+/** Function ARNs the local definition names; never invoked (states are bound by name). */
+const localFunctionArn = (app: string) => `arn:aws:lambda:local:000000000000:function:curator-${app}`
+
+/** The local stack's layers. */
+export const LocalStack = {
+  /** Everything: BlobStore, SessionStore, DynamoDb, media services, SelectionModel, Orchestrator, LocalOrchestrator. */
+  layer: (options: LocalStackOptions) => {
+    const base = Layer.mergeAll(
+      BlobStore.layerLocal({ root: path.join(options.dataDir, "blobs") }),
+      SessionStoreLocal.layer({ dataDir: options.dataDir }),
+      options.media === undefined ? Media.layer : Media.layerWith(options.media),
+      SelectionModel.layerOffline
+    )
+    const orchestrator = Layer.unwrap(
+      Effect.gen(function* () {
+        const services = yield* Effect.context<WorkerServices | DynamoDb>()
+        const sessions = Context.get(services, SessionStore)
+        const definition = selectionPipeline({
+          thumbnailFunctionArn: localFunctionArn("thumbnail-worker"),
+          selectionFunctionArn: localFunctionArn("selection-worker"),
+          tableName: sessions.tableName
+        })
+        return LocalOrchestrator.layer({
+          definition,
+          // The same task definitions the worker apps wrap: decode -> program -> encode, or throw an Error named by the tag.
+          handlers: {
+            [SelectionStates.makeThumbnail]: makeTaskHandler({ ...thumbnailTask, layer: Layer.succeedContext(services) }),
+            [SelectionStates.selectMedia]: makeTaskHandler({ ...selectionTask, layer: Layer.succeedContext(services) })
+          },
+          dynamoDb: Context.get(services, DynamoDb).client,
+          ...(options.retryIntervalOverrides === undefined ? {} : { retryIntervalOverrides: options.retryIntervalOverrides })
+        })
+      })
+    )
+    const startup = Layer.effectDiscard(
+      Effect.gen(function* () {
+        const sessions = yield* SessionStore
+        yield* sessions.sweepExpired(Math.floor(Date.now() / 1000))
+        const interrupted = yield* reconcileInterruptedJobs({
+          listRunning: sessions.listRunningSelectionJobs(),
+          fail: (job, failure) =>
+            sessions
+              .failSelectionJob(job.sessionId, job.jobId, failure.errorTag, failure.errorMessage, new Date().toISOString())
+              .pipe(Effect.catchTag("StoreConflictError", () => Effect.void), Effect.catchTag("NotFoundError", () => Effect.void))
+        })
+        if (interrupted.length > 0) yield* Effect.logWarning(`Marked ${interrupted.length} interrupted job(s) as failed`)
+      })
+    )
+    return startup.pipe(Layer.provideMerge(orchestrator), Layer.provideMerge(base))
+  }
+}
