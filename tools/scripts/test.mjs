@@ -7,7 +7,7 @@ import path from "node:path"
 const reports = path.resolve("test-output/vitest")
 fs.rmSync(reports, { recursive: true, force: true })
 const extra = process.argv.slice(2)
-const r = spawnSync("nx", ["run-many", "-t", "typecheck", "lint", "test", "--output-style=stream", "--parallel=2", ...extra], {
+const r = spawnSync("nx", ["run-many", "-t", "typecheck", "lint", "test", "--output-style=stream", "--parallel=2", "--skip-nx-cache", ...extra], {
   stdio: "inherit",
   env: { ...process.env, NX_DAEMON: "false", NX_TUI: "false" }
 })
