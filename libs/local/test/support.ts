@@ -2,9 +2,10 @@
  * Test support: an in-memory dynalite with the session table (PK/SK strings),
  * handlers built with the real task adapter, and failure injection by error tag.
  */
-import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb"
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb"
 import * as Contracts from "@curator/contracts"
 import { makeTaskHandler } from "@curator/orchestration"
+import { ensureTable } from "@curator/store/local"
 import dynalite from "dynalite"
 import { Effect, Layer, type Schema } from "effect"
 import type { AddressInfo } from "node:net"
@@ -22,20 +23,7 @@ export const startDynamo = async () => {
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
     maxAttempts: 1
   })
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      KeySchema: [
-        { AttributeName: "PK", KeyType: "HASH" },
-        { AttributeName: "SK", KeyType: "RANGE" }
-      ],
-      AttributeDefinitions: [
-        { AttributeName: "PK", AttributeType: "S" },
-        { AttributeName: "SK", AttributeType: "S" }
-      ],
-      BillingMode: "PAY_PER_REQUEST"
-    })
-  )
+  await Effect.runPromise(ensureTable(client, TABLE))
   const stop = async () => {
     client.destroy()
     await new Promise<void>((resolve) => server.close(() => resolve()))
