@@ -25,7 +25,11 @@ export const Keys = {
   uploadPrefix: () => "UPLOAD#",
   selectionJob: (jobId: string) => `SELECTION#${jobId}`,
   selectionItem: (jobId: string, fileId: string) => `SELECTION#${jobId}#ITEM#${fileId}`,
-  selectionItemPrefix: (jobId: string) => `SELECTION#${jobId}#ITEM#`
+  selectionItemPrefix: (jobId: string) => `SELECTION#${jobId}#ITEM#`,
+  selectionJobPrefix: () => "SELECTION#",
+  review: (jobId: string) => `REVIEW#${jobId}`,
+  reviewOverride: (jobId: string, fileId: string) => `REVIEW#${jobId}#OVERRIDE#${fileId}`,
+  reviewOverridePrefix: (jobId: string) => `REVIEW#${jobId}#OVERRIDE#`
 } as const
 
 /** Blob key builders (ARCHITECTURE.md "State"): derived blobs never collide with uploads. */
@@ -100,3 +104,24 @@ export const SelectionItemRecord = Schema.Struct({
   expiresAt: Schema.Int
 })
 export type SelectionItemRecord = typeof SelectionItemRecord.Type
+
+/**
+ * `REVIEW#<job>`: the person confirmed the review of a selection job
+ * (written once; absent = not confirmed). Overrides are separate records, so
+ * toggling one item never read-modify-writes a shared list.
+ */
+export const ReviewRecord = Schema.Struct({
+  jobId: Schema.String,
+  confirmedAt: Schema.String,
+  expiresAt: Schema.Int
+})
+export type ReviewRecord = typeof ReviewRecord.Type
+
+/** `REVIEW#<job>#OVERRIDE#<fileId>`: the person forced an item in (`include`) or out (`exclude`); deleted on reset. */
+export const OverrideRecord = Schema.Struct({
+  fileId: Schema.String,
+  action: Schema.Literals(["include", "exclude"]),
+  updatedAt: Schema.String,
+  expiresAt: Schema.Int
+})
+export type OverrideRecord = typeof OverrideRecord.Type

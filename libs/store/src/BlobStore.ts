@@ -15,7 +15,7 @@
  * bytes flow through the API process.
  */
 import type { InvalidInputError, NotFoundError, StoreUnavailableError } from "@curator/contracts"
-import { Context, type Effect, Layer } from "effect"
+import { Context, type Effect, Layer, type Stream } from "effect"
 import { makeFolderBlobStore } from "./internal/FolderBlobStore.js"
 
 /** What `head` tells about a stored blob. */
@@ -36,6 +36,26 @@ export interface BlobStoreService {
     path: string,
     contentType: string
   ) => Effect.Effect<void, NotFoundError | StoreUnavailableError | InvalidInputError>
+  /**
+   * Streams `body` in under `key` and returns the bytes written. Atomic like
+   * `put`: when `body` fails (a client aborted, a size check in the stream
+   * refused it), nothing is stored and the effect fails with the stream's
+   * error `E`. The local server uses it for signed PUT uploads.
+   */
+  readonly putStream: <E>(
+    key: string,
+    body: Stream.Stream<Uint8Array, E>,
+    contentType: string
+  ) => Effect.Effect<number, E | StoreUnavailableError | InvalidInputError>
+  /**
+   * The blob's bytes as a stream, whole or the inclusive byte `range`
+   * (HTTP Range semantics, RFC 9110 §14.1.2; the caller clamps it to the
+   * size from `head`).
+   */
+  readonly getStream: (
+    key: string,
+    range?: { readonly start: number; readonly end: number }
+  ) => Effect.Effect<Stream.Stream<Uint8Array, StoreUnavailableError>, NotFoundError | StoreUnavailableError | InvalidInputError>
   /** The whole blob in memory (thumbnails, small files; use `download` for originals). */
   readonly get: (key: string) => Effect.Effect<Uint8Array, NotFoundError | StoreUnavailableError | InvalidInputError>
   /** Streams the blob to `destPath` (written to a temporary name beside it, then renamed). */

@@ -28,6 +28,8 @@ import {
   Keys,
   MediaItem,
   NotFoundError,
+  OverrideRecord,
+  ReviewRecord,
   SelectionItemRecord,
   SelectionJobRecord,
   SelectionResult,
@@ -67,6 +69,8 @@ export interface SessionStoreService {
   readonly putUpload: (sessionId: string, record: UploadRecord) => Effect.Effect<void, StoreConflictError | StoreCallError>
   /** Sets the upload's status to `uploaded` (idempotent) and returns the record; NotFoundError when it was never declared. */
   readonly markUploaded: (sessionId: string, fileId: string) => Effect.Effect<UploadRecord, NotFoundError | StoreCallError>
+  /** One declared upload; NotFoundError when missing or expired. */
+  readonly getUpload: (sessionId: string, fileId: string) => Effect.Effect<UploadRecord, NotFoundError | StoreCallError>
   /** Every unexpired upload of the session, in fileId order. */
   readonly listUploads: (sessionId: string) => Effect.Effect<ReadonlyArray<UploadRecord>, StoreCallError>
   /** Creates `SELECTION#<job>` (condition `attribute_not_exists(SK)`); the same record already stored succeeds. */
@@ -143,6 +147,33 @@ export interface SessionStoreService {
    */
   readonly listRunningSelectionJobs: () => Effect.Effect<ReadonlyArray<RunningSelectionJob>, StoreCallError>
   /**
+   * Every unexpired selection job of the session, oldest first (by
+   * `startedAt`, then jobId). One Query over the `SELECTION#` prefix; item
+   * records share that prefix and are skipped by their SK (a key attribute
+   * cannot be filtered server-side), so this reads them too — fine for a
+   * session's few thousand records.
+   */
+  readonly listSelectionJobs: (sessionId: string) => Effect.Effect<ReadonlyArray<SelectionJobRecord>, StoreCallError>
+  /**
+   * Writes the override of one item of a job's review
+   * (`REVIEW#<job>#OVERRIDE#<fileId>`, last write wins: the person's latest
+   * toggle is the truth). StoreConflictError once the review is confirmed
+   * (condition checked before the write; a confirm racing a toggle is
+   * resolved by the person's next read).
+   */
+  readonly putOverride: (sessionId: string, jobId: string, record: OverrideRecord) => Effect.Effect<void, StoreConflictError | StoreCallError>
+  /** Removes the item's override (deleting a missing one succeeds); StoreConflictError once the review is confirmed. */
+  readonly deleteOverride: (sessionId: string, jobId: string, fileId: string) => Effect.Effect<void, StoreConflictError | StoreCallError>
+  /** Every unexpired override of the job's review, in fileId order. */
+  readonly listOverrides: (sessionId: string, jobId: string) => Effect.Effect<ReadonlyArray<OverrideRecord>, StoreCallError>
+  /**
+   * Confirms the review (`REVIEW#<job>`, condition `attribute_not_exists(SK)`):
+   * confirming again succeeds and returns the FIRST confirmation.
+   */
+  readonly confirmReview: (sessionId: string, record: ReviewRecord) => Effect.Effect<ReviewRecord, StoreCallError>
+  /** The confirmation of the job's review, or null when not confirmed (or expired). */
+  readonly getReview: (sessionId: string, jobId: string) => Effect.Effect<ReviewRecord | null, StoreCallError>
+  /**
    * Deletes every record with `expiresAt <= now` (epoch seconds) and returns
    * how many it deleted. Each delete is conditional on the record still
    * being expired. dynalite has no TTL, so the local stack calls this.
@@ -177,6 +208,8 @@ const encodeUpload = Schema.encodeSync(UploadRecord)
 const encodeJob = Schema.encodeSync(SelectionJobRecord)
 const encodeItem = Schema.encodeSync(SelectionItemRecord)
 const encodeResult = Schema.encodeSync(SelectionResult)
+const encodeReview = Schema.encodeSync(ReviewRecord)
+const encodeOverride = Schema.encodeSync(OverrideRecord)
 const sameMeta = Schema.toEquivalence(SessionMeta)
 const sameUpload = Schema.toEquivalence(UploadRecord)
 const sameJob = Schema.toEquivalence(SelectionJobRecord)
@@ -326,6 +359,8 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
           Effect.fail(new NotFoundError({ message: `upload not found: ${Keys.pk(sessionId)} ${Keys.upload(fileId)}` }))
         )
       )
+
+    const getUpload: SessionStoreService["getUpload"] = (sessionId, fileId) => readLive(UploadRecord, "upload", sessionId, Keys.upload(fileId))
 
     const listUploads: SessionStoreService["listUploads"] = (sessionId) =>
       queryPrefix("upload", sessionId, Keys.uploadPrefix(), UploadRecord)
@@ -511,6 +546,91 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
         }))
       })
 
+    const listSelectionJobs: SessionStoreService["listSelectionJobs"] = (sessionId) =>
+      Effect.gen(function* () {
+        const now = yield* nowSeconds
+        const jobs: Array<SelectionJobRecord> = []
+        let start: Record<string, unknown> | undefined
+        do {
+          const out = yield* dynamoCall("Query selection jobs", () =>
+            document.send(
+              new QueryCommand({
+                TableName,
+                KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
+                FilterExpression: "#expiresAt > :now",
+                ExpressionAttributeNames: NAMES.expiresAt,
+                ExpressionAttributeValues: { ":pk": Keys.pk(sessionId), ":prefix": Keys.selectionJobPrefix(), ":now": now },
+                ConsistentRead: true,
+                Limit,
+                ExclusiveStartKey: start
+              })
+            )
+          )
+          for (const raw of out.Items ?? []) {
+            if (String(raw["SK"]).includes("#ITEM#")) continue
+            jobs.push(yield* decodeRecord(SelectionJobRecord, raw, "selection job"))
+          }
+          start = out.LastEvaluatedKey
+        } while (start !== undefined)
+        return jobs.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.jobId.localeCompare(b.jobId))
+      })
+
+    const getReview: SessionStoreService["getReview"] = (sessionId, jobId) =>
+      Effect.gen(function* () {
+        const record = yield* read(ReviewRecord, "review", sessionId, Keys.review(jobId))
+        const now = yield* nowSeconds
+        return record === null || record.expiresAt <= now ? null : record
+      })
+
+    const refuseWhenConfirmed = (sessionId: string, jobId: string) =>
+      Effect.flatMap(getReview(sessionId, jobId), (review) =>
+        review === null ? Effect.void : conflict(`the review of selection job ${jobId} was confirmed at ${review.confirmedAt}; overrides are closed`)
+      )
+
+    const putOverride: SessionStoreService["putOverride"] = (sessionId, jobId, record) =>
+      refuseWhenConfirmed(sessionId, jobId).pipe(
+        Effect.andThen(
+          dynamoCall("PutItem override", () =>
+            document.send(
+              new PutCommand({ TableName, Item: { ...key(sessionId, Keys.reviewOverride(jobId, record.fileId)), ...encodeOverride(record) } })
+            )
+          )
+        ),
+        Effect.asVoid
+      )
+
+    const deleteOverride: SessionStoreService["deleteOverride"] = (sessionId, jobId, fileId) =>
+      refuseWhenConfirmed(sessionId, jobId).pipe(
+        Effect.andThen(
+          dynamoCall("DeleteItem override", () =>
+            document.send(new DeleteCommand({ TableName, Key: key(sessionId, Keys.reviewOverride(jobId, fileId)) }))
+          )
+        ),
+        Effect.asVoid
+      )
+
+    const listOverrides: SessionStoreService["listOverrides"] = (sessionId, jobId) =>
+      queryPrefix("override", sessionId, Keys.reviewOverridePrefix(jobId), OverrideRecord)
+
+    const confirmReview: SessionStoreService["confirmReview"] = (sessionId, record) =>
+      conditional(
+        "PutItem review",
+        () =>
+          document.send(
+            new PutCommand({
+              TableName,
+              Item: { ...key(sessionId, Keys.review(record.jobId)), ...encodeReview(record) },
+              ConditionExpression: "attribute_not_exists(SK)"
+            })
+          ),
+        read(ReviewRecord, "review", sessionId, Keys.review(record.jobId)),
+        // Already confirmed: the first confirmation stands.
+        () => Effect.void
+      ).pipe(
+        Effect.andThen(read(ReviewRecord, "review", sessionId, Keys.review(record.jobId))),
+        Effect.map((stored) => stored ?? record)
+      )
+
     const ExpiredKey = Schema.Struct({ PK: Schema.String, SK: Schema.String, expiresAt: Schema.Int })
     const decodeExpiredKey = Schema.decodeUnknownEffect(ExpiredKey)
 
@@ -567,6 +687,7 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
       getSession,
       putUpload,
       markUploaded,
+      getUpload,
       listUploads,
       createSelectionJob,
       getSelectionJob,
@@ -577,6 +698,12 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
       putItemFailed,
       listSelectionItems,
       listRunningSelectionJobs,
+      listSelectionJobs,
+      putOverride,
+      deleteOverride,
+      listOverrides,
+      confirmReview,
+      getReview,
       sweepExpired
     })
   })

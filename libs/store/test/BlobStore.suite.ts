@@ -8,7 +8,7 @@ import fs from "node:fs/promises"
 import os from "node:os"
 import path from "node:path"
 import { failureOf, runExit, runWith } from "@curator/contracts/testing"
-import { Effect, type Layer } from "effect"
+import { Effect, type Layer, Schema, Stream } from "effect"
 import { describe, expect, it } from "vitest"
 import { BlobStore } from "../src/index.js"
 
@@ -44,6 +44,56 @@ export const blobStoreSuite = (name: string, fresh: () => Promise<BlobStorage>) 
       )
       expect(Buffer.from(got).equals(body)).toBe(true)
       expect(info).toEqual({ bytes: 4096, contentType: "image/jpeg" })
+    })
+
+    it("streams a blob in with putStream and out with getStream, whole and by byte range", async () => {
+      const body = randomBytes(200_000)
+      const chunks = [body.subarray(0, 65_536), body.subarray(65_536, 130_000), body.subarray(130_000)]
+      const out = await withStore((store) =>
+        Effect.gen(function* () {
+          const written = yield* store.putStream("s1/original/f1.mov", Stream.fromIterable(chunks), "video/quicktime")
+          const collect = (range?: { start: number; end: number }) =>
+            store.getStream("s1/original/f1.mov", range).pipe(
+              Effect.flatMap((stream) => Stream.runCollect(stream)),
+              Effect.map((parts) => Buffer.concat([...parts]))
+            )
+          return {
+            written,
+            info: yield* store.head("s1/original/f1.mov"),
+            whole: yield* collect(),
+            range: yield* collect({ start: 100, end: 199 }),
+            missing: tagOf(yield* Effect.flip(store.getStream("s1/original/nope.mov")))
+          }
+        })
+      )
+      expect(out.written).toBe(200_000)
+      expect(out.info).toEqual({ bytes: 200_000, contentType: "video/quicktime" })
+      expect(out.whole.equals(body)).toBe(true)
+      expect(out.range.equals(body.subarray(100, 200))).toBe(true)
+      expect(out.missing).toBe("NotFoundError")
+    })
+
+    it("stores nothing when the stream of a putStream fails, and keeps the previous blob", async () => {
+      class Aborted extends Schema.TaggedError<Aborted>()("Aborted", { message: Schema.String }) {}
+      const out = await withStore((store) =>
+        Effect.gen(function* () {
+          yield* store.put("s1/original/f2.jpg", bytes("old"), "image/jpeg")
+          const failing = Stream.concat(Stream.make(bytes("partial new bytes")), Stream.fail(new Aborted({ message: "client went away" })))
+          const newKey = tagOf(yield* Effect.flip(store.putStream("s1/original/f3.jpg", failing, "image/jpeg")))
+          const overKey = tagOf(yield* Effect.flip(store.putStream("s1/original/f2.jpg", failing, "image/png")))
+          return {
+            newKey,
+            overKey,
+            keys: yield* store.list("s1/"),
+            kept: new TextDecoder().decode(yield* store.get("s1/original/f2.jpg")),
+            keptInfo: yield* store.head("s1/original/f2.jpg")
+          }
+        })
+      )
+      expect([out.newKey, out.overKey]).toEqual(["Aborted", "Aborted"])
+      expect(out.keys).toEqual(["s1/original/f2.jpg"])
+      expect(out.kept).toBe("old")
+      expect(out.keptInfo.contentType).toBe("image/jpeg")
     })
 
     it("replaces a blob and its content type on overwrite", async () => {

@@ -83,6 +83,8 @@ export const sessionStoreSuite = (name: string, fresh: () => Promise<SessionStor
             list: yield* store.listUploads("s1"),
             conflict: yield* flipTag(store.putUpload("s1", upload("f1", { bytes: 99 }))),
             missing: yield* flipTag(store.markUploaded("s1", "nope")),
+            got: yield* store.getUpload("s1", "f2"),
+            getMissing: yield* flipTag(store.getUpload("s2", "f2")),
             otherSession: yield* store.listUploads("s2")
           }
         })
@@ -95,6 +97,8 @@ export const sessionStoreSuite = (name: string, fresh: () => Promise<SessionStor
       ])
       expect(out.conflict).toBe("StoreConflictError")
       expect(out.missing).toBe("NotFoundError")
+      expect(out.got).toEqual(upload("f2", { expiresAt: out.got.expiresAt }))
+      expect(out.getMissing).toBe("NotFoundError")
       expect(out.otherSession).toEqual([])
     })
 
@@ -348,6 +352,58 @@ export const sessionStoreSuite = (name: string, fresh: () => Promise<SessionStor
       )
       expect(out.items.map((r) => r.fileId)).toEqual(Array.from({ length: 23 }, (_, i) => `f${String(i).padStart(2, "0")}`))
       expect(out.running.map((j) => j.jobId).sort()).toEqual(["a", "b", "c", "d", "e"])
+    })
+
+    it("lists a session's selection jobs oldest first, skipping item records and other sessions", async () => {
+      const out = await withStore((store) =>
+        Effect.gen(function* () {
+          yield* store.createSelectionJob("s1", job("j2", { startedAt: "2025-06-01T11:00:00.000Z" }))
+          yield* store.createSelectionJob("s1", job("j1", { startedAt: "2025-06-01T10:00:00.000Z" }))
+          yield* store.createSelectionJob("s1", job("old", { expiresAt: past() }))
+          yield* store.createSelectionJob("s2", job("other"))
+          yield* store.putItemDone("s1", "j1", "f1", mediaItem("f1"), "s1/thumb/f1.jpg", future())
+          yield* store.markItemProcessing("s1", "j2", "f2", future())
+          return { s1: yield* store.listSelectionJobs("s1"), none: yield* store.listSelectionJobs("s3") }
+        }),
+        { pageSize: 1 }
+      )
+      expect(out.s1.map((j) => j.jobId)).toEqual(["j1", "j2"])
+      expect(out.none).toEqual([])
+    })
+
+    it("stores review overrides per item (last write wins, reset deletes) and closes them once the review is confirmed", async () => {
+      const out = await withStore((store) =>
+        Effect.gen(function* () {
+          const at = "2025-06-01T12:00:00.000Z"
+          yield* store.putOverride("s1", "j1", { fileId: "f2", action: "exclude", updatedAt: at, expiresAt: future() })
+          yield* store.putOverride("s1", "j1", { fileId: "f1", action: "exclude", updatedAt: at, expiresAt: future() })
+          yield* store.putOverride("s1", "j1", { fileId: "f1", action: "include", updatedAt: at, expiresAt: future() })
+          yield* store.putOverride("s1", "j1", { fileId: "f3", action: "include", updatedAt: at, expiresAt: future() })
+          yield* store.deleteOverride("s1", "j1", "f3")
+          yield* store.deleteOverride("s1", "j1", "never-set")
+          yield* store.putOverride("s1", "j2", { fileId: "f1", action: "exclude", updatedAt: at, expiresAt: future() })
+          const before = yield* store.getReview("s1", "j1")
+          const first = yield* store.confirmReview("s1", { jobId: "j1", confirmedAt: "2025-06-01T12:05:00.000Z", expiresAt: future() })
+          const again = yield* store.confirmReview("s1", { jobId: "j1", confirmedAt: "2025-06-01T12:09:00.000Z", expiresAt: future() })
+          return {
+            overrides: (yield* store.listOverrides("s1", "j1")).map((o) => [o.fileId, o.action]),
+            otherJob: (yield* store.listOverrides("s1", "j2")).map((o) => [o.fileId, o.action]),
+            before,
+            first: first.confirmedAt,
+            again: again.confirmedAt,
+            stored: (yield* store.getReview("s1", "j1"))?.confirmedAt,
+            putAfter: yield* flipTag(store.putOverride("s1", "j1", { fileId: "f2", action: "include", updatedAt: at, expiresAt: future() })),
+            deleteAfter: yield* flipTag(store.deleteOverride("s1", "j1", "f2")),
+            after: (yield* store.listOverrides("s1", "j1")).map((o) => [o.fileId, o.action])
+          }
+        })
+      )
+      expect(out.overrides).toEqual([["f1", "include"], ["f2", "exclude"]])
+      expect(out.otherJob).toEqual([["f1", "exclude"]])
+      expect(out.before).toBeNull()
+      expect([out.first, out.again, out.stored]).toEqual(["2025-06-01T12:05:00.000Z", "2025-06-01T12:05:00.000Z", "2025-06-01T12:05:00.000Z"])
+      expect([out.putAfter, out.deleteAfter]).toEqual(["StoreConflictError", "StoreConflictError"])
+      expect(out.after).toEqual(out.overrides)
     })
 
     it("keeps records across a restart on the same storage", async () => {

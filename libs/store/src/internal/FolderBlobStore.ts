@@ -10,7 +10,8 @@ import { randomUUID } from "node:crypto"
 import fs from "node:fs/promises"
 import path from "node:path"
 import { InvalidInputError, NotFoundError, StoreUnavailableError } from "@curator/contracts"
-import { Effect, Schema } from "effect"
+import { createReadStream } from "node:fs"
+import { Effect, Schema, Stream } from "effect"
 import type { BlobInfo, BlobStoreService } from "../BlobStore.js"
 import { validateKey } from "./blobKey.js"
 
@@ -51,6 +52,10 @@ const fsCall = <A>(
       return Effect.die(error)
     })
   )
+
+/** For writes, where a missing path is a bug (folders are created as needed), not a NotFoundError. */
+const noMissing = <A, E>(effect: Effect.Effect<A, E | NotFoundError>): Effect.Effect<A, Exclude<E, NotFoundError>> =>
+  Effect.catchIf(effect, (e): e is NotFoundError => e instanceof NotFoundError, (e) => Effect.die(e)) as Effect.Effect<A, Exclude<E, NotFoundError>>
 
 /** Builds the service over `root`, creating its folders. */
 export const makeFolderBlobStore = (root: string): Effect.Effect<BlobStoreService, StoreUnavailableError> =>
@@ -131,6 +136,55 @@ export const makeFolderBlobStore = (root: string): Effect.Effect<BlobStoreServic
               await writeAtomic(dataPath(key), (tmp) => fs.copyFile(source, tmp))
             },
             () => new NotFoundError({ message: `source file not found: ${source}` })
+          )
+        )
+      )
+
+    const putStream: BlobStoreService["putStream"] = (key, body, contentType) =>
+      validateKey(key).pipe(
+        Effect.flatMap(() => {
+          const staged = tmpPath()
+          return Effect.acquireUseRelease(
+            noMissing(fsCall(`stage ${key}`, () => fs.open(staged, "w"))),
+            (handle) =>
+              Effect.gen(function* () {
+                let bytes = 0
+                yield* Stream.runForEach(body, (chunk) =>
+                  noMissing(fsCall(`write ${key}`, async () => {
+                    // FileHandle.write may write fewer bytes than asked: loop until the chunk is on disk.
+                    let offset = 0
+                    while (offset < chunk.byteLength) {
+                      const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset)
+                      offset += bytesWritten
+                    }
+                    bytes += chunk.byteLength
+                  }))
+                )
+                yield* noMissing(fsCall(`flush ${key}`, () => handle.sync()))
+                return bytes
+              }),
+            (handle) => Effect.promise(() => handle.close()).pipe(Effect.ignore)
+          ).pipe(
+            Effect.tap(() =>
+              noMissing(
+                fsCall(`put ${key}`, async () => {
+                  await writeMeta(key, contentType)
+                  await moveIntoPlace(staged, dataPath(key))
+                })
+              )
+            ),
+            // A failed or aborted stream leaves nothing behind.
+            Effect.ensuring(Effect.promise(() => fs.rm(staged, { force: true })))
+          )
+        })
+      )
+
+    const getStream: BlobStoreService["getStream"] = (key, range) =>
+      head(key).pipe(
+        Effect.map(() =>
+          Stream.fromAsyncIterable(
+            createReadStream(dataPath(key), range === undefined ? {} : { start: range.start, end: range.end }) as AsyncIterable<Uint8Array>,
+            (error) => new StoreUnavailableError({ message: `blob store: read ${key}: ${error instanceof Error ? error.message : String(error)}` })
           )
         )
       )
@@ -238,5 +292,5 @@ export const makeFolderBlobStore = (root: string): Effect.Effect<BlobStoreServic
         Effect.catchTag("NotFoundError", (e) => Effect.die(e))
       )
 
-    return { put, putFile, get, download, head, list, delete: del, deletePrefix } satisfies BlobStoreService
+    return { put, putFile, putStream, getStream, get, download, head, list, delete: del, deletePrefix } satisfies BlobStoreService
   })

@@ -1,0 +1,148 @@
+/**
+ * `UrlSigner`: short-lived URLs through which the browser sends uploads
+ * straight to blob storage and reads media back, without the bytes passing
+ * through the API (ARCHITECTURE.md "The flow", 1).
+ *
+ * Layers: `layerLocal` (here) signs URLs of the local server, `/blob/<key>`,
+ * with HMAC-SHA256; the S3 presigner (`signableHeaders` content-type and
+ * content-length) comes with the AWS issue.
+ *
+ * Local URL grammar (all query values ASCII):
+ *
+ *   /blob/<key>?m=PUT|GET&exp=<epoch s>&ct=<content type>&len=<bytes, PUT only>&sig=<base64url>
+ *
+ * `sig = HMAC-SHA256(sessionKey, "curator-blob-v1\n" + m + "\n" + key + "\n" + exp + "\n" + ct + "\n" + len)`
+ * where `sessionKey = HMAC-SHA256(secret, "curator-session-key-v1\n" + sessionId)`
+ * and `sessionId` is the key's first segment: every session has its own
+ * signing key (derived, so nothing extra is stored), a URL binds the session's
+ * key, the method, the content type, the exact size and the expiry, and
+ * changing any of them breaks the signature. Verification compares in
+ * constant time (`timingSafeEqual`).
+ */
+import { createHmac, timingSafeEqual } from "node:crypto"
+import { Context, Effect, Layer, Schema } from "effect"
+
+/** What a signed URL allows. */
+export interface BlobGrant {
+  /** `PUT` (upload) or `GET` (download). */
+  readonly method: "PUT" | "GET"
+  /** Blob key, `<sessionId>/...` (BlobKeys of @curator/contracts). */
+  readonly key: string
+  /** Content type the PUT must send, or the GET is served with. */
+  readonly contentType: string
+  /** Exact body size in bytes (PUT); null for GET. */
+  readonly contentLength: number | null
+  /** Expiry, epoch seconds. */
+  readonly expiresAt: number
+}
+
+/** The UrlSigner operations. */
+export interface UrlSignerService {
+  /** A URL that lets its holder PUT exactly `contentLength` bytes of `contentType` under `key` until `expiresAt`. */
+  readonly presignPut: (grant: Omit<BlobGrant, "method">) => Effect.Effect<string>
+  /** A URL that lets its holder GET `key` (served as `contentType`) until `expiresAt`. */
+  readonly presignGet: (grant: Omit<BlobGrant, "method" | "contentLength">) => Effect.Effect<string>
+}
+
+/** A signed blob URL was malformed, tampered with or expired (the local server answers 403). */
+export class BlobSignatureError extends Schema.TaggedError<BlobSignatureError>()("BlobSignatureError", {
+  message: Schema.String
+}) {}
+
+/** Path prefix of blob URLs on the local server. */
+export const BLOB_PATH_PREFIX = "/blob/"
+
+const SESSION_KEY_CONTEXT = "curator-session-key-v1\n"
+const SIGNATURE_CONTEXT = "curator-blob-v1\n"
+/** Smallest accepted secret: 32 bytes, the HMAC-SHA256 block-size guidance of RFC 2104 §3 (key >= hash output length). */
+export const MIN_SECRET_BYTES = 32
+
+const sessionKey = (secret: Uint8Array, sessionId: string) => createHmac("sha256", secret).update(SESSION_KEY_CONTEXT + sessionId).digest()
+
+const signatureOf = (secret: Uint8Array, grant: BlobGrant): Buffer => {
+  const sessionId = grant.key.split("/")[0] ?? ""
+  const canonical = [grant.method, grant.key, String(grant.expiresAt), grant.contentType, grant.contentLength === null ? "" : String(grant.contentLength)].join("\n")
+  return createHmac("sha256", sessionKey(secret, sessionId)).update(SIGNATURE_CONTEXT + canonical).digest()
+}
+
+/** Signs `grant` into a local `/blob/...` URL (path + query, same-origin). */
+export const signBlobUrl = (secret: Uint8Array, grant: BlobGrant): string => {
+  const query = new URLSearchParams({ m: grant.method, exp: String(grant.expiresAt), ct: grant.contentType })
+  if (grant.contentLength !== null) query.set("len", String(grant.contentLength))
+  query.set("sig", signatureOf(secret, grant).toString("base64url"))
+  return `${BLOB_PATH_PREFIX}${grant.key}?${query.toString()}`
+}
+
+const INTEGER = /^[0-9]{1,16}$/
+
+/**
+ * Checks a request for a local blob URL and returns what it grants.
+ * `method` is the HTTP method used (must be the signed one; HEAD counts as
+ * GET), `url` the request URL (path and query), `now` epoch seconds.
+ * Fails with BlobSignatureError when a parameter is missing or malformed,
+ * the signature does not match (any part changed), or the URL expired.
+ */
+export const verifyBlobUrl = (
+  secret: Uint8Array,
+  method: string,
+  url: URL,
+  now: number
+): Effect.Effect<BlobGrant, BlobSignatureError> =>
+  Effect.suspend(() => {
+    const refuse = (message: string) => Effect.fail(new BlobSignatureError({ message }))
+    if (!url.pathname.startsWith(BLOB_PATH_PREFIX)) return refuse("not a blob URL")
+    const key = url.pathname.slice(BLOB_PATH_PREFIX.length)
+    const q = url.searchParams
+    const signedMethod = q.get("m")
+    const exp = q.get("exp")
+    const contentType = q.get("ct")
+    const len = q.get("len")
+    const sig = q.get("sig")
+    if (signedMethod !== "PUT" && signedMethod !== "GET") return refuse("the blob URL has no valid method (m)")
+    if (exp === null || !INTEGER.test(exp)) return refuse("the blob URL has no valid expiry (exp)")
+    if (contentType === null || contentType === "") return refuse("the blob URL has no content type (ct)")
+    if (signedMethod === "PUT" ? len === null || !INTEGER.test(len) : len !== null) return refuse("the blob URL has no valid size (len)")
+    if (sig === null || sig === "") return refuse("the blob URL is not signed (sig)")
+    const grant: BlobGrant = {
+      method: signedMethod,
+      key,
+      contentType,
+      contentLength: len === null ? null : Number(len),
+      expiresAt: Number(exp)
+    }
+    const expected = signatureOf(secret, grant)
+    const given = Buffer.from(sig, "base64url")
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refuse("the blob URL's signature does not match (tampered or from another server)")
+    const used = method === "HEAD" ? "GET" : method
+    if (used !== signedMethod) return refuse(`the blob URL was signed for ${signedMethod}, not ${method}`)
+    if (grant.expiresAt <= now) return refuse(`the blob URL expired at ${new Date(grant.expiresAt * 1000).toISOString()}`)
+    return Effect.succeed(grant)
+  })
+
+/** Options of the local signer. */
+export interface LocalUrlSignerOptions {
+  /** The server secret (>= 32 random bytes); per-session keys are derived from it. */
+  readonly secret: Uint8Array
+}
+
+/** The URL signer service (`curator/api/UrlSigner`). */
+export class UrlSigner extends Context.Service<UrlSigner, UrlSignerService>()("curator/api/UrlSigner") {
+  /**
+   * HMAC-signed URLs of the local server (see the module doc). Dies when the
+   * secret is shorter than {@link MIN_SECRET_BYTES}: a configuration bug.
+   */
+  static readonly layerLocal = (options: LocalUrlSignerOptions): Layer.Layer<UrlSigner> =>
+    Layer.effect(
+      UrlSigner,
+      Effect.gen(function* () {
+        if (options.secret.byteLength < MIN_SECRET_BYTES) {
+          return yield* Effect.die(new Error(`UrlSigner secret must be at least ${MIN_SECRET_BYTES} bytes`))
+        }
+        const secret = options.secret
+        return UrlSigner.of({
+          presignPut: (grant) => Effect.sync(() => signBlobUrl(secret, { ...grant, method: "PUT" })),
+          presignGet: (grant) => Effect.sync(() => signBlobUrl(secret, { ...grant, method: "GET", contentLength: null }))
+        })
+      })
+    )
+}

@@ -1,0 +1,290 @@
+/**
+ * The browser workflow end to end, as a person uses it: the real local server
+ * (`curator serve`, bundled from apps/cli with the script `npm start` uses,
+ * serving the built web app from dist/apps/web) driven in Debian Chromium by
+ * playwright-core. Uploads go over a throttled connection (Chrome DevTools
+ * Protocol `Network.emulateNetworkConditions`) so progress is visible and
+ * the parallel lanes can be observed. Screenshots of each step land in
+ * test-output/e2e/ for people to look at.
+ */
+import { type ChildProcess, spawn } from "node:child_process"
+import fs from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import { pathToFileURL } from "node:url"
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const root = path.resolve(import.meta.dirname, "../../..")
+const fixtures = path.resolve(root, "../shared/fixtures/media")
+const shots = path.join(root, "test-output/e2e")
+const cli = path.join(root, "dist/test/web-e2e/curator.mjs")
+const webDist = path.join(root, "dist/apps/web")
+const fixtureFiles = fs.readdirSync(fixtures).filter((f) => f !== "MANIFEST.md")
+
+let server: ChildProcess | undefined
+let serverLog = ""
+let baseUrl = ""
+let entryUrl = ""
+let browser: Browser | undefined
+let context: BrowserContext | undefined
+
+/** Starts `curator serve` on a free port with a fresh data folder; resolves with the printed URL (it carries the access token). */
+const startServer = (dataDir: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--enable-source-maps", cli, "serve", "--port", "0", "--data", dataDir, "--web", webDist], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    server = child
+    const timer = setTimeout(() => reject(new Error(`curator serve printed no URL within 60 s:\n${serverLog}`)), 60_000)
+    const onData = (chunk: Buffer) => {
+      serverLog += chunk.toString()
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(serverLog)
+      if (m?.[1]) {
+        clearTimeout(timer)
+        resolve(m[1])
+      }
+    }
+    child.stdout.on("data", onData)
+    child.stderr.on("data", onData)
+    child.on("exit", (code) => {
+      clearTimeout(timer)
+      reject(new Error(`curator serve exited with ${code}:\n${serverLog}`))
+    })
+  })
+
+/** A whole-page screenshot laid out at the page's full height, so sticky bars sit at the bottom as a person sees them after scrolling. */
+const shot = async (page: Page, name: string, whole = true) => {
+  if (!whole) return void (await page.screenshot({ path: path.join(shots, `${name}.png`) }))
+  const viewport = page.viewportSize() ?? { width: 1280, height: 900 }
+  const height = await page.evaluate(() => document.documentElement.scrollHeight)
+  await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, Math.min(height, 8000)) })
+  await page.screenshot({ path: path.join(shots, `${name}.png`) })
+  await page.setViewportSize(viewport)
+}
+
+/** A new tab of the one browser session (signed in once, in beforeAll, through the printed URL), on the start page. */
+const openApp = async () => {
+  if (!context) throw new Error("no browser context")
+  const page = await context.newPage()
+  page.on("pageerror", (e) => {
+    serverLog += `\n[pageerror] ${e.message}`
+  })
+  await page.goto(`${baseUrl}/`)
+  await page.waitForSelector("[data-testid=dropzone]")
+  return page
+}
+
+/** Throttles the page's uploads to `bytesPerSecond` so progress and parallel lanes are observable. */
+const throttleUploads = async (page: Page, bytesPerSecond: number) => {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send("Network.enable")
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 5, downloadThroughput: -1, uploadThroughput: bytesPerSecond })
+}
+
+/** Records in the page the peak number of rows uploading at once and every total-progress value seen. */
+const watchUploads = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as unknown as { __peak: number; __totals: Array<number> }
+    w.__peak = 0
+    w.__totals = []
+    const sample = () => {
+      w.__peak = Math.max(w.__peak, document.querySelectorAll("[data-testid=upload-list] [data-status=uploading]").length)
+      const total = document.querySelector<HTMLProgressElement>("progress[aria-label='Total upload progress']")
+      if (total) w.__totals.push(total.value / total.max)
+    }
+    new MutationObserver(sample).observe(document.body, { subtree: true, childList: true, attributes: true })
+  })
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(webDist, "index.html"))) throw new Error(`build the web app first (nx run web:build): ${webDist} is missing`)
+  fs.rmSync(shots, { recursive: true, force: true })
+  fs.mkdirSync(shots, { recursive: true })
+  const { bundle } = (await import(pathToFileURL(path.join(root, "tools/scripts/bundle.mjs")).href)) as {
+    bundle: (entry: string, out: string) => Promise<unknown>
+  }
+  await bundle(path.join(root, "apps/cli/src/main.ts"), cli)
+  entryUrl = await startServer(fs.mkdtempSync(path.join(os.tmpdir(), "curator-web-e2e-")))
+  baseUrl = new URL(entryUrl).origin
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+  })
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 })
+  // The first visit trades the printed token for the HttpOnly cookie, as a person's click on the printed link does.
+  const first = await context.newPage()
+  await first.goto(entryUrl)
+  await first.waitForSelector("[data-testid=dropzone]")
+  await shot(first, "0-first-visit")
+  await first.close()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server?.once("exit", r))
+    server.kill("SIGTERM")
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))])
+    if (server.exitCode === null) server.kill("SIGKILL")
+  }
+})
+
+describe("the browser workflow on the local stack", () => {
+  let reviewUrl = ""
+
+  it("uploads the fixture folder (20 files, 4 in parallel, with progress), processes it and accounts for every file", async () => {
+    const page = await openApp()
+    await shot(page, "1-upload-empty")
+    // The folder picker: MANIFEST.md comes along and is skipped as "not a photo or video".
+    await page.setInputFiles("[data-testid=folder-input]", fixtures)
+    await expect.poll(() => page.locator("[data-testid=upload-list] li").count()).toBe(fixtureFiles.length)
+    expect(await page.textContent("main")).toContain("MANIFEST.md")
+    await page.fill("textarea", "A test trip across a few cameras and phones")
+    await shot(page, "2-upload-picked")
+
+    await throttleUploads(page, 6 * 1024 * 1024)
+    await watchUploads(page)
+    await page.click("[data-testid=start-upload]")
+    // Mid-upload: some files done, some in flight, the total bar part-way.
+    await page.waitForFunction(() => Number(document.querySelector("[data-testid=uploaded-count]")?.textContent ?? 0) >= 6, null, { timeout: 60_000 })
+    await shot(page, "3-uploading")
+
+    await page.waitForURL(/\/s\/[a-z2-7]{26}\/select\/[a-z2-7]{26}$/, { timeout: 90_000 })
+    const { peak, totals } = await page.evaluate(() => {
+      const w = window as unknown as { __peak: number; __totals: Array<number> }
+      return { peak: w.__peak, totals: w.__totals }
+    })
+    expect(peak).toBeGreaterThanOrEqual(2)
+    expect(peak).toBeLessThanOrEqual(4)
+    expect(totals.some((t) => t > 0.05 && t < 0.95)).toBe(true)
+
+    await page.waitForSelector("[data-testid=progress-list] li")
+    await shot(page, "4-selection-progress")
+    await page.waitForURL(/\/review\/[a-z2-7]{26}$/, { timeout: 150_000 })
+    await page.waitForSelector("[data-testid=selected-item]")
+    reviewUrl = page.url()
+
+    const count = async (id: string) => Number(await page.textContent(`[data-testid=${id}]`))
+    const selected = await count("selected-count")
+    const excluded = await count("excluded-count")
+    const failed = await count("failed-count")
+    expect(selected + excluded + failed).toBe(fixtureFiles.length)
+    expect(await page.locator("[data-testid=selected-item]").count()).toBe(selected)
+    expect(await page.locator("[data-testid=excluded-item]").count()).toBe(excluded)
+    // The four truncated files failed with their reasons while the others went on.
+    const failedRows = page.locator("[data-testid=failed-item]")
+    expect(await failedRows.count()).toBe(fixtureFiles.filter((f) => f.startsWith("truncated-")).length)
+    expect((await failedRows.locator(".file-name").allTextContents()).sort()).toEqual(fixtureFiles.filter((f) => f.startsWith("truncated-")).sort())
+    for (const reason of await failedRows.locator(".file-reason").allTextContents()) expect(reason.length).toBeGreaterThan(20)
+    expect(await failedRows.locator(".badge").allTextContents()).toEqual(["CorruptMediaError", "CorruptMediaError", "CorruptMediaError", "CorruptMediaError"])
+    expect(await page.textContent("[data-testid=model]")).toBe("Offline selection")
+    // Thumbnails load through signed URLs.
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>(".tile-media img")].some((i) => i.complete && i.naturalWidth > 0))
+    await page.waitForLoadState("networkidle")
+    await shot(page, "5-review")
+    await page.close()
+  })
+
+  it("keeps a toggle across a reload and in another tab (state from the session store)", async () => {
+    const page = await openApp()
+    await page.goto(reviewUrl)
+    const first = page.locator("[data-testid=selected-item]").first()
+    const fileId = await first.getAttribute("data-file-id")
+    const toggle = first.locator("[data-testid=toggle]")
+    expect(await toggle.getAttribute("aria-checked")).toBe("true")
+    // Keyboard: focus the switch and press Space.
+    await toggle.focus()
+    await page.keyboard.press("Space")
+    await expect.poll(() => toggle.getAttribute("aria-checked")).toBe("false")
+    await expect.poll(() => toggle.getAttribute("aria-busy")).toBe("false")
+    await page.reload()
+    const again = page.locator(`[data-file-id="${fileId}"] [data-testid=toggle]`)
+    await again.waitFor()
+    expect(await again.getAttribute("aria-checked")).toBe("false")
+    await shot(page, "6-review-after-reload")
+
+    const other = await context!.newPage()
+    await other.goto(reviewUrl)
+    await other.locator(`[data-file-id="${fileId}"] [data-testid=toggle]`).waitFor()
+    expect(await other.locator(`[data-file-id="${fileId}"] [data-testid=toggle]`).getAttribute("aria-checked")).toBe("false")
+    await other.close()
+    await page.close()
+  })
+
+  it("opens a photo full size in the overlay and closes it with Escape", async () => {
+    const page = await openApp()
+    await page.goto(reviewUrl)
+    const photoTile = page.locator("[data-testid=selected-item]:not(:has(.video-chip)) .tile-media").first()
+    await photoTile.click()
+    const img = page.locator("dialog.viewer img")
+    await img.waitFor()
+    await page.waitForFunction(() => {
+      const i = document.querySelector<HTMLImageElement>("dialog.viewer img")
+      return i !== null && i.complete && i.naturalWidth > 0
+    })
+    await shot(page, "7-viewer", false)
+    await page.keyboard.press("Escape")
+    await expect.poll(() => page.locator("dialog.viewer").count()).toBe(0)
+    await page.close()
+  })
+
+  it("confirms the review; the confirmation survives a reload", async () => {
+    const page = await openApp()
+    await page.goto(reviewUrl)
+    await page.click("[data-testid=confirm]")
+    await page.waitForSelector("[data-testid=confirmed]")
+    await page.reload()
+    await page.waitForSelector("[data-testid=confirmed]")
+    expect(await page.locator("[data-testid=toggle]:not([disabled])").count()).toBe(0)
+    await shot(page, "8-confirmed")
+    await page.close()
+  })
+
+  it("keeps two files with the same name (and a Live Photo's HEIC and MOV) as separate files", async () => {
+    const page = await openApp()
+    const read = (f: string) => fs.readFileSync(path.join(fixtures, f))
+    await page.setInputFiles("[data-testid=file-input]", [
+      { name: "IMG_0001.JPG", mimeType: "image/jpeg", buffer: read("jpeg-nikon-coolpix-p6000-gps.jpg") },
+      { name: "IMG_0001.JPG", mimeType: "image/jpeg", buffer: read("jpeg-sony-dsc-hx5v-gps.jpg") },
+      { name: "IMG_0002.HEIC", mimeType: "", buffer: read("heic-apple-iphone7-gps.heic") },
+      { name: "IMG_0002.MOV", mimeType: "video/quicktime", buffer: read("video-apple-iphone6-gps-rot90.mov") }
+    ])
+    await page.click("[data-testid=start-upload]")
+    await page.waitForURL(/\/review\/[a-z2-7]{26}$/, { timeout: 120_000 })
+    await page.waitForSelector("[data-testid=selected-item]")
+    const names = await page.locator("[data-testid=selected-item] .tile-title, [data-testid=excluded-item] .tile-title").allTextContents()
+    expect(names.sort()).toEqual(["IMG_0001.JPG", "IMG_0001.JPG", "IMG_0002.HEIC", "IMG_0002.MOV"])
+    await page.close()
+  })
+
+  it("takes files dropped on the drop zone, two with the same name kept apart and a text file skipped", async () => {
+    const page = await openApp()
+    await page.evaluate(() => {
+      const data = new DataTransfer()
+      data.items.add(new File([new Uint8Array(10)], "IMG_1.HEIC", { type: "" }))
+      data.items.add(new File([new Uint8Array(20)], "IMG_1.HEIC", { type: "" }))
+      data.items.add(new File([new Uint8Array(30)], "IMG_1.MOV", { type: "video/quicktime" }))
+      data.items.add(new File(["notes"], "notes.txt", { type: "text/plain" }))
+      const zone = document.querySelector("[data-testid=dropzone]")
+      zone?.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }))
+      zone?.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }))
+    })
+    await expect.poll(() => page.locator("[data-testid=upload-list] li").count()).toBe(3)
+    expect(await page.locator("[data-testid=upload-list] .file-name").allTextContents()).toEqual([
+      expect.stringContaining("IMG_1.HEIC"),
+      expect.stringContaining("IMG_1.HEIC"),
+      expect.stringContaining("IMG_1.MOV")
+    ])
+    expect(await page.textContent("main")).toContain("notes.txt")
+    await page.close()
+  })
+
+  it("answers an unknown step URL with a not-found page and a way back", async () => {
+    const page = await openApp()
+    await page.goto(`${baseUrl}/s/nope/nowhere`)
+    expect(await page.textContent("h1")).toBe("Page not found")
+    await page.close()
+  })
+})

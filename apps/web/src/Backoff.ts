@@ -1,0 +1,38 @@
+/**
+ * The polling schedule of the selection step. A job's status is polled with
+ * exponential backoff and full jitter ("Exponential Backoff And Jitter",
+ * AWS Architecture Blog, 2015), and a poll never runs forever: it stops on a
+ * terminal status, when the person leaves the step, and after `maxPolls`.
+ */
+
+/** Poll schedule settings; delays in milliseconds. */
+export interface BackoffPolicy {
+  /** Delay before the second poll (ms). */
+  readonly initialMs: number
+  /** Growth factor per poll. */
+  readonly factor: number
+  /** Largest delay between two polls (ms). */
+  readonly maxMs: number
+  /** Polls after which the page gives up and offers "check again". */
+  readonly maxPolls: number
+}
+
+/**
+ * The selection step's policy: 0.5 s growing to 4 s. The selection state
+ * machine's TimeoutSeconds is 1 h (orchestration's
+ * DEFAULT_SELECTION_TIMEOUT_SECONDS), after which the server reports the job
+ * failed; 2000 polls at the capped delay (2..4 s with jitter) last at least
+ * 66 min, so the cap only ends polls the server itself stopped answering sensibly.
+ */
+export const selectionPolicy: BackoffPolicy = { initialMs: 500, factor: 1.6, maxMs: 4000, maxPolls: 2000 }
+
+/**
+ * Delay (ms) before the next poll. `idlePolls` counts the polls since the
+ * status last changed (the caller resets it to 0 on change, so a moving job is
+ * followed closely and a stalled one is polled less and less); `random` in
+ * [0, 1) spreads the second half of the delay so many tabs do not poll in step.
+ */
+export const nextDelay = (policy: BackoffPolicy, idlePolls: number, random: number): number => {
+  const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** Math.max(0, idlePolls))
+  return Math.round(base / 2 + (base / 2) * random)
+}

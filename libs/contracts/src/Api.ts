@@ -1,0 +1,438 @@
+/**
+ * The Curator HTTP API (issue 3): every route, body, response and error as an
+ * effect `HttpApi` definition. Served by `apps/api` (a runtime-agnostic
+ * `Request -> Response` handler mounted by the local server now and by a
+ * Lambda adapter later) and called by `apps/web` (typed client via
+ * `HttpApiClient.make(CuratorApi)`, or plain `fetch` with these Schemas).
+ * `effect/http-api` imports no Node module, so this file is browser-safe.
+ *
+ * Conventions:
+ * - every route is under `/api`; ids are {@link RandomId}s (128-bit, base32);
+ * - sizes are bytes, times ISO 8601 strings, `expiresAt` epoch seconds;
+ * - every error answers `{ error: { tag, message } }` ({@link ApiErrorBody})
+ *   with the status of its class below; the local server's own refusals
+ *   (401 no cookie, 403 Host/Origin/signature, 413 body too large) use the
+ *   same body;
+ * - every id and key a route receives must belong to the caller's session:
+ *   an unknown session, or a job/file of another session, is 404.
+ */
+import { Schema } from "effect"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
+import { MediaItem, MediaKind } from "./MediaItem.js"
+import { JobStatus } from "./Records.js"
+import { SelectionResult } from "./Selection.js"
+
+// ---------------------------------------------------------------------------
+// Ids and limits
+// ---------------------------------------------------------------------------
+
+/**
+ * A random identifier: 128 bits of CSPRNG output in RFC 4648 base32 (lower
+ * case, unpadded) = 26 characters of `[a-z2-7]`. Sessions, files and jobs all
+ * use it; nothing is sequential, so ids cannot be guessed or enumerated.
+ */
+export const RandomId = Schema.String.check(Schema.isPattern(/^[a-z2-7]{26}$/))
+export type RandomId = typeof RandomId.Type
+
+/** Content types accepted for upload, by media kind (browsers' `File.type` for these formats). */
+export const UploadContentTypes = {
+  photo: ["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "image/avif", "image/gif", "image/tiff"],
+  video: ["video/mp4", "video/quicktime", "video/3gpp", "video/3gpp2", "video/x-m4v", "video/webm"]
+} as const satisfies Record<MediaKind, ReadonlyArray<string>>
+
+/** One accepted upload content type. */
+export type UploadContentType = (typeof UploadContentTypes)[MediaKind][number]
+
+/**
+ * Upload limits. Per-file bytes by kind as in the origin's DDR-028 (photos
+ * 50 MB, videos 5 GB; binary units, 5 GiB is also S3's single-PUT maximum);
+ * the per-session caps keep one session from filling the disk or the table.
+ */
+export const UploadLimits = {
+  /** Largest photo, bytes (50 MiB). */
+  photoBytes: 50 * 1024 * 1024,
+  /** Largest video, bytes (5 GiB). */
+  videoBytes: 5 * 1024 * 1024 * 1024,
+  /** Most files one session may declare (across all upload requests). */
+  filesPerSession: 500,
+  /** Most files in one upload request. */
+  filesPerRequest: 100,
+  /** Longest file name, UTF-16 code units (common file-system limit of 255). */
+  fileNameLength: 255,
+  /** Longest trip-context text, characters. */
+  tripContextLength: 2000,
+  /** Most items a selection may pick. */
+  maxTargetCount: 200
+} as const
+
+/** The media kind of an accepted content type, or null when the type is not accepted. */
+export const uploadKindOf = (contentType: string): MediaKind | null =>
+  (UploadContentTypes.photo as ReadonlyArray<string>).includes(contentType)
+    ? "photo"
+    : (UploadContentTypes.video as ReadonlyArray<string>).includes(contentType)
+      ? "video"
+      : null
+
+// C0 controls, DEL and C1 controls: never part of a display name, and some terminals and logs act on them.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/
+
+/**
+ * Why a declared upload is refused, or null when it is acceptable. The same
+ * check runs in the browser (to warn early) and in the API (authoritative).
+ * - `name`: non-empty, at most {@link UploadLimits.fileNameLength}, no `..`,
+ *   `/`, `\` or control characters (a name is display-only, never a path);
+ * - `type`: one of {@link UploadContentTypes};
+ * - `size`: an integer > 0 bytes and at most the limit of its kind.
+ */
+export const uploadRefusal = (file: { readonly name: string; readonly type: string; readonly size: number }): string | null => {
+  const { name, type, size } = file
+  if (name.length === 0) return "the file name is empty"
+  if (name.length > UploadLimits.fileNameLength) return `the file name is longer than ${UploadLimits.fileNameLength} characters`
+  if (name.includes("..")) return `the file name "${name}" contains ".."`
+  if (name.includes("/") || name.includes("\\")) return `the file name "${name}" contains a path separator ("/" or "\\")`
+  if (CONTROL_CHARACTERS.test(name)) return `the file name ${JSON.stringify(name)} contains a control character`
+  const kind = uploadKindOf(type)
+  if (kind === null) {
+    return `"${name}": content type "${type}" is not accepted (photos: ${UploadContentTypes.photo.join(", ")}; videos: ${UploadContentTypes.video.join(", ")})`
+  }
+  if (!Number.isSafeInteger(size) || size <= 0) return `"${name}": size must be a whole number of bytes greater than 0`
+  const limit = kind === "photo" ? UploadLimits.photoBytes : UploadLimits.videoBytes
+  if (size > limit) return `"${name}": ${size} bytes is over the ${kind} limit of ${limit} bytes`
+  return null
+}
+
+// ---------------------------------------------------------------------------
+// Errors: every one answers { error: { tag, message } }
+// ---------------------------------------------------------------------------
+
+/** The body of every error response. `tag` names the failure (e.g. `InvalidInputError`, `NotFoundError`). */
+export const ApiErrorDetail = Schema.Struct({ tag: Schema.String, message: Schema.String })
+export type ApiErrorDetail = typeof ApiErrorDetail.Type
+
+/** `{ error: { tag, message } }`: what every non-2xx response of the API and the local server carries. */
+export const ApiErrorBody = Schema.Struct({ error: ApiErrorDetail })
+export type ApiErrorBody = typeof ApiErrorBody.Type
+
+const errorFields = { error: ApiErrorDetail }
+
+/** 400: a body, parameter or declared file failed validation (tag `InvalidInputError`). */
+export class ApiBadRequest extends Schema.Error<ApiBadRequest>("ApiBadRequest")(errorFields, { httpApiStatus: 400 }) {}
+/** 401: no valid access cookie (local server only). */
+export class ApiUnauthorized extends Schema.Error<ApiUnauthorized>("ApiUnauthorized")(errorFields, { httpApiStatus: 401 }) {}
+/** 403: wrong Host or Origin, or a tampered / expired signed URL (local server). */
+export class ApiForbidden extends Schema.Error<ApiForbidden>("ApiForbidden")(errorFields, { httpApiStatus: 403 }) {}
+/** 404: unknown or expired session, or a job / file that is not the session's (tag `NotFoundError`). */
+export class ApiNotFound extends Schema.Error<ApiNotFound>("ApiNotFound")(errorFields, { httpApiStatus: 404 }) {}
+/**
+ * 409: the request conflicts with the stored state: an upload whose stored
+ * size differs from the declared one or that was never stored, a selection
+ * with no uploaded file or while one runs, new files after the session's
+ * selection started (its files are then fixed), an override before the job
+ * completed or after the review was confirmed (tag `StoreConflictError`,
+ * `InvalidInputError` or `NotFoundError`).
+ */
+export class ApiConflict extends Schema.Error<ApiConflict>("ApiConflict")(errorFields, { httpApiStatus: 409 }) {}
+/** 413: a declared file over its kind's byte limit, or more files than a session may hold (tag `MediaTooLargeError` / `QuotaExceededError`). */
+export class ApiTooLarge extends Schema.Error<ApiTooLarge>("ApiTooLarge")(errorFields, { httpApiStatus: 413 }) {}
+/** 500: a bug (tag `InternalDefectError`). */
+export class ApiInternal extends Schema.Error<ApiInternal>("ApiInternal")(errorFields, { httpApiStatus: 500 }) {}
+/** 503: the store or the orchestrator is unavailable or throttling; retry later (tag from THE error table). */
+export class ApiUnavailable extends Schema.Error<ApiUnavailable>("ApiUnavailable")(errorFields, { httpApiStatus: 503 }) {}
+
+/** Errors any session-scoped route can answer. */
+const sessionErrors = [ApiBadRequest, ApiNotFound, ApiUnavailable, ApiInternal] as const
+
+// ---------------------------------------------------------------------------
+// Bodies
+// ---------------------------------------------------------------------------
+
+/** `POST /api/sessions` body. `tripContext`: a sentence about the trip for the selection (<= 2000 chars, default ""). */
+export const CreateSessionRequest = Schema.Struct({
+  tripContext: Schema.optional(Schema.String)
+})
+export type CreateSessionRequest = typeof CreateSessionRequest.Type
+
+/** A session as the browser sees it. `expiresAt`: epoch seconds after which it and all its records are gone. */
+export const SessionInfo = Schema.Struct({
+  sessionId: RandomId,
+  createdAt: Schema.String,
+  expiresAt: Schema.Int,
+  tripContext: Schema.String
+})
+export type SessionInfo = typeof SessionInfo.Type
+
+/** Upload status: `pending` until `complete` confirmed the stored size, then `uploaded`. */
+export const UploadStatus = Schema.Literals(["pending", "uploaded"])
+export type UploadStatus = typeof UploadStatus.Type
+
+/** One declared upload. `name` is display-only; `type` the declared content type; `size` bytes. */
+export const UploadInfo = Schema.Struct({
+  fileId: RandomId,
+  name: Schema.String,
+  type: Schema.String,
+  size: Schema.Int,
+  status: UploadStatus
+})
+export type UploadInfo = typeof UploadInfo.Type
+
+/** A job's terminal error: THE error table's tag and a human message. */
+export const JobError = Schema.Struct({ tag: Schema.String, message: Schema.String })
+export type JobError = typeof JobError.Type
+
+/** The latest selection job of a session, for resuming. */
+export const SelectionJobSummary = Schema.Struct({
+  jobId: RandomId,
+  status: JobStatus,
+  error: Schema.NullOr(JobError),
+  startedAt: Schema.String,
+  finishedAt: Schema.NullOr(Schema.String)
+})
+export type SelectionJobSummary = typeof SelectionJobSummary.Type
+
+/** An override: force an item into (`include`) or out of (`exclude`) the selection. */
+export const OverrideAction = Schema.Literals(["include", "exclude"])
+export type OverrideAction = typeof OverrideAction.Type
+
+/** One stored override. */
+export const Override = Schema.Struct({ fileId: RandomId, action: OverrideAction })
+export type Override = typeof Override.Type
+
+/** The review of one selection job: overrides in fileId order; `confirmedAt` once the person confirmed. */
+export const ReviewState = Schema.Struct({
+  jobId: RandomId,
+  overrides: Schema.Array(Override),
+  confirmed: Schema.Boolean,
+  confirmedAt: Schema.NullOr(Schema.String)
+})
+export type ReviewState = typeof ReviewState.Type
+
+/**
+ * `GET /api/sessions/:sessionId`: everything needed to resume in a reload or
+ * another tab. `selection` is the latest job (null before the first start);
+ * `review` its review state (null before the job exists).
+ */
+export const SessionState = Schema.Struct({
+  session: SessionInfo,
+  uploads: Schema.Array(UploadInfo),
+  selection: Schema.NullOr(SelectionJobSummary),
+  review: Schema.NullOr(ReviewState)
+})
+export type SessionState = typeof SessionState.Type
+
+/** One file to upload, as the browser's `File` describes it: `name`, `type` (content type), `size` (bytes). */
+export const UploadDeclaration = Schema.Struct({
+  name: Schema.String,
+  type: Schema.String,
+  size: Schema.Number
+})
+export type UploadDeclaration = typeof UploadDeclaration.Type
+
+/** `POST /api/sessions/:sessionId/uploads` body: 1..100 files (see {@link uploadRefusal} for each file's rules). */
+export const CreateUploadsRequest = Schema.Struct({
+  files: Schema.Array(UploadDeclaration)
+})
+export type CreateUploadsRequest = typeof CreateUploadsRequest.Type
+
+/**
+ * Where to send one file: `PUT uploadUrl` with exactly `headers` (its
+ * `Content-Type`) and a body of exactly the declared size, before
+ * `expiresAt` (epoch seconds). `uploadUrl` is same-origin (`/blob/...`)
+ * locally and an S3 presigned URL on AWS. Then call `complete`.
+ * Two files with the same name get distinct fileIds and are both kept.
+ */
+export const UploadTarget = Schema.Struct({
+  fileId: RandomId,
+  name: Schema.String,
+  uploadUrl: Schema.String,
+  method: Schema.Literal("PUT"),
+  headers: Schema.Struct({ "Content-Type": Schema.String }),
+  expiresAt: Schema.Int
+})
+export type UploadTarget = typeof UploadTarget.Type
+
+/** Response of `POST /api/sessions/:sessionId/uploads`: one target per declared file, in request order. */
+export const CreateUploadsResponse = Schema.Struct({ uploads: Schema.Array(UploadTarget) })
+export type CreateUploadsResponse = typeof CreateUploadsResponse.Type
+
+/** `POST /api/sessions/:sessionId/selection` body. `targetCount`: items to pick, 1..200 (default 20). */
+export const StartSelectionRequest = Schema.Struct({
+  targetCount: Schema.optional(Schema.Int)
+})
+export type StartSelectionRequest = typeof StartSelectionRequest.Type
+
+/** Response of starting a selection: the new job (a retry of a failed job is a new POST, hence a new job id). */
+export const StartSelectionResponse = Schema.Struct({ jobId: RandomId })
+export type StartSelectionResponse = typeof StartSelectionResponse.Type
+
+/** A file's progress inside a job; `pending` = no item record yet. */
+export const FileProgressStatus = Schema.Literals(["pending", "processing", "done", "failed"])
+export type FileProgressStatus = typeof FileProgressStatus.Type
+
+/**
+ * One file of a job: its upload name and type, progress, the failure reason
+ * (`failed` only) and the validated MediaItem (`done` only).
+ */
+export const FileProgress = Schema.Struct({
+  fileId: RandomId,
+  name: Schema.String,
+  type: Schema.String,
+  status: FileProgressStatus,
+  reason: Schema.NullOr(JobError),
+  item: Schema.NullOr(MediaItem)
+})
+export type FileProgress = typeof FileProgress.Type
+
+/** Counts of `files` by status (`total` = files in the job). */
+export const ProgressCounts = Schema.Struct({
+  total: Schema.Int,
+  pending: Schema.Int,
+  processing: Schema.Int,
+  done: Schema.Int,
+  failed: Schema.Int
+})
+export type ProgressCounts = typeof ProgressCounts.Type
+
+/**
+ * `GET /api/sessions/:sessionId/selection/:jobId`: the job with per-file
+ * progress (derived from the item records), the result once `complete`, the
+ * terminal `error` once `failed`, and the review state. Poll while
+ * `status = running`; the server never leaves a job `running` whose
+ * execution has ended (it is failed with `JobInterruptedError`).
+ */
+export const SelectionStatus = Schema.Struct({
+  jobId: RandomId,
+  status: JobStatus,
+  error: Schema.NullOr(JobError),
+  targetCount: Schema.Int,
+  startedAt: Schema.String,
+  finishedAt: Schema.NullOr(Schema.String),
+  files: Schema.Array(FileProgress),
+  counts: ProgressCounts,
+  result: Schema.NullOr(SelectionResult),
+  review: ReviewState
+})
+export type SelectionStatus = typeof SelectionStatus.Type
+
+/** `PUT .../overrides` body: `reset` removes the file's override. */
+export const OverrideRequest = Schema.Struct({
+  fileId: RandomId,
+  action: Schema.Literals(["include", "exclude", "reset"])
+})
+export type OverrideRequest = typeof OverrideRequest.Type
+
+/**
+ * A short-lived signed GET URL (`expiresAt` epoch seconds, 15 min) of one
+ * media blob, with the content type it is served with. `variant` says which
+ * blob the URL points at: a HEIC/HEIF original cannot be shown by most
+ * browsers, so its `preview-url` falls back to the thumbnail.
+ */
+export const MediaUrl = Schema.Struct({
+  url: Schema.String,
+  contentType: Schema.String,
+  variant: Schema.Literals(["thumbnail", "original"]),
+  expiresAt: Schema.Int
+})
+export type MediaUrl = typeof MediaUrl.Type
+
+// ---------------------------------------------------------------------------
+// Routes
+// ---------------------------------------------------------------------------
+
+const SessionParams = { sessionId: RandomId }
+const FileParams = { sessionId: RandomId, fileId: RandomId }
+const JobParams = { sessionId: RandomId, jobId: RandomId }
+
+/** Sessions: create, and read everything needed to resume. */
+export class SessionsGroup extends HttpApiGroup.make("sessions").add(
+  HttpApiEndpoint.post("create", "/api/sessions", {
+    payload: CreateSessionRequest,
+    success: SessionInfo,
+    error: [ApiBadRequest, ApiUnavailable, ApiInternal]
+  }),
+  HttpApiEndpoint.get("get", "/api/sessions/:sessionId", {
+    params: SessionParams,
+    success: SessionState,
+    error: sessionErrors
+  })
+) {}
+
+/** Uploads: signed targets for declared files, then `complete` per file. */
+export class UploadsGroup extends HttpApiGroup.make("uploads").add(
+  HttpApiEndpoint.post("create", "/api/sessions/:sessionId/uploads", {
+    params: SessionParams,
+    payload: CreateUploadsRequest,
+    success: CreateUploadsResponse,
+    error: [...sessionErrors, ApiTooLarge, ApiConflict]
+  }),
+  HttpApiEndpoint.post("complete", "/api/sessions/:sessionId/uploads/:fileId/complete", {
+    params: FileParams,
+    success: UploadInfo,
+    error: [...sessionErrors, ApiConflict]
+  })
+) {}
+
+/** Selection: start a job, poll it, record overrides, confirm the review. */
+export class SelectionGroup extends HttpApiGroup.make("selection").add(
+  HttpApiEndpoint.post("start", "/api/sessions/:sessionId/selection", {
+    params: SessionParams,
+    payload: StartSelectionRequest,
+    success: StartSelectionResponse,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.get("status", "/api/sessions/:sessionId/selection/:jobId", {
+    params: JobParams,
+    success: SelectionStatus,
+    error: sessionErrors
+  }),
+  HttpApiEndpoint.put("override", "/api/sessions/:sessionId/selection/:jobId/overrides", {
+    params: JobParams,
+    payload: OverrideRequest,
+    success: ReviewState,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.post("confirm", "/api/sessions/:sessionId/selection/:jobId/confirm", {
+    params: JobParams,
+    success: ReviewState,
+    error: [...sessionErrors, ApiConflict]
+  })
+) {}
+
+/** Media: short-lived signed GET URLs (thumbnail 400 px JPEG; original; preview = original, or thumbnail for HEIC/HEIF). */
+export class MediaGroup extends HttpApiGroup.make("media").add(
+  HttpApiEndpoint.get("thumbnailUrl", "/api/sessions/:sessionId/media/:fileId/thumbnail-url", {
+    params: FileParams,
+    success: MediaUrl,
+    error: sessionErrors
+  }),
+  HttpApiEndpoint.get("originalUrl", "/api/sessions/:sessionId/media/:fileId/original-url", {
+    params: FileParams,
+    success: MediaUrl,
+    error: sessionErrors
+  }),
+  HttpApiEndpoint.get("previewUrl", "/api/sessions/:sessionId/media/:fileId/preview-url", {
+    params: FileParams,
+    success: MediaUrl,
+    error: sessionErrors
+  })
+) {}
+
+/** The whole API. */
+export class CuratorApi extends HttpApi.make("curator").add(SessionsGroup).add(UploadsGroup).add(SelectionGroup).add(MediaGroup) {}
+
+/**
+ * The same routes as a plain table, for callers that use `fetch` directly
+ * (method, path template with `:param`s). Kept in step with {@link CuratorApi}.
+ */
+export const ApiRoutes = {
+  createSession: { method: "POST", path: "/api/sessions" },
+  getSession: { method: "GET", path: "/api/sessions/:sessionId" },
+  createUploads: { method: "POST", path: "/api/sessions/:sessionId/uploads" },
+  completeUpload: { method: "POST", path: "/api/sessions/:sessionId/uploads/:fileId/complete" },
+  startSelection: { method: "POST", path: "/api/sessions/:sessionId/selection" },
+  selectionStatus: { method: "GET", path: "/api/sessions/:sessionId/selection/:jobId" },
+  putOverride: { method: "PUT", path: "/api/sessions/:sessionId/selection/:jobId/overrides" },
+  confirmReview: { method: "POST", path: "/api/sessions/:sessionId/selection/:jobId/confirm" },
+  thumbnailUrl: { method: "GET", path: "/api/sessions/:sessionId/media/:fileId/thumbnail-url" },
+  originalUrl: { method: "GET", path: "/api/sessions/:sessionId/media/:fileId/original-url" },
+  previewUrl: { method: "GET", path: "/api/sessions/:sessionId/media/:fileId/preview-url" }
+} as const
