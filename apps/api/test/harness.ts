@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto"
 import fs from "node:fs/promises"
 import os from "node:os"
 import path from "node:path"
-import { ExecutionAlreadyExistsError, type SelectionJobInput } from "@curator/contracts"
+import { enhancementExecutionName, ExecutionAlreadyExistsError, type SelectionJobInput } from "@curator/contracts"
 import { type ExecutionStatus, Orchestrator } from "@curator/orchestration"
 import { BlobStore, SessionStore } from "@curator/store"
 import { SessionStoreLocal } from "@curator/store/local"
@@ -45,6 +45,14 @@ export const withApi = async <A>(body: (api: TestApi) => Promise<A>): Promise<A>
         }
         started.set(input.jobId, input)
         executions.set(input.jobId, "RUNNING")
+        return Effect.void
+      }),
+    // Not called by the API yet (issue 4 backend round); same naming rule, so a later caller sees Step Functions' behaviour.
+    startEnhancement: (input) =>
+      Effect.suspend(() => {
+        const name = enhancementExecutionName(input)
+        if (executions.has(name)) return Effect.fail(new ExecutionAlreadyExistsError({ message: `execution ${name} already exists` }))
+        executions.set(name, "RUNNING")
         return Effect.void
       }),
     describe: (jobId) => Effect.sync(() => ({ status: executions.get(jobId) ?? "UNKNOWN" }))

@@ -13,3 +13,7 @@ export {
   type SelectionModelError
 } from "./SelectionModel.js"
 export * from "./SelectionTask.js"
+export * from "./PhotoEditor.js"
+export * from "./VideoAnalyzer.js"
+export * from "./PhotoEnhancementTask.js"
+export * from "./VideoEnhancementTask.js"

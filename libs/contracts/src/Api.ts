@@ -209,13 +209,15 @@ export type ReviewState = typeof ReviewState.Type
 /**
  * `GET /api/sessions/:sessionId`: everything needed to resume in a reload or
  * another tab. `selection` is the latest job (null before the first start);
- * `review` its review state (null before the job exists).
+ * `review` its review state (null before the job exists); `enhancement` the
+ * latest enhancement job of that selection (null before one started).
  */
 export const SessionState = Schema.Struct({
   session: SessionInfo,
   uploads: Schema.Array(UploadInfo),
   selection: Schema.NullOr(SelectionJobSummary),
-  review: Schema.NullOr(ReviewState)
+  review: Schema.NullOr(ReviewState),
+  enhancement: Schema.NullOr(Schema.suspend(() => EnhancementJobSummary))
 })
 export type SessionState = typeof SessionState.Type
 
@@ -324,15 +326,133 @@ export type OverrideRequest = typeof OverrideRequest.Type
  * A short-lived signed GET URL (`expiresAt` epoch seconds, 15 min) of one
  * media blob, with the content type it is served with. `variant` says which
  * blob the URL points at: a HEIC/HEIF original cannot be shown by most
- * browsers, so its `preview-url` falls back to the thumbnail.
+ * browsers, so its `preview-url` falls back to the thumbnail. Enhancement
+ * URLs: `before` (the original rendered at preview size with no adjustment,
+ * for comparison), `enhanced` (a round's full output) and `enhanced-preview`
+ * (a round's preview: JPEG for photos, a short H.264 clip for videos).
  */
 export const MediaUrl = Schema.Struct({
   url: Schema.String,
   contentType: Schema.String,
-  variant: Schema.Literals(["thumbnail", "original"]),
+  variant: Schema.Literals(["thumbnail", "original", "before", "enhanced", "enhanced-preview"]),
   expiresAt: Schema.Int
 })
 export type MediaUrl = typeof MediaUrl.Type
+
+
+// ---------------------------------------------------------------------------
+// Enhancement (issue 4)
+// ---------------------------------------------------------------------------
+
+/** Longest feedback text of one round, characters. */
+export const FEEDBACK_MAX_LENGTH = 500
+
+/**
+ * The latest enhancement job of a session, for resuming. `acceptedAt`: when
+ * the person accepted the versions (null until then).
+ */
+export const EnhancementJobSummary = Schema.Struct({
+  jobId: RandomId,
+  selectionJobId: RandomId,
+  status: JobStatus,
+  error: Schema.NullOr(JobError),
+  startedAt: Schema.String,
+  finishedAt: Schema.NullOr(Schema.String),
+  acceptedAt: Schema.NullOr(Schema.String)
+})
+export type EnhancementJobSummary = typeof EnhancementJobSummary.Type
+
+/**
+ * `POST /api/sessions/:sessionId/enhancement` body: enhance the kept items of
+ * this selection job (its selected items, minus `exclude` overrides, plus
+ * `include` overrides, in rank order). The review must be confirmed.
+ */
+export const StartEnhancementRequest = Schema.Struct({ selectionJobId: RandomId })
+export type StartEnhancementRequest = typeof StartEnhancementRequest.Type
+
+/**
+ * Response of starting an enhancement. Starting again for a selection whose
+ * enhancement is running or complete returns that job (`created: false`); a
+ * failed one is replaced by a new job.
+ */
+export const StartEnhancementResponse = Schema.Struct({ jobId: RandomId, created: Schema.Boolean })
+export type StartEnhancementResponse = typeof StartEnhancementResponse.Type
+
+/**
+ * One version of an item. `round` 0 is the automatic enhancement; each
+ * feedback round adds one. `feedback`: the words that produced it (null for
+ * round 0). `params`: the PhotoAdjustments / VideoAdjustments it used (see
+ * Enhancement.ts for units). `createdAt`: ISO 8601.
+ */
+export const EnhancementVersion = Schema.Struct({
+  round: Schema.Int,
+  feedback: Schema.NullOr(Schema.String),
+  params: Schema.Record(Schema.String, Schema.Json),
+  createdAt: Schema.String
+})
+export type EnhancementVersion = typeof EnhancementVersion.Type
+
+/**
+ * One item of an enhancement job. `status`: `pending` (no record yet),
+ * `processing` (a round runs: wait for it to end), `done` (the latest round
+ * is stored), `failed` (the latest round failed: `reason`; earlier versions
+ * are kept). `versions` in round order; `currentRound` = the latest stored
+ * round (-1 before the first). `pendingFeedback`: the words of the round
+ * that is running, null otherwise. `accepted`: the round the person chose
+ * (null until the job is accepted).
+ */
+export const EnhancementItemStatus = Schema.Struct({
+  fileId: RandomId,
+  name: Schema.String,
+  type: Schema.String,
+  kind: MediaKind,
+  status: FileProgressStatus,
+  reason: Schema.NullOr(JobError),
+  versions: Schema.Array(EnhancementVersion),
+  currentRound: Schema.Int,
+  pendingFeedback: Schema.NullOr(Schema.String),
+  accepted: Schema.NullOr(Schema.Int)
+})
+export type EnhancementItemStatus = typeof EnhancementItemStatus.Type
+
+/**
+ * `GET /api/sessions/:sessionId/enhancement/:jobId`: the job with one entry
+ * per kept item (derived from the item records by Query), counts by status,
+ * and the acceptance. Poll while `status = running` or any item is
+ * `processing`; a job whose execution ended is never left running, and an
+ * item whose round's execution ended is never left processing.
+ */
+export const EnhancementStatus = Schema.Struct({
+  jobId: RandomId,
+  selectionJobId: RandomId,
+  status: JobStatus,
+  error: Schema.NullOr(JobError),
+  startedAt: Schema.String,
+  finishedAt: Schema.NullOr(Schema.String),
+  acceptedAt: Schema.NullOr(Schema.String),
+  items: Schema.Array(EnhancementItemStatus),
+  counts: ProgressCounts
+})
+export type EnhancementStatus = typeof EnhancementStatus.Type
+
+/** `POST .../enhancement/:jobId/items/:fileId/feedback` body: free text, 1..500 characters ("brighter", "less saturated", "warmer", "undo"). */
+export const FeedbackRequest = Schema.Struct({ feedback: Schema.String })
+export type FeedbackRequest = typeof FeedbackRequest.Type
+
+/** The version of one item to keep. */
+export const EnhancementChoice = Schema.Struct({ fileId: RandomId, round: Schema.Int })
+export type EnhancementChoice = typeof EnhancementChoice.Type
+
+/**
+ * `POST .../enhancement/:jobId/accept` body: the version to keep per item;
+ * an item not named keeps its latest round. Accepting again replaces the
+ * choices; feedback after acceptance is refused (409).
+ */
+export const AcceptEnhancementRequest = Schema.Struct({ choices: Schema.optional(Schema.Array(EnhancementChoice)) })
+export type AcceptEnhancementRequest = typeof AcceptEnhancementRequest.Type
+
+/** A round number in a path: a non-negative decimal integer without leading zeros (at most 4 digits). */
+export const RoundParam = Schema.String.check(Schema.isPattern(/^(0|[1-9][0-9]{0,3})$/))
 
 // ---------------------------------------------------------------------------
 // Routes
@@ -341,6 +461,8 @@ export type MediaUrl = typeof MediaUrl.Type
 const SessionParams = { sessionId: RandomId }
 const FileParams = { sessionId: RandomId, fileId: RandomId }
 const JobParams = { sessionId: RandomId, jobId: RandomId }
+const ItemParams = { sessionId: RandomId, jobId: RandomId, fileId: RandomId }
+const RoundParams = { sessionId: RandomId, jobId: RandomId, fileId: RandomId, round: RoundParam }
 
 /** Sessions: create, and read everything needed to resume. */
 export class SessionsGroup extends HttpApiGroup.make("sessions").add(
@@ -416,8 +538,59 @@ export class MediaGroup extends HttpApiGroup.make("media").add(
   })
 ) {}
 
+/**
+ * Enhancement: start for a confirmed review, poll, send feedback per item,
+ * accept; signed URLs of the before image / clip and of each round's output
+ * and preview.
+ */
+export class EnhancementGroup extends HttpApiGroup.make("enhancement").add(
+  HttpApiEndpoint.post("start", "/api/sessions/:sessionId/enhancement", {
+    params: SessionParams,
+    payload: StartEnhancementRequest,
+    success: StartEnhancementResponse,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.get("status", "/api/sessions/:sessionId/enhancement/:jobId", {
+    params: JobParams,
+    success: EnhancementStatus,
+    error: sessionErrors
+  }),
+  HttpApiEndpoint.post("feedback", "/api/sessions/:sessionId/enhancement/:jobId/items/:fileId/feedback", {
+    params: ItemParams,
+    payload: FeedbackRequest,
+    success: EnhancementItemStatus,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.post("accept", "/api/sessions/:sessionId/enhancement/:jobId/accept", {
+    params: JobParams,
+    payload: AcceptEnhancementRequest,
+    success: EnhancementStatus,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.get("beforeUrl", "/api/sessions/:sessionId/enhancement/:jobId/items/:fileId/before-url", {
+    params: ItemParams,
+    success: MediaUrl,
+    error: sessionErrors
+  }),
+  HttpApiEndpoint.get("outputUrl", "/api/sessions/:sessionId/enhancement/:jobId/items/:fileId/rounds/:round/output-url", {
+    params: RoundParams,
+    success: MediaUrl,
+    error: sessionErrors
+  }),
+  HttpApiEndpoint.get("previewUrl", "/api/sessions/:sessionId/enhancement/:jobId/items/:fileId/rounds/:round/preview-url", {
+    params: RoundParams,
+    success: MediaUrl,
+    error: sessionErrors
+  })
+) {}
+
 /** The whole API. */
-export class CuratorApi extends HttpApi.make("curator").add(SessionsGroup).add(UploadsGroup).add(SelectionGroup).add(MediaGroup) {}
+export class CuratorApi extends HttpApi.make("curator")
+  .add(SessionsGroup)
+  .add(UploadsGroup)
+  .add(SelectionGroup)
+  .add(MediaGroup)
+  .add(EnhancementGroup) {}
 
 /**
  * The same routes as a plain table, for callers that use `fetch` directly
@@ -434,5 +607,12 @@ export const ApiRoutes = {
   confirmReview: { method: "POST", path: "/api/sessions/:sessionId/selection/:jobId/confirm" },
   thumbnailUrl: { method: "GET", path: "/api/sessions/:sessionId/media/:fileId/thumbnail-url" },
   originalUrl: { method: "GET", path: "/api/sessions/:sessionId/media/:fileId/original-url" },
-  previewUrl: { method: "GET", path: "/api/sessions/:sessionId/media/:fileId/preview-url" }
+  previewUrl: { method: "GET", path: "/api/sessions/:sessionId/media/:fileId/preview-url" },
+  startEnhancement: { method: "POST", path: "/api/sessions/:sessionId/enhancement" },
+  enhancementStatus: { method: "GET", path: "/api/sessions/:sessionId/enhancement/:jobId" },
+  enhancementFeedback: { method: "POST", path: "/api/sessions/:sessionId/enhancement/:jobId/items/:fileId/feedback" },
+  acceptEnhancement: { method: "POST", path: "/api/sessions/:sessionId/enhancement/:jobId/accept" },
+  enhancementBeforeUrl: { method: "GET", path: "/api/sessions/:sessionId/enhancement/:jobId/items/:fileId/before-url" },
+  enhancementOutputUrl: { method: "GET", path: "/api/sessions/:sessionId/enhancement/:jobId/items/:fileId/rounds/:round/output-url" },
+  enhancementPreviewUrl: { method: "GET", path: "/api/sessions/:sessionId/enhancement/:jobId/items/:fileId/rounds/:round/preview-url" }
 } as const

@@ -29,8 +29,15 @@ export const Keys = {
   selectionJobPrefix: () => "SELECTION#",
   review: (jobId: string) => `REVIEW#${jobId}`,
   reviewOverride: (jobId: string, fileId: string) => `REVIEW#${jobId}#OVERRIDE#${fileId}`,
-  reviewOverridePrefix: (jobId: string) => `REVIEW#${jobId}#OVERRIDE#`
+  reviewOverridePrefix: (jobId: string) => `REVIEW#${jobId}#OVERRIDE#`,
+  enhanceJob: (jobId: string) => `ENHANCE#${jobId}`,
+  enhanceItem: (jobId: string, fileId: string) => `ENHANCE#${jobId}#ITEM#${fileId}`,
+  enhanceItemPrefix: (jobId: string) => `ENHANCE#${jobId}#ITEM#`,
+  enhanceAccepted: (jobId: string) => `ENHANCE#${jobId}#ACCEPTED`
 } as const
+
+/** Long edge, px, of a photo round's display preview and of its "before" (sharp on a full-HD screen, a few hundred kB as JPEG). */
+export const ENHANCEMENT_PREVIEW_EDGE = 2048
 
 /** Blob key builders (ARCHITECTURE.md "State"): derived blobs never collide with uploads. */
 export const BlobKeys = {
@@ -39,6 +46,23 @@ export const BlobKeys = {
   /** The i-th extra frame of a video (0-based), sampled across its duration for scoring. */
   frame: (sessionId: string, fileId: string, index: number) => `${sessionId}/thumb/${fileId}.f${index}.jpg`,
   enhanced: (sessionId: string, fileId: string, ext: string) => `${sessionId}/enhanced/${fileId}.${ext}`,
+  /** The output of an item's enhancement round: round 0 is `enhanced`, later rounds add `.r<round>` so every version stays. */
+  enhancedRound: (sessionId: string, fileId: string, round: number, ext: string) =>
+    round === 0 ? `${sessionId}/enhanced/${fileId}.${ext}` : `${sessionId}/enhanced/${fileId}.r${round}.${ext}`,
+  /** A video round's small preview clip (always MP4). */
+  enhancedPreview: (sessionId: string, fileId: string, round: number) =>
+    `${sessionId}/enhanced/${fileId}${round === 0 ? "" : `.r${round}`}.preview.mp4`,
+  /** A photo round's display preview (always JPEG, long edge {@link ENHANCEMENT_PREVIEW_EDGE} px). */
+  enhancedPhotoPreview: (sessionId: string, fileId: string, round: number) =>
+    `${sessionId}/enhanced/${fileId}${round === 0 ? "" : `.r${round}`}.preview.jpg`,
+  /**
+   * The "before" of the comparison, written by round 0: the original with no
+   * adjustment, at the same size and in the same format as the round previews
+   * (photos: JPEG, orientation normalised; videos: an H.264 MP4 clip, HDR
+   * tone-mapped as the rounds are, so the only difference is the enhancement).
+   */
+  enhancedBefore: (sessionId: string, fileId: string, kind: "photo" | "video") =>
+    `${sessionId}/enhanced/${fileId}.before.${kind === "photo" ? "jpg" : "mp4"}`,
   bundle: (sessionId: string, jobId: string, name: string) => `${sessionId}/bundle/${jobId}/${name}.zip`
 } as const
 

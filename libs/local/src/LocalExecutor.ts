@@ -36,17 +36,26 @@ import { Context, Effect, Layer } from "effect"
 /** A local Lambda handler: the worker's handler, `(event) => Promise<result>`; it throws an `Error` named by the tag. */
 export type TaskHandler = (input: unknown) => Promise<unknown>
 
-/** Options of {@link LocalExecutor.layer}. */
-export interface LocalExecutorOptions {
+/** One state machine the executor can run: its definition and its Lambda Task handlers. */
+export interface LocalMachine {
   readonly definition: StateMachineDefinition
   /** One handler per Lambda Task state, keyed by state name (names are unique across the whole machine). */
   readonly handlers: Readonly<Record<string, TaskHandler>>
+}
+
+/** The machine names the local stack uses (`LocalOrchestrator` picks one per start). */
+export const LocalMachines = { selection: "selection", enhancement: "enhancement" } as const
+
+/** Options of {@link LocalExecutor.layer}. */
+export interface LocalExecutorOptions {
+  /** The state machines, by name (e.g. {@link LocalMachines}); each is validated and bound when the layer is built. */
+  readonly machines: Readonly<Record<string, LocalMachine>>
   /** Client for the DynamoDB integration states (the local stack's dynalite). */
   readonly dynamoDb: DynamoDBClient
   /**
    * Pause before a retry, in milliseconds, per state name (a number for every
-   * Retrier of the state, or one per Retrier with -1 = not overridden).
-   * Tests pass {@link zeroRetryIntervals} so they never sleep.
+   * Retrier of the state, or one per Retrier with -1 = not overridden), for
+   * every machine. Tests pass {@link zeroRetryIntervals} so they never sleep.
    */
   readonly retryIntervalOverrides?: Readonly<Record<string, number | ReadonlyArray<number>>>
 }
@@ -57,10 +66,12 @@ export type ExecutionOutcome =
   | { readonly status: "FAILED" | "TIMED_OUT"; readonly error: string; readonly cause: string }
   | { readonly status: "ABORTED" }
 
-/** A retry-interval override of 0 ms for every state of `definition` that has a `Retry`. */
-export const zeroRetryIntervals = (definition: StateMachineDefinition): Readonly<Record<string, number>> =>
+/** A retry-interval override of 0 ms for every state of the `definitions` that has a `Retry`. */
+export const zeroRetryIntervals = (...definitions: ReadonlyArray<StateMachineDefinition>): Readonly<Record<string, number>> =>
   Object.fromEntries(
-    walkStates(definition).flatMap(({ name, state }) => ("Retry" in state && state.Retry !== undefined ? [[name, 0]] : []))
+    definitions.flatMap((definition) =>
+      walkStates(definition).flatMap(({ name, state }) => ("Retry" in state && state.Retry !== undefined ? [[name, 0] as const] : []))
+    )
   )
 
 /** Re-throws a Lambda handler's failure the way the Lambda service reports it (name = errorType, Cause = error JSON). */
@@ -100,7 +111,7 @@ const updateItem =
   }
 
 /** Binds every Task state to a local function, or dies naming the state that has none. */
-const bindTasks = (options: LocalExecutorOptions): Record<string, (input: unknown) => Promise<unknown>> => {
+const bindTasks = (options: LocalMachine & { readonly dynamoDb: DynamoDBClient }): Record<string, (input: unknown) => Promise<unknown>> => {
   const bound: Record<string, (input: unknown) => Promise<unknown>> = {}
   const lambdaStates = new Set<string>()
   for (const { name, state } of walkStates(options.definition)) {
@@ -134,53 +145,71 @@ const outcomeOf = (thrown: unknown, timeoutSeconds: number | undefined): Executi
     : { status: "FAILED", error: "States.Runtime", cause: String(cause) }
 }
 
-/** The LocalExecutor service: one state machine, run as many times as asked. */
+/** One machine, validated and bound: runs one execution to its outcome. */
+const prepare = (
+  machineOptions: LocalMachine,
+  options: LocalExecutorOptions
+): ((name: string, input: unknown) => Effect.Effect<ExecutionOutcome>) => {
+  // Our typed definition is a subset of ASL; the vendor type differs only in optional fields.
+  const machine = new StateMachine(machineOptions.definition as unknown as VendorDefinition)
+  const runOptions: RunOptions = {
+    overrides: {
+      taskResourceLocalHandlers: bindTasks({ ...machineOptions, dynamoDb: options.dynamoDb }) as NonNullable<
+        RunOptions["overrides"]
+      >["taskResourceLocalHandlers"],
+      ...(options.retryIntervalOverrides !== undefined
+        ? { retryIntervalOverrides: options.retryIntervalOverrides as Record<string, number | Array<number>> }
+        : {})
+    }
+  }
+  return (name, input) =>
+    Effect.tryPromise({
+      try: (signal) => {
+        const execution = machine.run(input as Parameters<StateMachine["run"]>[0], {
+          ...runOptions,
+          context: { Execution: { Name: name } }
+        })
+        signal.addEventListener("abort", () => execution.abort(), { once: true })
+        return execution.result
+      },
+      catch: (thrown) => thrown
+    }).pipe(
+      Effect.map((output): ExecutionOutcome => ({ status: "SUCCEEDED", output })),
+      Effect.catch((thrown) => Effect.succeed(outcomeOf(thrown, machineOptions.definition.TimeoutSeconds)))
+    )
+}
+
+/** The LocalExecutor service: a few named state machines, each run as many times as asked. */
 export class LocalExecutor extends Context.Service<
   LocalExecutor,
   {
     /**
-     * Runs one execution named `name` (`$$.Execution.Name`) to its end. Never
-     * fails: the outcome says how it ended. Interrupting the Effect aborts the
-     * execution (outcome `ABORTED` is then not observed by the interrupted caller).
+     * Runs one execution of the machine named `machine`, named `name`
+     * (`$$.Execution.Name`), to its end. Never fails: the outcome says how it
+     * ended; an unknown machine is a defect. Interrupting the Effect aborts
+     * the execution (outcome `ABORTED` is then not observed by the interrupted caller).
      */
-    readonly run: (name: string, input: unknown) => Effect.Effect<ExecutionOutcome>
+    readonly run: (machine: string, name: string, input: unknown) => Effect.Effect<ExecutionOutcome>
+    /** Whether a machine of that name was configured. */
+    readonly has: (machine: string) => boolean
   }
 >()("curator/local/LocalExecutor") {
   /**
-   * Validates the definition (aws-local-stepfunctions' ASL validator, ARNs and
-   * paths checked) and binds its Task states; a definition or binding mistake
-   * is a defect at layer construction, not a failed run later.
+   * Validates every definition (aws-local-stepfunctions' ASL validator, ARNs
+   * and paths checked) and binds its Task states; a definition or binding
+   * mistake is a defect at layer construction, not a failed run later.
    */
   static readonly layer = (options: LocalExecutorOptions) =>
     Layer.effect(
       LocalExecutor,
       Effect.sync(() => {
-        // Our typed definition is a subset of ASL; the vendor type differs only in optional fields.
-        const machine = new StateMachine(options.definition as unknown as VendorDefinition)
-        const runOptions: RunOptions = {
-          overrides: {
-            taskResourceLocalHandlers: bindTasks(options) as NonNullable<RunOptions["overrides"]>["taskResourceLocalHandlers"],
-            ...(options.retryIntervalOverrides !== undefined
-              ? { retryIntervalOverrides: options.retryIntervalOverrides as Record<string, number | Array<number>> }
-              : {})
-          }
-        }
-        const run = (name: string, input: unknown): Effect.Effect<ExecutionOutcome> =>
-          Effect.tryPromise({
-            try: (signal) => {
-              const execution = machine.run(input as Parameters<StateMachine["run"]>[0], {
-                ...runOptions,
-                context: { Execution: { Name: name } }
-              })
-              signal.addEventListener("abort", () => execution.abort(), { once: true })
-              return execution.result
-            },
-            catch: (thrown) => thrown
-          }).pipe(
-            Effect.map((output): ExecutionOutcome => ({ status: "SUCCEEDED", output })),
-            Effect.catch((thrown) => Effect.succeed(outcomeOf(thrown, options.definition.TimeoutSeconds)))
-          )
-        return LocalExecutor.of({ run })
+        const machines = new Map(Object.entries(options.machines).map(([name, machine]) => [name, prepare(machine, options)] as const))
+        const run = (machine: string, name: string, input: unknown): Effect.Effect<ExecutionOutcome> =>
+          Effect.suspend(() => {
+            const runOne = machines.get(machine)
+            return runOne === undefined ? Effect.die(new Error(`LocalExecutor: no state machine named ${machine}`)) : runOne(name, input)
+          })
+        return LocalExecutor.of({ run, has: (machine) => machines.has(machine) })
       })
     )
 }

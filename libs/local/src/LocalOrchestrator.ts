@@ -5,11 +5,11 @@
  * why start-up reconciliation (`reconcile.ts`) fails jobs a previous process
  * left running.
  */
-import { SelectionJobInput } from "@curator/contracts"
+import { EnhancementJobInput, enhancementExecutionName, OrchestratorUnavailableError, SelectionJobInput } from "@curator/contracts"
 import { ExecutionAlreadyExistsError } from "@curator/contracts"
 import { Orchestrator, type ExecutionDescription } from "@curator/orchestration"
 import { Context, Deferred, Effect, Layer, Schema } from "effect"
-import { LocalExecutor, type ExecutionOutcome, type LocalExecutorOptions } from "./LocalExecutor.js"
+import { LocalExecutor, LocalMachines, type ExecutionOutcome, type LocalExecutorOptions } from "./LocalExecutor.js"
 
 interface Execution {
   /** Canonical JSON of the input, compared on a repeated start. */
@@ -29,7 +29,7 @@ const UNKNOWN: ExecutionDescription = { status: "UNKNOWN" }
 export class LocalOrchestrator extends Context.Service<
   LocalOrchestrator,
   Orchestrator["Service"] & {
-    /** Waits until the execution named `jobId` ends and describes it; `UNKNOWN` at once if there is none. */
+    /** Waits until the execution named `jobId` (an execution name) ends and describes it; `UNKNOWN` at once if there is none. */
     readonly awaitCompletion: (jobId: string) => Effect.Effect<ExecutionDescription>
   }
 >()("curator/local/LocalOrchestrator") {
@@ -40,36 +40,53 @@ export class LocalOrchestrator extends Context.Service<
       const executor = yield* LocalExecutor
       const scope = yield* Effect.scope
       const executions = new Map<string, Execution>()
-      const encodeInput = Schema.encodeEffect(SelectionJobInput)
+      const encodeSelection = Schema.encodeEffect(SelectionJobInput)
+      const encodeEnhancement = Schema.encodeEffect(EnhancementJobInput)
 
-      const startSelection = Effect.fn("LocalOrchestrator.startSelection")(function* (input: SelectionJobInput) {
+      /**
+       * Starts `machine` as the execution `name`. Executions of every machine
+       * share one registry (a job id names one execution, whatever its kind).
+       */
+      const start = Effect.fnUntraced(function* (machine: string, name: string, encoded: unknown) {
+        if (!executor.has(machine)) {
+          return yield* new OrchestratorUnavailableError({ message: `the local stack has no ${machine} state machine` })
+        }
         // The encoded input is what Step Functions would store; its key order is the Schema's, so it is deterministic.
-        const encoded = yield* encodeInput(input).pipe(Effect.orDie)
         const canonical = JSON.stringify(encoded)
         const done = yield* Deferred.make<ExecutionDescription>()
         // Check and register in one synchronous step: two concurrent starts cannot both run.
-        const existing = executions.get(input.jobId)
+        const existing = executions.get(name)
         if (existing !== undefined) {
           if (existing.outcome === undefined && existing.input === canonical) return
           return yield* new ExecutionAlreadyExistsError({
             message:
               existing.outcome === undefined
-                ? `execution ${input.jobId} is running with a different input`
-                : `execution ${input.jobId} has already ended (${existing.outcome.status}); start a new job id`
+                ? `execution ${name} is running with a different input`
+                : `execution ${name} has already ended (${existing.outcome.status}); start a new job id`
           })
         }
         const execution: Execution = { input: canonical, done, outcome: undefined }
-        executions.set(input.jobId, execution)
+        executions.set(name, execution)
         const finish = (description: ExecutionDescription) =>
           Effect.suspend(() => {
             execution.outcome = description
             return Deferred.succeed(done, description)
           })
-        yield* executor.run(input.jobId, encoded).pipe(
+        yield* executor.run(machine, name, encoded).pipe(
           Effect.flatMap((outcome) => finish(describeOutcome(outcome))),
           Effect.onInterrupt(() => finish({ status: "ABORTED", error: "States.Aborted", cause: "the local orchestrator was closed" })),
           Effect.forkIn(scope)
         )
+      })
+
+      const startSelection = Effect.fn("LocalOrchestrator.startSelection")(function* (input: SelectionJobInput) {
+        const encoded = yield* encodeSelection(input).pipe(Effect.orDie)
+        return yield* start(LocalMachines.selection, input.jobId, encoded)
+      })
+
+      const startEnhancement = Effect.fn("LocalOrchestrator.startEnhancement")(function* (input: EnhancementJobInput) {
+        const encoded = yield* encodeEnhancement(input).pipe(Effect.orDie)
+        return yield* start(LocalMachines.enhancement, enhancementExecutionName(input), encoded)
       })
 
       const describe = (jobId: string) => Effect.sync(() => {
@@ -83,7 +100,7 @@ export class LocalOrchestrator extends Context.Service<
           return execution === undefined ? Effect.succeed(UNKNOWN) : Deferred.await(execution.done)
         })
 
-      return LocalOrchestrator.of({ startSelection, describe, awaitCompletion })
+      return LocalOrchestrator.of({ startSelection, startEnhancement, describe, awaitCompletion })
     })
   )
 
@@ -97,7 +114,7 @@ export class LocalOrchestrator extends Context.Service<
       Orchestrator,
       Effect.gen(function* () {
         const local = yield* LocalOrchestrator
-        return Orchestrator.of({ startSelection: local.startSelection, describe: local.describe })
+        return Orchestrator.of({ startSelection: local.startSelection, startEnhancement: local.startEnhancement, describe: local.describe })
       })
     ).pipe(Layer.provideMerge(LocalOrchestrator.layerFromExecutor), Layer.provide(LocalExecutor.layer(options)))
 }

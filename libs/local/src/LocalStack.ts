@@ -6,23 +6,36 @@
  * the offline SelectionModel, and the SelectionPipeline ASL run in-process by
  * `LocalOrchestrator` with its Task states bound by name to the worker task
  * definitions (`thumbnailTask`, `selectionTask`) wrapped by the same
- * `makeTaskHandler` the Lambda apps use.
+ * `makeTaskHandler` the Lambda apps use; likewise the EnhancementPipeline
+ * (`photoEnhancementTask`, `videoEnhancementTask`, offline PhotoEditor and
+ * VideoAnalyzer).
  *
  * On start it sweeps expired records (dynalite has no TTL) and fails jobs a
  * previous process left running (reconciliation: no job stays "running").
  */
 import path from "node:path"
-import { SelectionModel, selectionTask, type SelectionTaskServices } from "@curator/ai"
+import {
+  PhotoEditor,
+  photoEnhancementTask,
+  type PhotoEnhancementTaskServices,
+  SelectionModel,
+  selectionTask,
+  type SelectionTaskServices,
+  VideoAnalyzer,
+  videoEnhancementTask,
+  type VideoEnhancementTaskServices
+} from "@curator/ai"
 import { Media, type MediaSettings, thumbnailTask, type ThumbnailTaskServices } from "@curator/media"
-import { makeTaskHandler, SelectionStates, selectionPipeline } from "@curator/orchestration"
+import { EnhancementStates, enhancementPipeline, makeTaskHandler, SelectionStates, selectionPipeline } from "@curator/orchestration"
 import { BlobStore, DynamoDb, SessionStore } from "@curator/store"
 import { SessionStoreLocal } from "@curator/store/local"
 import { Context, Effect, Layer } from "effect"
+import { LocalMachines } from "./LocalExecutor.js"
 import { LocalOrchestrator } from "./LocalOrchestrator.js"
 import { reconcileInterruptedJobs } from "./reconcile.js"
 
 /** The services the worker handlers run on. */
-export type WorkerServices = ThumbnailTaskServices | SelectionTaskServices
+export type WorkerServices = ThumbnailTaskServices | SelectionTaskServices | PhotoEnhancementTaskServices | VideoEnhancementTaskServices
 
 /** Options of the local stack. */
 export interface LocalStackOptions {
@@ -39,29 +52,47 @@ const localFunctionArn = (app: string) => `arn:aws:lambda:local:000000000000:fun
 
 /** The local stack's layers. */
 export const LocalStack = {
-  /** Everything: BlobStore, SessionStore, DynamoDb, media services, SelectionModel, Orchestrator, LocalOrchestrator. */
+  /** Everything: BlobStore, SessionStore, DynamoDb, media services, the offline AI services, Orchestrator, LocalOrchestrator. */
   layer: (options: LocalStackOptions) => {
     const base = Layer.mergeAll(
       BlobStore.layerLocal({ root: path.join(options.dataDir, "blobs") }),
       SessionStoreLocal.layer({ dataDir: options.dataDir }),
       options.media === undefined ? Media.layer : Media.layerWith(options.media),
-      SelectionModel.layerOffline
+      SelectionModel.layerOffline,
+      PhotoEditor.layerOffline,
+      VideoAnalyzer.layerOffline
     )
     const orchestrator = Layer.unwrap(
       Effect.gen(function* () {
         const services = yield* Effect.context<WorkerServices | DynamoDb>()
         const sessions = Context.get(services, SessionStore)
+        const layer = Layer.succeedContext(services)
         const definition = selectionPipeline({
           thumbnailFunctionArn: localFunctionArn("thumbnail-worker"),
           selectionFunctionArn: localFunctionArn("selection-worker"),
           tableName: sessions.tableName
         })
         return LocalOrchestrator.layer({
-          definition,
-          // The same task definitions the worker apps wrap: decode -> program -> encode, or throw an Error named by the tag.
-          handlers: {
-            [SelectionStates.makeThumbnail]: makeTaskHandler({ ...thumbnailTask, layer: Layer.succeedContext(services) }),
-            [SelectionStates.selectMedia]: makeTaskHandler({ ...selectionTask, layer: Layer.succeedContext(services) })
+          machines: {
+            [LocalMachines.selection]: {
+              definition,
+              // The same task definitions the worker apps wrap: decode -> program -> encode, or throw an Error named by the tag.
+              handlers: {
+                [SelectionStates.makeThumbnail]: makeTaskHandler({ ...thumbnailTask, layer }),
+                [SelectionStates.selectMedia]: makeTaskHandler({ ...selectionTask, layer })
+              }
+            },
+            [LocalMachines.enhancement]: {
+              definition: enhancementPipeline({
+                photoFunctionArn: localFunctionArn("enhancement-worker"),
+                videoFunctionArn: localFunctionArn("video-worker"),
+                tableName: sessions.tableName
+              }),
+              handlers: {
+                [EnhancementStates.enhancePhoto]: makeTaskHandler({ ...photoEnhancementTask, layer }),
+                [EnhancementStates.enhanceVideo]: makeTaskHandler({ ...videoEnhancementTask, layer })
+              }
+            }
           },
           dynamoDb: Context.get(services, DynamoDb).client,
           ...(options.retryIntervalOverrides === undefined ? {} : { retryIntervalOverrides: options.retryIntervalOverrides })
@@ -79,7 +110,15 @@ export const LocalStack = {
               .failSelectionJob(job.sessionId, job.jobId, failure.errorTag, failure.errorMessage, new Date().toISOString())
               .pipe(Effect.catchTag("StoreConflictError", () => Effect.void), Effect.catchTag("NotFoundError", () => Effect.void))
         })
-        if (interrupted.length > 0) yield* Effect.logWarning(`Marked ${interrupted.length} interrupted job(s) as failed`)
+        const interruptedEnhancements = yield* reconcileInterruptedJobs({
+          listRunning: sessions.listRunningEnhancementJobs(),
+          fail: (job, failure) =>
+            sessions
+              .failEnhancementJob(job.sessionId, job.jobId, failure.errorTag, failure.errorMessage, new Date().toISOString())
+              .pipe(Effect.catchTag("StoreConflictError", () => Effect.void), Effect.catchTag("NotFoundError", () => Effect.void))
+        })
+        const count = interrupted.length + interruptedEnhancements.length
+        if (count > 0) yield* Effect.logWarning(`Marked ${count} interrupted job(s) as failed`)
       })
     )
     return startup.pipe(Layer.provideMerge(orchestrator), Layer.provideMerge(base))

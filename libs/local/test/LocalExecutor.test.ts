@@ -82,9 +82,9 @@ const run = (handlers: Record<string, TaskHandler>, name: string, input: Selecti
   runWith(
     Effect.gen(function* () {
       const executor = yield* LocalExecutor
-      return yield* executor.run(name, input)
+      return yield* executor.run("selection", name, input)
     }),
-    LocalExecutor.layer({ definition, handlers, dynamoDb: dynamo.client, retryIntervalOverrides: zeroRetryIntervals(definition) })
+    LocalExecutor.layer({ machines: { selection: { definition, handlers } }, dynamoDb: dynamo.client, retryIntervalOverrides: zeroRetryIntervals(definition) })
   )
 
 const itemRecord = (jobId: string, fileId: string) => getRecord(dynamo.client, Keys.pk(SESSION), Keys.selectionItem(jobId, fileId))

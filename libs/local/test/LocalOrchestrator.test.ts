@@ -50,7 +50,7 @@ const gatedHandlers = () => {
 }
 
 const layerWith = (handlers: ReturnType<typeof gatedHandlers>["handlers"]) =>
-  LocalOrchestrator.layer({ definition, handlers, dynamoDb: dynamo.client, retryIntervalOverrides: zeroRetryIntervals(definition) })
+  LocalOrchestrator.layer({ machines: { selection: { definition, handlers } }, dynamoDb: dynamo.client, retryIntervalOverrides: zeroRetryIntervals(definition) })
 
 describe("LocalOrchestrator", () => {
   it("treats a repeated start of a running execution with the same input as harmless, and refuses reuse otherwise", async () => {
@@ -96,7 +96,7 @@ describe("LocalOrchestrator", () => {
         yield* local.startSelection(input("job-fail", ["a"]))
         return yield* local.awaitCompletion("job-fail")
       }),
-      LocalOrchestrator.layer({ definition, handlers, dynamoDb: dynamo.client, retryIntervalOverrides: zeroRetryIntervals(definition) })
+      LocalOrchestrator.layer({ machines: { selection: { definition, handlers } }, dynamoDb: dynamo.client, retryIntervalOverrides: zeroRetryIntervals(definition) })
     )
     expect(description).toMatchObject({ status: "FAILED", error: "AiBadResponseError" })
   })

@@ -7,9 +7,12 @@ import { HeifDecoder } from "./HeifDecoder.js"
 import { MediaConfig, type MediaSettings } from "./MediaConfig.js"
 import { MediaInspector } from "./MediaInspector.js"
 import { MetadataReader } from "./MetadataReader.js"
+import { PhotoRenderer } from "./PhotoRenderer.js"
 import { ProcessRunner } from "./ProcessRunner.js"
 import { ThumbnailRenderer } from "./ThumbnailRenderer.js"
 import { VideoFrameSampler } from "./VideoFrameSampler.js"
+import { VideoEnhancer } from "./VideoEnhancer.js"
+import { VideoProbe } from "./VideoProbe.js"
 
 const servicesOn = <E, R>(config: Layer.Layer<MediaConfig, E, R>) => {
   const runner = ProcessRunner.layer.pipe(Layer.provideMerge(config))
@@ -17,7 +20,9 @@ const servicesOn = <E, R>(config: Layer.Layer<MediaConfig, E, R>) => {
   const reader = MetadataReader.layer.pipe(Layer.provideMerge(heif))
   const renderer = ThumbnailRenderer.layer.pipe(Layer.provideMerge(reader))
   const sampler = VideoFrameSampler.layer.pipe(Layer.provideMerge(renderer))
-  return MediaInspector.layer.pipe(Layer.provideMerge(sampler))
+  const photos = PhotoRenderer.layer.pipe(Layer.provideMerge(sampler))
+  const video = Layer.mergeAll(VideoProbe.layer, VideoEnhancer.layer).pipe(Layer.provideMerge(photos))
+  return MediaInspector.layer.pipe(Layer.provideMerge(video))
 }
 
 /** The composed layers. */

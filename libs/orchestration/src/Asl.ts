@@ -61,6 +61,20 @@ export type MapState = {
   readonly Catch?: ReadonlyArray<Catcher>
 } & Transition
 
+/**
+ * `Parallel`: runs every branch (a nested machine like an `ItemProcessor`) on
+ * the same input and waits for all; any branch failure fails the state (and
+ * stops the others), which its `Catch` can handle.
+ */
+export type ParallelState = {
+  readonly Type: "Parallel"
+  readonly Comment?: string
+  readonly Branches: ReadonlyArray<ItemProcessor>
+  readonly ResultPath?: string | null
+  readonly Retry?: ReadonlyArray<Retrier>
+  readonly Catch?: ReadonlyArray<Catcher>
+} & Transition
+
 /** `Pass`: copies its input, or puts `Result` / `Parameters` at `ResultPath`. */
 export type PassState = {
   readonly Type: "Pass"
@@ -104,7 +118,7 @@ export interface SucceedState {
 }
 
 /** Every state type Curator uses. */
-export type State = TaskState | MapState | PassState | ChoiceState | FailState | SucceedState
+export type State = TaskState | MapState | ParallelState | PassState | ChoiceState | FailState | SucceedState
 
 /** A whole state machine. `TimeoutSeconds` bounds the execution (seconds). */
 export interface StateMachineDefinition {
@@ -121,9 +135,14 @@ export interface StateEntry {
   readonly insideMap: boolean
 }
 
-/** Every state of a machine, nested `ItemProcessor` states included (depth first, definition order). */
+/**
+ * Every state of a machine, nested `ItemProcessor` and `Parallel` branch
+ * states included (depth first, definition order). A branch state is inside
+ * a Map only when its Parallel is.
+ */
 export const walkStates = (machine: { readonly States: { readonly [name: string]: State } }, insideMap = false): ReadonlyArray<StateEntry> =>
   Object.entries(machine.States).flatMap(([name, state]) => [
     { name, state, insideMap },
-    ...(state.Type === "Map" ? walkStates(state.ItemProcessor, true) : [])
+    ...(state.Type === "Map" ? walkStates(state.ItemProcessor, true) : []),
+    ...(state.Type === "Parallel" ? state.Branches.flatMap((branch) => walkStates(branch, insideMap)) : [])
   ])

@@ -92,7 +92,7 @@ export const auditDefinition = (definition: StateMachineDefinition): ReadonlyArr
   if (definition.TimeoutSeconds === undefined) problems.push("the state machine has no TimeoutSeconds")
   for (const { name, state, insideMap } of walkStates(definition)) {
     if (state.Type === "Map" && state.ResultPath !== null) problems.push(`${name}: Map without ResultPath null`)
-    if (state.Type !== "Task" && state.Type !== "Map") continue
+    if (state.Type !== "Task" && state.Type !== "Map" && state.Type !== "Parallel") continue
     for (const r of state.Retry ?? []) {
       for (const e of r.ErrorEquals) {
         if (e === STATES_ALL) problems.push(`${name}: a Retrier names States.ALL`)

@@ -3,7 +3,7 @@
  * local executor (`@curator/local`, `LocalOrchestrator.layer`) now; the AWS
  * Step Functions layer (`StartExecution` / `DescribeExecution`) in a later issue.
  */
-import type { SelectionJobInput } from "@curator/contracts"
+import type { EnhancementJobInput, SelectionJobInput } from "@curator/contracts"
 import { Context, type Effect, Schema } from "effect"
 import type { ExecutionAlreadyExistsError, OrchestratorUnavailableError } from "@curator/contracts"
 
@@ -35,7 +35,15 @@ export class Orchestrator extends Context.Service<
      * with `ExecutionAlreadyExistsError`.
      */
     readonly startSelection: (input: SelectionJobInput) => Effect.Effect<void, ExecutionAlreadyExistsError | OrchestratorUnavailableError>
-    /** The status of the execution named `jobId`; `UNKNOWN` when there is none. */
+    /**
+     * Starts the enhancement state machine with the execution name
+     * `enhancementExecutionName(input)` (the job id; `<job>-<fileId>-r<round>`
+     * for a one-item feedback round) and the encoded `EnhancementJobInput`.
+     * Same naming rules as `startSelection`. Execution names are shared by
+     * both machines locally, so job ids must be unique across job kinds.
+     */
+    readonly startEnhancement: (input: EnhancementJobInput) => Effect.Effect<void, ExecutionAlreadyExistsError | OrchestratorUnavailableError>
+    /** The status of the execution named `jobId` (any state machine); `UNKNOWN` when there is none. */
     readonly describe: (jobId: string) => Effect.Effect<ExecutionDescription, OrchestratorUnavailableError>
   }
 >()("curator/orchestration/Orchestrator") {}

@@ -11,8 +11,10 @@
  * `Payload`. Failures are recorded by the Step Functions DynamoDB integration
  * (`updateItem`) into the records of contracts/src/Records.ts.
  */
-import type { ChoiceState, PassState, StateMachineDefinition, TaskState } from "./Asl.js"
-import { catchAll, dynamoDbRetry, taskRetry } from "./ErrorPolicy.js"
+import { Keys } from "@curator/contracts"
+import type { StateMachineDefinition } from "./Asl.js"
+import { catchAll, taskRetry } from "./ErrorPolicy.js"
+import { causeGuard, recordItemFailed, recordJobFailed, TASK_TIMEOUT_SECONDS } from "./FailureRecorders.js"
 
 /** State names: the local executor binds its handlers to them, so they are part of the contract. */
 export const SelectionStates = {
@@ -29,20 +31,11 @@ export const SelectionStates = {
   jobFailed: "JobFailed"
 } as const
 
-/** Resource ARN of the Step Functions DynamoDB `UpdateItem` integration (request-response). */
-export const DYNAMODB_UPDATE_ITEM = "arn:aws:states:::dynamodb:updateItem"
-
 /** Map concurrency of the thumbnail fan-out (issue 2; keeps Lambda concurrency and store writes bounded). */
 export const THUMBNAIL_MAX_CONCURRENCY = 20
 
 /** Default execution timeout: 1 h (seconds), far above a 20-file run yet bounding a stuck job. */
 export const DEFAULT_SELECTION_TIMEOUT_SECONDS = 3600
-
-/** Per-Task timeout: the Lambda maximum of 15 min (seconds), set explicitly because aws-local-stepfunctions defaults to 60 s. */
-export const TASK_TIMEOUT_SECONDS = 900
-
-/** What Cause becomes when Step Functions reports none (e.g. some `States.Timeout`s), so the recorder's paths always resolve. */
-export const MISSING_CAUSE = "Step Functions reported no cause for this error"
 
 /** Deployed resources the definition points at. */
 export interface SelectionPipelineResources {
@@ -53,103 +46,6 @@ export interface SelectionPipelineResources {
   /** The session table (PK/SK strings). */
   readonly tableName: string
 }
-
-/**
- * A Choice + Pass pair guaranteeing `$.error.Cause` is a string before a
- * recorder reads it: a JSONPath that does not resolve in `Parameters` is a
- * `States.Runtime` error, which no Catch can handle and which would fail the run.
- * Rules are tried in order, so `IsString` is only evaluated on a present field.
- */
-const causeGuard = (checkName: string, fillName: string, next: string): Record<string, ChoiceState | PassState> => ({
-  [checkName]: {
-    Type: "Choice",
-    Choices: [
-      { Not: { Variable: "$.error.Cause", IsPresent: true }, Next: fillName },
-      { Variable: "$.error.Cause", IsString: true, Next: next }
-    ],
-    Default: fillName
-  },
-  [fillName]: {
-    Type: "Pass",
-    Parameters: { "Error.$": "$.error.Error", Cause: MISSING_CAUSE },
-    ResultPath: "$.error",
-    Next: next
-  }
-})
-
-const sessionKey = { "S.$": "States.Format('SESSION#{}', $.sessionId)" }
-
-/** `RecordItemFailed`: `SELECTION#<job>#ITEM#<fileId>` := failed, unless it is already `done`. */
-const recordItemFailed = (tableName: string): TaskState => ({
-  Type: "Task",
-  Comment: "Records the item as failed; never downgrades a done record. Recording trouble never fails the run.",
-  Resource: DYNAMODB_UPDATE_ITEM,
-  Parameters: {
-    TableName: tableName,
-    Key: {
-      PK: sessionKey,
-      SK: { "S.$": "States.Format('SELECTION#{}#ITEM#{}', $.jobId, $.fileId)" }
-    },
-    // item/thumbnailKey are set to null only when absent, so a record the worker
-    // never wrote still decodes as a SelectionItemRecord (both fields are NullOr).
-    UpdateExpression:
-      "SET #status = :failed, #errorTag = :errorTag, #errorMessage = :errorMessage, #fileId = :fileId, #expiresAt = :expiresAt, " +
-      "#item = if_not_exists(#item, :null), #thumbnailKey = if_not_exists(#thumbnailKey, :null)",
-    // A comparison with a missing attribute is false in DynamoDB, hence attribute_not_exists.
-    ConditionExpression: "attribute_not_exists(#status) OR #status <> :done",
-    ExpressionAttributeNames: {
-      "#status": "status",
-      "#errorTag": "errorTag",
-      "#errorMessage": "errorMessage",
-      "#fileId": "fileId",
-      "#expiresAt": "expiresAt",
-      "#item": "item",
-      "#thumbnailKey": "thumbnailKey"
-    },
-    ExpressionAttributeValues: {
-      ":failed": { S: "failed" },
-      ":done": { S: "done" },
-      ":errorTag": { "S.$": "$.error.Error" },
-      ":errorMessage": { "S.$": "$.error.Cause" },
-      ":fileId": { "S.$": "$.fileId" },
-      ":expiresAt": { "N.$": "States.Format('{}', $.expiresAt)" },
-      ":null": { NULL: true }
-    }
-  },
-  ResultPath: null,
-  TimeoutSeconds: 60,
-  Retry: dynamoDbRetry(),
-  Catch: catchAll(SelectionStates.itemFailureNotRecorded, "$.recordError"),
-  End: true
-})
-
-/** `RecordJobFailed`: `SELECTION#<job>` := failed with the tag and message, unless it is already `complete`. */
-const recordJobFailed = (tableName: string): TaskState => ({
-  Type: "Task",
-  Comment: "Records the job as failed; never overwrites a complete job.",
-  Resource: DYNAMODB_UPDATE_ITEM,
-  Parameters: {
-    TableName: tableName,
-    Key: { PK: sessionKey, SK: { "S.$": "States.Format('SELECTION#{}', $.jobId)" } },
-    UpdateExpression: "SET #status = :failed, #errorTag = :errorTag, #errorMessage = :errorMessage",
-    // False when the record is missing too: the job record is created before the start, and
-    // a partial job record would not decode.
-    ConditionExpression: "#status <> :complete",
-    ExpressionAttributeNames: { "#status": "status", "#errorTag": "errorTag", "#errorMessage": "errorMessage" },
-    ExpressionAttributeValues: {
-      ":failed": { S: "failed" },
-      ":complete": { S: "complete" },
-      ":errorTag": { "S.$": "$.error.Error" },
-      ":errorMessage": { "S.$": "$.error.Cause" }
-    }
-  },
-  ResultPath: null,
-  TimeoutSeconds: 60,
-  Retry: dynamoDbRetry(),
-  // The job fails either way; the Fail state reports the original error.
-  Catch: catchAll(SelectionStates.jobFailed, "$.recordError"),
-  Next: SelectionStates.jobFailed
-})
 
 /**
  * The selection state machine.
@@ -197,7 +93,16 @@ export const selectionPipeline = (
             End: true
           },
           ...causeGuard(SelectionStates.checkItemErrorCause, SelectionStates.fillItemErrorCause, SelectionStates.recordItemFailed),
-          [SelectionStates.recordItemFailed]: recordItemFailed(resources.tableName),
+          [SelectionStates.recordItemFailed]: recordItemFailed({
+            tableName: resources.tableName,
+            itemKeyTemplate: Keys.selectionItem("{}", "{}"),
+            // item/thumbnailKey are set to null only when absent, so a record the worker
+            // never wrote still decodes as a SelectionItemRecord (both fields are NullOr).
+            extraSets: ["#item = if_not_exists(#item, :null)", "#thumbnailKey = if_not_exists(#thumbnailKey, :null)"],
+            extraNames: { "#item": "item", "#thumbnailKey": "thumbnailKey" },
+            extraValues: { ":null": { NULL: true } },
+            notRecorded: SelectionStates.itemFailureNotRecorded
+          }),
           [SelectionStates.itemFailureNotRecorded]: {
             Type: "Pass",
             Comment: "The item record could not be written; the job's Query shows the item as pending, never the run as failed.",
@@ -225,7 +130,11 @@ export const selectionPipeline = (
       End: true
     },
     ...causeGuard(SelectionStates.checkJobErrorCause, SelectionStates.fillJobErrorCause, SelectionStates.recordJobFailed),
-    [SelectionStates.recordJobFailed]: recordJobFailed(resources.tableName),
+    [SelectionStates.recordJobFailed]: recordJobFailed({
+      tableName: resources.tableName,
+      jobKeyTemplate: Keys.selectionJob("{}"),
+      next: SelectionStates.jobFailed
+    }),
     [SelectionStates.jobFailed]: {
       Type: "Fail",
       ErrorPath: "$.error.Error",

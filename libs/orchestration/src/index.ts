@@ -6,7 +6,9 @@
  */
 export * from "./Asl.js"
 export * from "./ErrorPolicy.js"
+export * from "./FailureRecorders.js"
 export * from "./SelectionPipeline.js"
+export * from "./EnhancementPipeline.js"
 export * from "./TaskHandler.js"
 export * from "./TaskFailure.js"
 export * from "./Orchestrator.js"

@@ -2,7 +2,8 @@ import { ErrorTable, errorTags, terminalTags } from "@curator/contracts"
 import { describe, expect, it } from "vitest"
 import { walkStates, type Retrier, type TaskState } from "../src/Asl.js"
 import { auditDefinition, dynamoDbRetry, DynamoDbIntegrationErrors, STATES_ALL, taskRetry } from "../src/ErrorPolicy.js"
-import { DYNAMODB_UPDATE_ITEM, SelectionStates, selectionPipeline } from "../src/SelectionPipeline.js"
+import { DYNAMODB_UPDATE_ITEM } from "../src/FailureRecorders.js"
+import { SelectionStates, selectionPipeline } from "../src/SelectionPipeline.js"
 
 const definition = selectionPipeline({
   thumbnailFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:curator-thumbnail",

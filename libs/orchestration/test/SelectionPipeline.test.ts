@@ -1,7 +1,8 @@
 import { SelectionItemRecord, SelectionJobRecord, SelectionTaskEvent, ThumbnailTaskEvent } from "@curator/contracts"
 import { describe, expect, it } from "vitest"
 import { walkStates, type TaskState } from "../src/Asl.js"
-import { DYNAMODB_UPDATE_ITEM, SelectionStates, THUMBNAIL_MAX_CONCURRENCY, selectionPipeline } from "../src/SelectionPipeline.js"
+import { DYNAMODB_UPDATE_ITEM } from "../src/FailureRecorders.js"
+import { SelectionStates, THUMBNAIL_MAX_CONCURRENCY, selectionPipeline } from "../src/SelectionPipeline.js"
 
 const resources = {
   thumbnailFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:curator-thumbnail",

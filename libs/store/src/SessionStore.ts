@@ -25,6 +25,10 @@
  */
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb"
 import {
+  EnhancementItemRecord,
+  EnhancementJobRecord,
+  type EnhancementKind,
+  EnhancementRound,
   Keys,
   MediaItem,
   NotFoundError,
@@ -43,6 +47,7 @@ import { Clock, Config, Context, Effect, Layer, Schema } from "effect"
 import { DynamoDb } from "./DynamoDb.js"
 import { conditionalCall, dynamoCall } from "./internal/dynamoErrors.js"
 import { decodeRecord, type RecordSchema } from "./internal/records.js"
+import { sameRoundContent } from "./internal/rounds.js"
 
 /** Failures every table call can end with (both retryable in THE error table). */
 export type StoreCallError = StoreThrottledError | StoreUnavailableError
@@ -52,6 +57,13 @@ export interface RunningSelectionJob {
   readonly sessionId: string
   readonly jobId: string
   readonly record: SelectionJobRecord
+}
+
+/** An enhancement job whose record says `running`, with the session it belongs to. */
+export interface RunningEnhancementJob {
+  readonly sessionId: string
+  readonly jobId: string
+  readonly record: EnhancementJobRecord
 }
 
 /** The SessionStore operations. Times are ISO 8601 strings; `expiresAt` and `now` are epoch seconds. */
@@ -179,6 +191,61 @@ export interface SessionStoreService {
    * being expired. dynalite has no TTL, so the local stack calls this.
    */
   readonly sweepExpired: (now: number) => Effect.Effect<number, StoreCallError>
+  /** Creates `ENHANCE#<job>` (condition `attribute_not_exists(SK)`); the same record already stored succeeds. */
+  readonly createEnhancementJob: (sessionId: string, record: EnhancementJobRecord) => Effect.Effect<void, StoreConflictError | StoreCallError>
+  /** Every unexpired enhancement job whose status is `running`, across sessions (a Scan; see `listRunningSelectionJobs`). */
+  readonly listRunningEnhancementJobs: () => Effect.Effect<ReadonlyArray<RunningEnhancementJob>, StoreCallError>
+  /** The enhancement job record; NotFoundError when missing or expired. */
+  readonly getEnhancementJob: (sessionId: string, jobId: string) => Effect.Effect<EnhancementJobRecord, NotFoundError | StoreCallError>
+  /**
+   * Marks the job `failed` with the error's tag and message (condition
+   * `status <> complete`): a complete job is never overwritten
+   * (StoreConflictError); a missing job is NotFoundError.
+   */
+  readonly failEnhancementJob: (
+    sessionId: string,
+    jobId: string,
+    errorTag: string,
+    errorMessage: string,
+    finishedAt: string
+  ) => Effect.Effect<void, NotFoundError | StoreConflictError | StoreCallError>
+  /** The item record `ENHANCE#<job>#ITEM#<fileId>`, or null when absent or expired. */
+  readonly getEnhancementItem: (sessionId: string, jobId: string, fileId: string) => Effect.Effect<EnhancementItemRecord | null, StoreCallError>
+  /**
+   * Marks the item `processing` for a new round and returns the stored
+   * record: created with no rounds (`currentRound` -1) when absent, else only
+   * `status` and the error fields change, so the history is kept. Condition
+   * `attribute_not_exists(SK) OR kind = :kind`: a video never lands in a
+   * photo's slot (StoreConflictError).
+   */
+  readonly markEnhancementItemProcessing: (
+    sessionId: string,
+    jobId: string,
+    fileId: string,
+    kind: EnhancementKind,
+    expiresAt: number
+  ) => Effect.Effect<EnhancementItemRecord, StoreConflictError | StoreCallError>
+  /**
+   * Appends `round` to the item's history and marks it `done`, with
+   * optimistic concurrency: condition `kind = :kind AND currentRound =
+   * round.round - 1`. When the condition fails but the stored history already
+   * holds an equal round at that index (a retried task; `createdAt` is not
+   * compared) it succeeds without a second append; otherwise
+   * StoreConflictError (another kind, a missing record, or another writer's round).
+   */
+  readonly appendEnhancementRound: (
+    sessionId: string,
+    jobId: string,
+    fileId: string,
+    kind: EnhancementKind,
+    round: EnhancementRound
+  ) => Effect.Effect<void, StoreConflictError | StoreCallError>
+  /**
+   * Every unexpired item record of the enhancement job (Query on
+   * `begins_with(SK, "ENHANCE#<job>#ITEM#")`, all pages), in fileId order.
+   * Progress is derived from these: no record = pending.
+   */
+  readonly listEnhancementItems: (sessionId: string, jobId: string) => Effect.Effect<ReadonlyArray<EnhancementItemRecord>, StoreCallError>
 }
 
 /** SessionStore settings. */
@@ -215,6 +282,9 @@ const sameUpload = Schema.toEquivalence(UploadRecord)
 const sameJob = Schema.toEquivalence(SelectionJobRecord)
 const sameItem = Schema.toEquivalence(SelectionItemRecord)
 const sameResult = Schema.toEquivalence(SelectionResult)
+const encodeEnhancementJob = Schema.encodeSync(EnhancementJobRecord)
+const encodeRound = Schema.encodeSync(EnhancementRound)
+const sameEnhancementJob = Schema.toEquivalence(EnhancementJobRecord)
 
 /** Builds the service over the `DynamoDb` client in context. */
 export const makeSessionStore = (options: SessionStoreOptions) =>
@@ -518,33 +588,36 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
 
     const sessionPrefix = Keys.pk("")
 
-    const listRunningSelectionJobs: SessionStoreService["listRunningSelectionJobs"] = () =>
+    /** Every unexpired `running` record whose SK starts with `prefix` (a job kind), across sessions: a Scan. */
+    const scanRunning = <A extends { readonly jobId: string }>(what: string, prefix: string, schema: RecordSchema<A>) =>
       Effect.gen(function* () {
         const now = yield* nowSeconds
         const rows = yield* paginate(
-          "Scan running selection jobs",
-          "selection job",
+          `Scan running ${what}s`,
+          what,
           (ExclusiveStartKey) =>
             document.send(
               new ScanCommand({
                 TableName,
                 // Item records never hold `running`, so status alone tells jobs apart; the prefix keeps other job kinds out.
-                FilterExpression: "#status = :running AND begins_with(SK, :selection) AND #expiresAt > :now",
+                FilterExpression: "#status = :running AND begins_with(SK, :prefix) AND #expiresAt > :now",
                 ExpressionAttributeNames: { ...NAMES.status, ...NAMES.expiresAt },
-                ExpressionAttributeValues: { ":running": "running", ":selection": Keys.selectionJob(""), ":now": now },
+                ExpressionAttributeValues: { ":running": "running", ":prefix": prefix, ":now": now },
                 ConsistentRead: true,
                 Limit,
                 ExclusiveStartKey
               })
             ),
-          SelectionJobRecord
+          schema
         )
-        return rows.map(({ raw, record }): RunningSelectionJob => ({
-          sessionId: String(raw["PK"]).slice(sessionPrefix.length),
-          jobId: record.jobId,
-          record
-        }))
+        return rows.map(({ raw, record }) => ({ sessionId: String(raw["PK"]).slice(sessionPrefix.length), jobId: record.jobId, record }))
       })
+
+    const listRunningSelectionJobs: SessionStoreService["listRunningSelectionJobs"] = () =>
+      scanRunning("selection job", Keys.selectionJob(""), SelectionJobRecord)
+
+    const listRunningEnhancementJobs: SessionStoreService["listRunningEnhancementJobs"] = () =>
+      scanRunning("enhancement job", Keys.enhanceJob(""), EnhancementJobRecord)
 
     const listSelectionJobs: SessionStoreService["listSelectionJobs"] = (sessionId) =>
       Effect.gen(function* () {
@@ -681,6 +754,148 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
         return deleted.reduce((a, b) => a + b, 0)
       })
 
+    const createEnhancementJob: SessionStoreService["createEnhancementJob"] = (sessionId, record) =>
+      conditional(
+        "PutItem enhancement job",
+        () =>
+          document.send(
+            new PutCommand({
+              TableName,
+              Item: { ...key(sessionId, Keys.enhanceJob(record.jobId)), ...encodeEnhancementJob(record) },
+              ConditionExpression: "attribute_not_exists(SK)"
+            })
+          ),
+        read(EnhancementJobRecord, "enhancement job", sessionId, Keys.enhanceJob(record.jobId)),
+        (stored) =>
+          stored !== null && sameEnhancementJob(stored, record)
+            ? Effect.void
+            : conflict(`enhancement job ${record.jobId} of session ${sessionId} already exists with different values`)
+      )
+
+    const getEnhancementJob: SessionStoreService["getEnhancementJob"] = (sessionId, jobId) =>
+      readLive(EnhancementJobRecord, "enhancement job", sessionId, Keys.enhanceJob(jobId))
+
+    const failEnhancementJob: SessionStoreService["failEnhancementJob"] = (sessionId, jobId, errorTag, errorMessage, finishedAt) =>
+      conditional(
+        "UpdateItem fail enhancement job",
+        () =>
+          document.send(
+            new UpdateCommand({
+              TableName,
+              Key: key(sessionId, Keys.enhanceJob(jobId)),
+              UpdateExpression: "SET #status = :failed, #errorTag = :errorTag, #errorMessage = :errorMessage, #finishedAt = :finishedAt",
+              ConditionExpression: "attribute_exists(SK) AND #status <> :complete",
+              ExpressionAttributeNames: { ...NAMES.status, "#errorTag": "errorTag", "#errorMessage": "errorMessage", "#finishedAt": "finishedAt" },
+              ExpressionAttributeValues: { ":failed": "failed", ":complete": "complete", ":errorTag": errorTag, ":errorMessage": errorMessage, ":finishedAt": finishedAt }
+            })
+          ),
+        read(EnhancementJobRecord, "enhancement job", sessionId, Keys.enhanceJob(jobId)),
+        (stored): Effect.Effect<void, NotFoundError | StoreConflictError> =>
+          stored === null
+            ? Effect.fail(new NotFoundError({ message: `enhancement job not found: ${Keys.pk(sessionId)} ${Keys.enhanceJob(jobId)}` }))
+            : conflict(`enhancement job ${jobId} is already complete; not failing it`)
+      )
+
+    const getEnhancementItem: SessionStoreService["getEnhancementItem"] = (sessionId, jobId, fileId) =>
+      Effect.gen(function* () {
+        const record = yield* read(EnhancementItemRecord, "enhancement item", sessionId, Keys.enhanceItem(jobId, fileId))
+        const now = yield* nowSeconds
+        return record === null || record.expiresAt <= now ? null : record
+      })
+
+    // `kind` is not a reserved word, but every attribute goes through a name placeholder for uniformity.
+    const ITEM_NAMES = {
+      ...NAMES.status,
+      "#kind": "kind",
+      "#fileId": "fileId",
+      "#rounds": "rounds",
+      "#currentRound": "currentRound",
+      "#errorTag": "errorTag",
+      "#errorMessage": "errorMessage",
+      "#expiresAt": "expiresAt"
+    } as const
+
+    const markEnhancementItemProcessing: SessionStoreService["markEnhancementItemProcessing"] = (sessionId, jobId, fileId, kind, expiresAt) =>
+      conditionalCall("UpdateItem enhancement item processing", () =>
+        document.send(
+          new UpdateCommand({
+            TableName,
+            Key: key(sessionId, Keys.enhanceItem(jobId, fileId)),
+            UpdateExpression:
+              "SET #status = :processing, #kind = :kind, #fileId = :fileId, #rounds = if_not_exists(#rounds, :noRounds), " +
+              "#currentRound = if_not_exists(#currentRound, :noRound), #errorTag = :null, #errorMessage = :null, #expiresAt = :expiresAt",
+            ConditionExpression: "attribute_not_exists(SK) OR #kind = :kind",
+            ExpressionAttributeNames: ITEM_NAMES,
+            ExpressionAttributeValues: {
+              ":processing": "processing",
+              ":kind": kind,
+              ":fileId": fileId,
+              ":noRounds": [],
+              ":noRound": -1,
+              ":null": null,
+              ":expiresAt": expiresAt
+            },
+            ReturnValues: "ALL_NEW"
+          })
+        )
+      ).pipe(
+        Effect.flatMap((out) => decodeRecord(EnhancementItemRecord, out.Attributes ?? {}, "enhancement item")),
+        Effect.catchTag("ConditionFailed", () =>
+          Effect.flatMap(read(EnhancementItemRecord, "enhancement item", sessionId, Keys.enhanceItem(jobId, fileId)), (stored) =>
+            Effect.fail(
+              new StoreConflictError({
+                message: `item ${fileId} of enhancement job ${jobId} is a ${stored?.kind ?? "different kind"}, not a ${kind}`
+              })
+            )
+          )
+        )
+      )
+
+    const appendEnhancementRound: SessionStoreService["appendEnhancementRound"] = (sessionId, jobId, fileId, kind, round) =>
+      conditional(
+        "UpdateItem append enhancement round",
+        () =>
+          document.send(
+            new UpdateCommand({
+              TableName,
+              Key: key(sessionId, Keys.enhanceItem(jobId, fileId)),
+              UpdateExpression:
+                "SET #rounds = list_append(#rounds, :round), #currentRound = :index, #status = :done, #errorTag = :null, #errorMessage = :null",
+              ConditionExpression: "#kind = :kind AND #currentRound = :expected",
+              ExpressionAttributeNames: {
+                "#rounds": ITEM_NAMES["#rounds"],
+                "#currentRound": ITEM_NAMES["#currentRound"],
+                "#status": ITEM_NAMES["#status"],
+                "#errorTag": ITEM_NAMES["#errorTag"],
+                "#errorMessage": ITEM_NAMES["#errorMessage"],
+                "#kind": ITEM_NAMES["#kind"]
+              },
+              ExpressionAttributeValues: {
+                ":round": [encodeRound(round)],
+                ":index": round.round,
+                ":expected": round.round - 1,
+                ":done": "done",
+                ":null": null,
+                ":kind": kind
+              }
+            })
+          ),
+        read(EnhancementItemRecord, "enhancement item", sessionId, Keys.enhanceItem(jobId, fileId)),
+        (stored) => {
+          if (stored === null) return conflict(`item ${fileId} of enhancement job ${jobId} has no record; mark it processing first`)
+          if (stored.kind !== kind) return conflict(`item ${fileId} of enhancement job ${jobId} is a ${stored.kind}, not a ${kind}`)
+          const existing = stored.rounds[round.round]
+          return existing !== undefined && sameRoundContent(existing, round)
+            ? Effect.void
+            : conflict(
+                `item ${fileId} of enhancement job ${jobId} is at round ${stored.currentRound}; round ${round.round} expected it at ${round.round - 1}`
+              )
+        }
+      )
+
+    const listEnhancementItems: SessionStoreService["listEnhancementItems"] = (sessionId, jobId) =>
+      queryPrefix("enhancement item", sessionId, Keys.enhanceItemPrefix(jobId), EnhancementItemRecord)
+
     return SessionStore.of({
       tableName: TableName,
       createSession,
@@ -704,7 +919,15 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
       listOverrides,
       confirmReview,
       getReview,
-      sweepExpired
+      sweepExpired,
+      createEnhancementJob,
+      listRunningEnhancementJobs,
+      getEnhancementJob,
+      failEnhancementJob,
+      getEnhancementItem,
+      markEnhancementItemProcessing,
+      appendEnhancementRound,
+      listEnhancementItems
     })
   })
 

@@ -12,18 +12,22 @@ import { DynamoDb, SessionStore } from "../src/index.js"
 import { DynamoDbLocal, SessionStoreLocal } from "../src/local.js"
 import { meta } from "./records.js"
 import { sessionStoreSuite } from "./SessionStore.suite.js"
+import { enhancementRecordsSuite } from "./EnhancementRecords.suite.js"
 
 const tempDir = () => fs.mkdtemp(path.join(os.tmpdir(), "sessionstore-"))
 
-sessionStoreSuite("local dynalite", async () => {
+const freshLocal = async () => {
   const dataDir = await tempDir()
   const tableName = "curator-sessions"
   return {
     tableName,
-    layer: (options) => SessionStoreLocal.layer({ dataDir, tableName, pageSize: options?.pageSize }),
+    layer: (options?: { readonly pageSize?: number }) => SessionStoreLocal.layer({ dataDir, tableName, pageSize: options?.pageSize }),
     dispose: () => fs.rm(dataDir, { recursive: true, force: true })
   }
-})
+}
+
+sessionStoreSuite("local dynalite", freshLocal)
+enhancementRecordsSuite("local dynalite", freshLocal)
 
 describe("SessionStoreLocal", () => {
   it("persists dynalite's LevelDB under <dataDir>/db and exposes the raw client", async () => {

@@ -1,0 +1,75 @@
+/**
+ * The video enhancement task program (EnhancementPipeline's video Map
+ * iteration), run by apps/video-worker on Lambda and by the local executor
+ * in-process: download the original to a per-invocation temp dir, decide the
+ * adjustments (round 0: `VideoAnalyzer.analyse` on `VideoProbe`'s signal
+ * measurement; later rounds: the person's feedback applied to the latest
+ * round's adjustments, "undo" restoring the round before it), encode with
+ * `VideoEnhancer` (H.264 + AAC MP4 and a small preview clip), store both
+ * (`<session>/enhanced/<fileId>[.r<n>].mp4` and `....preview.mp4`) and
+ * append the round to the item record.
+ *
+ * Idempotent like the photo task: a stored round is returned, the append is
+ * conditional on the round before it.
+ *
+ * Errors: VideoEnhancer's MediaTooLargeError (over the task's time budget,
+ * before encoding), CorruptMediaError, UnsupportedMediaError (terminal) and
+ * MediaToolTimeoutError; the probe's and metadata reader's errors;
+ * StoreConflictError for a stale round or a photo's record;
+ * InvalidInputError for a feedback round without feedback; the store errors.
+ */
+import { BlobKeys, VideoAdjustments, VideoEnhanceTaskEvent, VideoEnhanceTaskResult } from "@curator/contracts"
+import { MetadataReader, ProcessRunner, VideoEnhancer, VideoProbe } from "@curator/media"
+import { BlobStore, SessionStore } from "@curator/store"
+import { Effect } from "effect"
+import { checkRound, roundBasis, roundRecord, sniffFile, storedRound } from "./internal/enhancementRounds.js"
+import { VideoAnalyzer } from "./VideoAnalyzer.js"
+
+/** The services the video enhancement task needs. */
+export type VideoEnhancementTaskServices = BlobStore | SessionStore | ProcessRunner | MetadataReader | VideoProbe | VideoEnhancer | VideoAnalyzer
+
+/** Runs one video enhancement round; returns the round, its output key and its preview key. */
+export const runVideoEnhancementTask = Effect.fn("VideoEnhancementTask.run")(function* (event: VideoEnhanceTaskEvent) {
+  const blobs = yield* BlobStore
+  const sessions = yield* SessionStore
+  const runner = yield* ProcessRunner
+  const reader = yield* MetadataReader
+  const probe = yield* VideoProbe
+  const enhancer = yield* VideoEnhancer
+  const analyzer = yield* VideoAnalyzer
+  const { sessionId, jobId, fileId, expiresAt } = event
+  const existing = yield* sessions.getEnhancementItem(sessionId, jobId, fileId)
+  const stored = existing?.kind === "video" ? storedRound(existing, event) : undefined
+  if (stored !== undefined && stored.previewKey !== null) {
+    return { fileId, round: stored.round, outputKey: stored.outputKey, previewKey: stored.previewKey } satisfies VideoEnhanceTaskResult
+  }
+  const record = yield* sessions.markEnhancementItemProcessing(sessionId, jobId, fileId, "video", expiresAt)
+  yield* checkRound(record, event)
+  const dir = yield* runner.tempDir
+  const local = `${dir}/original`
+  yield* blobs.download(event.key, local)
+  const sniffed = yield* sniffFile(local)
+  const metadata = yield* reader.read(local, sniffed)
+  const params: VideoAdjustments =
+    event.round === 0
+      ? yield* analyzer.analyse(yield* probe.measureSignal(local))
+      : yield* Effect.gen(function* () {
+          const basis = yield* roundBasis(VideoAdjustments, record)
+          const feedback = yield* analyzer.applyFeedback(basis.current, event.feedback ?? "")
+          return feedback.undo ? basis.previous : feedback.params
+        })
+  const enhanced = yield* enhancer.enhance(local, metadata, params, { outDir: `${dir}/out`, name: "enhanced" })
+  const outputKey = BlobKeys.enhancedRound(sessionId, fileId, event.round, "mp4")
+  const previewKey = BlobKeys.enhancedPreview(sessionId, fileId, event.round)
+  yield* blobs.putFile(outputKey, enhanced.output, "video/mp4")
+  yield* blobs.putFile(previewKey, enhanced.preview, "video/mp4")
+  yield* sessions.appendEnhancementRound(sessionId, jobId, fileId, "video", yield* roundRecord(VideoAdjustments, event, params, outputKey, previewKey))
+  return { fileId, round: event.round, outputKey, previewKey } satisfies VideoEnhanceTaskResult
+}, Effect.scoped)
+
+/**
+ * The task definition: event and result Schemas and the program. The Lambda
+ * (apps/video-worker) and the local stack both wrap exactly this with
+ * `makeTaskHandler`, so the two homes run the same code.
+ */
+export const videoEnhancementTask = { event: VideoEnhanceTaskEvent, result: VideoEnhanceTaskResult, program: runVideoEnhancementTask } as const

@@ -1,0 +1,140 @@
+/**
+ * Offline photo analysis: PhotoAdjustments derived from image statistics alone.
+ *
+ * - Levels: black and white points at the 0.5 % and 99.5 % luma percentiles (common
+ *   auto-levels practice, e.g. Photoshop's Auto Levels "clip 0.1-1 %"), capped so a high-key or
+ *   low-key scene (snow, night) is not stretched into mid-grey: black <= 0.35, white >= 0.25.
+ *   An under-exposed picture keeps black at 0, an over-exposed one keeps white at 1 (below).
+ * - Exposure: when the mean luma after levels lies outside 0.40..0.58 (a band around 0.46 =
+ *   118/255, the sRGB encoding of 18 % reflectance "mid-grey"), the midtone gamma that brings it
+ *   to the nearer edge, found by bisection, limited to 0.5..2.5; inside the band gamma stays 1.
+ * - White balance: grey-world (Buchsbaum 1980, "A spatial processor model for object colour
+ *   perception", J. Franklin Inst. 310(1)): each channel's gain makes its mean (after the tone
+ *   curve) equal the mean of the three; gains are normalised to keep luma and clamped to
+ *   0.8..1.25 before that, because grey-world over-corrects scenes that really are one colour (sunsets, forests).
+ * - Contrast: raised up to 1.1 when the luma standard deviation after levels is below 0.18
+ *   (a flat picture), only as far as it clips at most 0.5 % more pixels; never lowered.
+ * - Saturation: 1.15 for dull pictures (mean HSV saturation <= 0.2), easing to 1 at 0.45.
+ * - Noise: the robust noise sigma at analysis size (see media's imageStats): median 3 px above
+ *   12 levels, 5 px above 20. High thresholds: fine texture (foliage, gravel) also raises the
+ *   estimate (a clean 640 px landscape measures about 11), and a median filter erases texture.
+ * - Sharpening: a gentle unsharp mask, sigma 0.7 px (0.5 px when noisy, so grain is not amplified).
+ */
+import type { PhotoAdjustments } from "@curator/contracts"
+import { CLIPPED_LUMA, CRUSHED_LUMA, type Histogram, histogramPercentile, type ImageStats } from "@curator/media"
+
+const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value))
+
+/** Mean luma (0..1) band left alone; 0.46 (118/255, 18 % grey in sRGB encoding) sits inside it. */
+export const EXPOSURE_BAND = [0.4, 0.58] as const
+/** The automatic gamma stays within this range (the schema allows 1/3..3; feedback may go further). */
+export const GAMMA_RANGE = [0.5, 2.5] as const
+/** Auto-levels tails: the fraction of pixels clipped at each end. */
+export const LEVELS_CLIP = 0.005
+/** Grey-world gains are clamped to this range: it corrects casts without neutralising scenes that really are one colour. */
+export const WB_GAIN_MIN = 0.8
+export const WB_GAIN_MAX = 1.25
+/** Luma standard deviation (0..1) below which a picture counts as flat and gets more contrast. */
+export const FLAT_SD = 0.18
+
+/** The tone curve of PhotoAdjustments for one normalised value (levels + gamma, no gains/contrast). */
+export const toneCurve = (x: number, black: number, white: number, gamma: number): number => {
+  const p = 1 / gamma
+  const b = Math.pow(black, p)
+  const w = Math.pow(white, p)
+  return clamp((Math.pow(x, p) - b) / (w - b), 0, 1)
+}
+
+/** Mean and standard deviation (0..1) of a histogram after mapping each level through `curve`. */
+const mappedMoments = (h: Histogram, curve: (x: number) => number) => {
+  let n = 0
+  let sum = 0
+  let squares = 0
+  for (let v = 0; v < 256; v++) {
+    const count = h[v]!
+    if (count === 0) continue
+    const y = curve(v / 255)
+    n += count
+    sum += count * y
+    squares += count * y * y
+  }
+  if (n === 0) return { mean: 0, sd: 0 }
+  const mean = sum / n
+  return { mean, sd: Math.sqrt(Math.max(0, squares / n - mean * mean)) }
+}
+
+/**
+ * Fraction of pixels that contrast `k` (pivot 0.5) moves into the clipped (luma >= 250) or
+ * crushed (<= 5) guard bands that the curve alone kept out of them.
+ */
+const clippedByContrast = (h: Histogram, curve: (x: number) => number, k: number): number => {
+  const high = CLIPPED_LUMA / 255
+  const low = CRUSHED_LUMA / 255
+  let total = 0
+  let clipped = 0
+  for (let v = 0; v < 256; v++) {
+    const count = h[v]!
+    total += count
+    const y = curve(v / 255)
+    const z = k * (y - 0.5) + 0.5
+    if ((y < high && z >= high) || (y > low && z <= low)) clipped += count
+  }
+  return total === 0 ? 0 : clipped / total
+}
+
+/** PhotoAdjustments for an image with statistics `stats` (see the module doc for each rule). */
+export const analyzePhoto = (stats: ImageStats): PhotoAdjustments => {
+  const { luma, red, green, blue } = stats.histograms
+  let blackPoint = clamp(histogramPercentile(luma, LEVELS_CLIP) / 255, 0, 0.35)
+  let whitePoint = clamp(histogramPercentile(luma, 1 - LEVELS_CLIP) / 255, 0.25, 1)
+  if (whitePoint - blackPoint < 0.1) whitePoint = Math.min(1, blackPoint + 0.1)
+  // An under-exposed picture keeps its black point at 0 (its shadow detail sits in the lowest
+  // levels, which the gamma below lifts); an over-exposed one keeps its white point at 1
+  // (stretching already-bright highlights would clip them).
+  const levelledMean = mappedMoments(luma, (x) => toneCurve(x, blackPoint, whitePoint, 1)).mean
+  if (levelledMean < EXPOSURE_BAND[0]) blackPoint = 0
+  if (levelledMean > EXPOSURE_BAND[1]) whitePoint = 1
+
+  // A mean inside the comfortable band keeps gamma 1; outside, bisection on log(gamma) finds the
+  // gamma that brings it to the band's edge (the mapped mean rises monotonically with gamma).
+  const levelled = mappedMoments(luma, (x) => toneCurve(x, blackPoint, whitePoint, 1)).mean
+  const target = clamp(levelled, EXPOSURE_BAND[0], EXPOSURE_BAND[1])
+  let gamma = 1
+  if (target !== levelled) {
+    let low = Math.log(GAMMA_RANGE[0])
+    let high = Math.log(GAMMA_RANGE[1])
+    for (let i = 0; i < 30; i++) {
+      const mid = (low + high) / 2
+      const { mean } = mappedMoments(luma, (x) => toneCurve(x, blackPoint, whitePoint, Math.exp(mid)))
+      if (mean < target) low = mid
+      else high = mid
+    }
+    gamma = Math.exp((low + high) / 2)
+  }
+  const curve = (x: number) => toneCurve(x, blackPoint, whitePoint, gamma)
+
+  const means = [red, green, blue].map((h) => mappedMoments(h, curve).mean)
+  const grey = (means[0]! + means[1]! + means[2]!) / 3
+  const raw = means.map((mean) => (mean <= 0 || grey <= 0 ? 1 : clamp(grey / mean, WB_GAIN_MIN, WB_GAIN_MAX)))
+  // Normalised so the BT.709 luma of a grey pixel is unchanged: white balance shifts colour, not exposure.
+  const lumaGain = 0.2126 * raw[0]! + 0.7152 * raw[1]! + 0.0722 * raw[2]!
+  const gain = (i: number) => raw[i]! / lumaGain
+
+  const { sd } = mappedMoments(luma, curve)
+  // The largest contrast (<= 1.1) that pushes no more than LEVELS_CLIP of the pixels past either end.
+  let contrast = sd > 0 && sd < FLAT_SD ? clamp(FLAT_SD / sd, 1, 1.1) : 1
+  while (contrast > 1 && clippedByContrast(luma, curve, contrast) > LEVELS_CLIP) contrast = Math.max(1, contrast - 0.01)
+  const saturation = 1 + 0.15 * clamp((0.45 - stats.saturationMean) / 0.25, 0, 1)
+  const denoise = stats.noiseSigma > 20 ? 5 : stats.noiseSigma > 12 ? 3 : 0
+
+  return {
+    blackPoint,
+    whitePoint,
+    gamma,
+    whiteBalance: { red: gain(0), green: gain(1), blue: gain(2) },
+    contrast,
+    saturation,
+    sharpenSigma: denoise > 0 ? 0.5 : 0.7,
+    denoise
+  }
+}

@@ -1,0 +1,192 @@
+/**
+ * PhotoRenderer: applies {@link PhotoAdjustments} to a photo at FULL resolution with sharp,
+ * and measures images (statistics for the analyzer, measurements for tests).
+ *
+ * Decoding is the thumbnail path: HEIC through {@link HeifDecoder} (native libheif), every other
+ * format through sharp from the file path with `failOn: "truncated"` and `limitInputPixels`.
+ * The output is upright (EXIF orientation applied, tag written as 1), keeps the EXIF block
+ * (capture time) and the ICC profile (a Display P3 photo stays P3: the pixels are processed in
+ * the input's own encoding, never converted to sRGB).
+ *
+ * Output format by input (the extension and MIME type always match the bytes):
+ * JPEG -> JPEG, PNG -> PNG, WebP -> WebP, HEIC -> JPEG (sharp's prebuilt libvips has no HEVC
+ * encoder), AVIF -> JPEG (AV1 encoding of a 20 MP photo takes tens of seconds on 2 cores, and
+ * JPEG opens everywhere the result is shown or shared).
+ */
+import { Context, Effect, Layer } from "effect"
+import sharp, { type Sharp } from "sharp"
+import { type CorruptMediaError, MediaTooLargeError, type MediaToolTimeoutError, type PhotoAdjustments, UnsupportedMediaError } from "@curator/contracts"
+import { HeifDecoder } from "./HeifDecoder.js"
+import { MediaConfig } from "./MediaConfig.js"
+import type { SniffedType } from "./MediaSniffer.js"
+import { type ImageStats, measurementOf, type PhotoMeasurement, rasterStats } from "./internal/imageStats.js"
+import { corruptFromSharp } from "./internal/sharpErrors.js"
+
+export { CLIPPED_LUMA, CRUSHED_LUMA, type Histogram, histogramMean, histogramPercentile, type ImageStats, type PhotoMeasurement } from "./internal/imageStats.js"
+
+/** Output formats of {@link PhotoRenderer.render}. */
+export type RenderedFormat = "jpeg" | "png" | "webp" | "avif"
+
+/**
+ * A rendered photo: encoded `bytes`, their `format`, the matching extension (`ext`, no dot) and
+ * `mime` type, and the size in px (upright, the full resolution of the input).
+ */
+export interface RenderedPhoto {
+  readonly bytes: Uint8Array
+  readonly format: RenderedFormat
+  readonly ext: string
+  readonly mime: string
+  readonly width: number
+  readonly height: number
+}
+
+/** Failures of the renderer: undecodable -> Corrupt, over the pixel limit -> TooLarge, libheif killed -> Timeout, video -> Unsupported. */
+export type PhotoRenderError = CorruptMediaError | MediaTooLargeError | MediaToolTimeoutError | UnsupportedMediaError
+
+/** JPEG quality of rendered photos: 92 keeps the enhanced photo visually lossless at about half the bytes of 100. */
+export const RENDER_JPEG_QUALITY = 92
+/** WebP quality of rendered photos (same reasoning as {@link RENDER_JPEG_QUALITY}). */
+export const RENDER_WEBP_QUALITY = 90
+/** Longest edge in px of the raster {@link PhotoRenderer.statistics} analyses: enough for percentiles and a noise estimate, cheap to decode. */
+export const ANALYSIS_EDGE = 1024
+
+const OUTPUT: Record<SniffedType["format"], { readonly format: RenderedFormat; readonly ext: string; readonly mime: string }> = {
+  jpeg: { format: "jpeg", ext: "jpg", mime: "image/jpeg" },
+  heic: { format: "jpeg", ext: "jpg", mime: "image/jpeg" },
+  avif: { format: "jpeg", ext: "jpg", mime: "image/jpeg" },
+  png: { format: "png", ext: "png", mime: "image/png" },
+  webp: { format: "webp", ext: "webp", mime: "image/webp" },
+  mp4: { format: "jpeg", ext: "jpg", mime: "image/jpeg" },
+  mov: { format: "jpeg", ext: "jpg", mime: "image/jpeg" },
+  "3gp": { format: "jpeg", ext: "jpg", mime: "image/jpeg" }
+}
+
+/**
+ * Queues the adjustments on a sharp pipeline. sharp runs its operations in a fixed order
+ * (gamma-in, median, modulate, sharpen, gamma-out, linear), so the tone curve of
+ * {@link PhotoAdjustments} is built from those: `gamma(g, gOut)` raises the input to g / gOut
+ * (= 1/gamma; both factors must be 1..3), then one per-channel `linear` does levels, white
+ * balance and contrast together. `channels`/`hasAlpha` describe the decoded bands (alpha last,
+ * passed through); `maxValue` is 255 for 8-bit and 65535 for 16-bit pixels.
+ */
+export const applyAdjustments = (image: Sharp, params: PhotoAdjustments, channels: number, hasAlpha: boolean, maxValue: number): Sharp => {
+  const exponent = 1 / params.gamma
+  if (exponent < 1) image = image.gamma(1, Math.min(3, 1 / exponent))
+  else if (exponent > 1) image = image.gamma(Math.min(3, exponent), 1)
+  const black = Math.pow(params.blackPoint, exponent)
+  const white = Math.pow(Math.max(params.whitePoint, params.blackPoint + 1e-3), exponent)
+  const slope = 1 / (white - black)
+  const { contrast } = params
+  const colourBands = channels - (hasAlpha ? 1 : 0)
+  const gains = colourBands >= 3 ? [params.whiteBalance.red, params.whiteBalance.green, params.whiteBalance.blue] : [1]
+  const a = gains.map((gain) => contrast * gain * slope)
+  const b = gains.map((gain) => (contrast * -gain * slope * black + 0.5 * (1 - contrast)) * maxValue)
+  // An alpha channel (the last band) passes unchanged.
+  if (hasAlpha) {
+    a.push(1)
+    b.push(0)
+  }
+  image = image.linear(a, b)
+  if (params.saturation !== 1) image = image.modulate({ saturation: params.saturation })
+  if (params.denoise > 0) image = image.median(params.denoise)
+  if (params.sharpenSigma > 0) image = image.sharpen({ sigma: params.sharpenSigma })
+  return image
+}
+
+/** Statistics of an (upright) sharp pipeline, downscaled to at most {@link ANALYSIS_EDGE} px. */
+const statisticsOf = (image: Sharp, source: { readonly width: number; readonly height: number }) =>
+  Effect.tryPromise({
+    try: () =>
+      image
+        .resize(ANALYSIS_EDGE, ANALYSIS_EDGE, { fit: "inside", withoutEnlargement: true })
+        .toColourspace("srgb")
+        .removeAlpha()
+        .raw({ depth: "uchar" })
+        .toBuffer({ resolveWithObject: true }),
+    catch: corruptFromSharp
+  }).pipe(Effect.map(({ data, info }) => rasterStats(data, info.width, info.height, info.channels, source)))
+
+/**
+ * Measures encoded image bytes (any format sharp decodes; EXIF orientation applied):
+ * see {@link PhotoMeasurement}. Undecodable -> `CorruptMediaError`.
+ */
+export const measurePhoto = (bytes: Uint8Array): Effect.Effect<PhotoMeasurement, CorruptMediaError> =>
+  Effect.flatMap(
+    Effect.tryPromise({ try: () => sharp(bytes).metadata(), catch: corruptFromSharp }),
+    (meta) => statisticsOf(sharp(bytes).autoOrient(), { width: meta.autoOrient.width, height: meta.autoOrient.height })
+  ).pipe(Effect.map(measurementOf))
+
+/** The service. */
+export class PhotoRenderer extends Context.Service<PhotoRenderer, {
+  /**
+   * Renders the photo at `path` (sniffed already) with `params` at full resolution, upright,
+   * EXIF and ICC profile kept; output format per the module doc. Fails with {@link PhotoRenderError}.
+   */
+  readonly render: (path: string, sniffed: SniffedType, params: PhotoAdjustments) => Effect.Effect<RenderedPhoto, PhotoRenderError>
+  /** The {@link ImageStats} of the photo at `path`, upright, decoded as `render` does, analysed at <= {@link ANALYSIS_EDGE} px. */
+  readonly statistics: (path: string, sniffed: SniffedType) => Effect.Effect<ImageStats, PhotoRenderError>
+  /** {@link measurePhoto}. */
+  readonly measure: (bytes: Uint8Array) => Effect.Effect<PhotoMeasurement, CorruptMediaError>
+}>()("curator/media/PhotoRenderer") {
+  static readonly layer = Layer.effect(
+    PhotoRenderer,
+    Effect.gen(function* () {
+      const config = yield* MediaConfig
+      const heif = yield* HeifDecoder
+      yield* Effect.sync(() => sharp.cache(false))
+
+      /** Runs `use` on the upright decoded pipeline of a photo (HEIC via libheif, the rest via sharp). */
+      const withDecoded = <A, E>(
+        path: string,
+        sniffed: SniffedType,
+        use: (image: Sharp, size: { width: number; height: number }) => Effect.Effect<A, E>
+      ): Effect.Effect<A, E | PhotoRenderError> => {
+        if (sniffed.kind !== "photo") {
+          return Effect.fail(new UnsupportedMediaError({ message: `a ${sniffed.format} video is not a photo: PhotoRenderer renders photos only` }))
+        }
+        if (sniffed.format === "heic") {
+          return Effect.scoped(Effect.flatMap(heif.decode(path), (decoded) => use(decoded.pipeline(), { width: decoded.width, height: decoded.height })))
+        }
+        return Effect.flatMap(
+          Effect.tryPromise({ try: () => sharp(path, { limitInputPixels: false }).metadata(), catch: corruptFromSharp }),
+          (meta): Effect.Effect<A, E | PhotoRenderError> => (meta.width ?? 0) * (meta.height ?? 0) > config.maxInputPixels
+            ? Effect.fail(new MediaTooLargeError({
+              message: `${meta.width}x${meta.height} px is ${(((meta.width ?? 0) * (meta.height ?? 0)) / 1e6).toFixed(1)} megapixels, over the limit of ${(config.maxInputPixels / 1e6).toFixed(1)} megapixels`
+            }))
+            : use(
+            sharp(path, { failOn: "truncated", limitInputPixels: config.maxInputPixels }).autoOrient(),
+            { width: meta.autoOrient.width, height: meta.autoOrient.height }
+          )
+        )
+      }
+
+      const render = Effect.fn("PhotoRenderer.render")(function* (path: string, sniffed: SniffedType, params: PhotoAdjustments) {
+        const output = OUTPUT[sniffed.format]
+        return yield* withDecoded(path, sniffed, (image) =>
+          Effect.tryPromise({
+            try: async () => {
+              const input = await image.metadata()
+              const channels = input.channels ?? 3
+              const maxValue = input.depth === "ushort" ? 65535 : 255
+              let out = applyAdjustments(image, params, channels, input.hasAlpha === true, maxValue)
+                .keepIccProfile()
+                // Keep the EXIF block (capture time, camera, GPS); the pixels are upright now, so orientation is 1.
+                .withExifMerge({ IFD0: { Orientation: "1" } })
+              if (output.format === "jpeg") {
+                if (input.hasAlpha) out = out.flatten({ background: "#ffffff" })
+                out = out.jpeg({ quality: RENDER_JPEG_QUALITY })
+              } else if (output.format === "png") out = out.png()
+              else if (output.format === "webp") out = out.webp({ quality: RENDER_WEBP_QUALITY })
+              return out.toBuffer({ resolveWithObject: true })
+            },
+            catch: corruptFromSharp
+          })
+        ).pipe(Effect.map(({ data, info }): RenderedPhoto => ({ bytes: new Uint8Array(data), ...output, width: info.width, height: info.height })))
+      })
+
+      const statistics = (path: string, sniffed: SniffedType) => withDecoded(path, sniffed, statisticsOf)
+
+      return PhotoRenderer.of({ render, statistics, measure: measurePhoto })
+    })
+  )
+}
