@@ -6,10 +6,12 @@
 // 2. runs every measurement in a FRESH child Node process (process.execPath), so each peak RSS
 //    belongs to that measurement alone;
 // 3. times `curator run` end to end on the fixtures (median of 3);
-// 4. prints Markdown tables and writes tools/bench/results/latest.json (+ latest.md).
+// 4. measures offline enhancement (photos, then videos, each in a fresh process: enhance.ts);
+// 5. prints Markdown tables and writes tools/bench/results/latest.json (+ latest.md); a run that
+//    measured enhancement also writes results/enhance.json (+ enhance.md).
 //
 // Options (environment): BENCH_QUICK=1 (2 rounds everywhere, 1 CLI run: a smoke test, not figures),
-// BENCH_ONLY=throughput,latency,heic,video,cli (a subset), BENCH_FIXTURES=<folder>.
+// BENCH_ONLY=throughput,latency,heic,video,cli,enhance (a subset), BENCH_FIXTURES=<folder>.
 import { spawn, spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
@@ -24,7 +26,8 @@ const benchDir = path.join(root, "tools/bench")
 const distDir = path.join(root, "dist/bench")
 const fixtures = process.env.BENCH_FIXTURES ?? path.resolve(root, "../shared/fixtures/media")
 const quick = process.env.BENCH_QUICK === "1"
-const only = new Set((process.env.BENCH_ONLY ?? "throughput,latency,heic,video,cli").split(","))
+const SECTIONS = ["throughput", "latency", "heic", "video", "cli", "enhance"]
+const only = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(",")).split(","))
 const GNU_TIME = "/usr/bin/time"
 const CLI_RUNS = quick ? 1 : 3
 const LATENCY_GROUPS = ["jpeg", "heic", "webp-avif", "png", "video"]
@@ -50,15 +53,15 @@ const machine = () => ({
 })
 
 /** Runs one bundled measurement in a fresh Node process; resolves its JSON result. */
-const child = async (name, args = []) => {
-  const out = path.join(distDir, `${name}-${args.join("-").replace(/[^a-z0-9-]/gi, "") || "run"}.json`)
+const child = async (name, args = [], env = {}) => {
+  const out = path.join(distDir, `${name}-${args.join("-").replace(/[^a-z0-9-]/gi, "") || "run"}${Object.keys(env).join("-")}.json`)
   await rm(out, { force: true })
   const started = performance.now()
   const code = await new Promise((resolve) => {
     const p = spawn(process.execPath, ["--expose-gc", path.join(distDir, `${name}.mjs`), ...args, ...(quick ? ["--rounds", "2"] : []), "--out", out], {
       cwd: root,
       stdio: ["ignore", "inherit", "inherit"],
-      env: { ...process.env, BENCH_FIXTURES: fixtures }
+      env: { ...process.env, BENCH_FIXTURES: fixtures, ...env }
     })
     p.once("close", resolve)
   })
@@ -154,12 +157,53 @@ const markdown = (results) => {
       lines.push(`NOT MEASURED: the CLI run failed (exit ${c.runs[0]?.code}). Last output:`, "", "```", c.runs[0]?.tail ?? c.error, "```")
     }
   }
+  const e = results.enhance
+  if (e) {
+    const p = e.photo
+    if (p) {
+      lines.push("", `### 6a. Offline photo enhancement, round 0 at full resolution (${p.rounds} interleaved rounds, median pass; tree RSS polled every ${p.pollMs} ms)`, "")
+      lines.push("| group | variant | files | MP | median pass s (min..max) | photos/min | MP/s | peak RSS MB (Node + tools) |", "|---|---|---:|---:|---:|---:|---:|---:|")
+      for (const r of p.rows) lines.push(`| ${r.group} | ${r.variant} | ${r.files} | ${fmt(r.megapixels, 1)} | ${fmt(r.passMedianS, 2)} (${fmt(r.passMinS, 2)}..${fmt(r.passMaxS, 2)}) | ${fmt(r.photosPerMinute, 1)} | ${fmt(r.megapixelsPerSecond, 2)} | ${fmt(r.peakTreeRssMb)} |`)
+      lines.push("", Object.entries(p.ratios).map(([k, v]) => `${k} = **${fmt(v, 2)}**`).join("; "))
+    }
+    const a = e.photoArena2
+    if (p && a) {
+      lines.push("", "Same photo bench in a second process with `MALLOC_ARENA_MAX=2` (glibc: 2 malloc arenas; sharp then keeps its default thread count):", "")
+      lines.push("| group | variant | median pass s | MP/s | peak RSS MB | default env / arena 2: time | peak RSS |", "|---|---|---:|---:|---:|---:|---:|")
+      for (const r of a.rows) {
+        const d = p.rows.find((x) => x.group === r.group && x.variant === r.variant)
+        lines.push(`| ${r.group} | ${r.variant} | ${fmt(r.passMedianS, 2)} | ${fmt(r.megapixelsPerSecond, 2)} | ${fmt(r.peakTreeRssMb)} | ${fmt(d.passMedianS / r.passMedianS, 2)}x | ${fmt(d.peakTreeRssMb / r.peakTreeRssMb, 2)}x |`)
+      }
+    }
+    const v = e.video
+    if (v) {
+      lines.push("", `### 6b. Offline video enhancement, round 0 (${v.rounds} interleaved rounds, median pass; tree RSS polled every ${v.pollMs} ms)`, "")
+      lines.push("| variant | clips | video s | median pass s (min..max) | realtime factor | px·s/s | budget estimate / measured | peak RSS MB (Node + ffmpeg) |", "|---|---:|---:|---:|---:|---:|---:|---:|")
+      for (const r of v.rows) lines.push(`| ${r.variant} | ${r.files} | ${fmt(r.videoSeconds, 1)} | ${fmt(r.passMedianS, 2)} (${fmt(r.passMinS, 2)}..${fmt(r.passMaxS, 2)}) | ${fmt(r.realtimeFactor, 2)} | ${fmt(r.pixelSecondsPerSecond)} | ${fmt(r.estimateRatio, 2)} | ${fmt(r.peakTreeRssMb)} |`)
+      lines.push("", Object.entries(v.ratios).map(([k, x]) => `${k} = **${fmt(x, 2)}**`).join("; "))
+    }
+    if (e.single?.length) {
+      lines.push("", "### 6c. One item, cold, in a fresh process (peak RSS of Node + tools; a video also runs stabilised after the plain pass)", "")
+      lines.push("| file | size | plain: peak RSS MB | stabilised: peak RSS MB | Node ru_maxrss MB |", "|---|---:|---:|---:|---:|")
+      for (const x of e.single) {
+        const plain = x.rows.find((r) => r.variant === "c1")
+        const stab = x.rows.find((r) => r.variant === "stab c1")
+        const size = x.kind === "photo" ? `${fmt(plain?.megapixels, 1)} MP` : `${fmt(plain?.videoSeconds, 1)} s`
+        lines.push(`| ${x.single} | ${size} | ${fmt(plain?.peakTreeRssMb)} | ${stab ? fmt(stab.peakTreeRssMb) : "-"} | ${fmt(x.nodePeakRssMb)} |`)
+      }
+    }
+    for (const x of [p, v].filter(Boolean)) {
+      const stageNames = [...new Set(x.perFile.flatMap((f) => Object.keys(f).filter((k) => k.endsWith("Ms"))))]
+      lines.push("", `Per-file stage medians, ${x.kind} c1 (ms):`, "", `| file | ${stageNames.map((n) => n.replace(/Ms$/, "")).join(" | ")} |`, `|---|${stageNames.map(() => "---:|").join("")}`)
+      for (const f of x.perFile) lines.push(`| ${f.file} | ${stageNames.map((n) => fmt(f[n])).join(" | ")} |`)
+    }
+  }
   return lines.join("\n")
 }
 
 const results = { machine: machine(), quick }
 await mkdir(distDir, { recursive: true })
-const entries = ["throughput", "latency", "heic", "video"]
+const entries = ["throughput", "latency", "heic", "video", "enhance"]
 for (const e of entries) await bundle(path.join(benchDir, "src", `${e}.ts`), path.join(distDir, `${e}.mjs`))
 console.log(`bundled ${entries.length} bench entries into ${path.relative(root, distDir)}/; fixtures ${fixtures}`)
 
@@ -193,6 +237,18 @@ if (only.has("cli")) {
     results.cli.medianPeakRssMb = median(results.cli.runs.map((r) => r.peakRssMb))
   }
 }
+if (only.has("enhance")) {
+  results.enhance = {}
+  for (const kind of ["photo", "video"]) results.enhance[kind] = await child("enhance", ["--kind", kind])
+  // sharp runs each image on ONE thread under glibc's malloc unless MALLOC_ARENA_MAX is set (sharp
+  // dist/utility: fragmentation guard); the same photo bench with it set shows what that costs.
+  results.enhance.photoArena2 = await child("enhance", ["--kind", "photo"], { MALLOC_ARENA_MAX: "2" })
+  // Then each item alone in a fresh process: the peak RSS one item costs a cold container.
+  results.enhance.single = []
+  for (const kind of ["photo", "video"]) {
+    for (const name of Object.values(results.enhance[kind].files).flat()) results.enhance.single.push(await child("enhance", ["--kind", kind, "--single", name]))
+  }
+}
 results.machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)))
 results.totalMinutes = Number(((performance.now() - started) / 60000).toFixed(2))
 
@@ -200,7 +256,15 @@ const md = markdown(results)
 console.log(`\n${md}\n\nbench time ${results.totalMinutes} min`)
 const resultsDir = path.join(benchDir, "results")
 await mkdir(resultsDir, { recursive: true })
-if (only.size === 5 && !quick) {
+if (results.enhance && !quick) {
+  // The enhancement figures (docs/performance.md section 6) are kept on their own too, so a
+  // `BENCH_ONLY=enhance` run updates them without re-measuring (and re-documenting) sections 1-5.
+  const own = { machine: results.machine, quick, enhance: results.enhance }
+  await writeFile(path.join(resultsDir, "enhance.json"), JSON.stringify(own, null, 2) + "\n")
+  await writeFile(path.join(resultsDir, "enhance.md"), markdown(own) + "\n")
+  console.log(`wrote ${path.relative(root, path.join(resultsDir, "enhance.json"))}`)
+}
+if (SECTIONS.every((s) => only.has(s)) && !quick) {
   await writeFile(path.join(resultsDir, "latest.json"), JSON.stringify(results, null, 2) + "\n")
   await writeFile(path.join(resultsDir, "latest.md"), md + "\n")
   console.log(`wrote ${path.relative(root, path.join(resultsDir, "latest.json"))}`)

@@ -13,12 +13,27 @@ import {
   BlobKeys,
   CuratorApi,
   DEFAULT_TTL_SECONDS,
+  type EnhancementAcceptanceRecord,
+  type EnhancementItemRecord,
+  type EnhancementItemStatus,
+  type EnhancementJobInput,
+  type EnhancementJobItem,
+  type EnhancementJobRecord,
+  type EnhancementJobSummary,
+  type EnhancementStatus,
+  type EnhancementTarget,
+  enhancementExecutionName,
+  FEEDBACK_MAX_LENGTH,
   type FileProgress,
+  type JobStatus,
+  type MediaUrl,
+  type NotFoundError,
   type ReviewState,
   type SelectionJobInput,
   type SelectionJobRecord,
   type SelectionJobSummary,
   type SessionMeta,
+  type StoreConflictError,
   type UploadInfo,
   type UploadRecord,
   type UploadTarget,
@@ -26,8 +41,8 @@ import {
   UploadLimits,
   uploadRefusal
 } from "@curator/contracts"
-import { Orchestrator } from "@curator/orchestration"
-import { BlobStore, SessionStore } from "@curator/store"
+import { type ExecutionDescription, Orchestrator } from "@curator/orchestration"
+import { BlobStore, SessionStore, type StoreCallError } from "@curator/store"
 import { Clock, Effect, Layer } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { badRequest, conflict, fromDomain, notFound, tooLarge, unavailableAs503 } from "./internal/apiErrors.js"
@@ -110,35 +125,67 @@ const reviewOf = (sessionId: string, jobId: string) =>
     } satisfies ReviewState
   }).pipe(unavailableAs503)
 
+/** Why a record left running/processing is failed, from its execution's description; `subject` names the execution ("its execution"). */
+const interruptedWhy = (execution: ExecutionDescription, subject = "its execution") =>
+  execution.status === "UNKNOWN"
+    ? `${subject} is no longer known (the process that ran it stopped)`
+    : `${subject} ended as ${execution.status}${execution.error === undefined ? "" : ` (${execution.error})`} without recording an outcome`
+
 /**
- * Reconciles a job whose record says `running` with its execution: when the
- * orchestrator reports it ended (FAILED, TIMED_OUT, ABORTED, or SUCCEEDED
- * without recording a result) or does not know it (a local process that
- * stopped), the job is failed with JobInterruptedError, so no job stays
- * running forever (ARCHITECTURE.md "Errors and retries"). Returns the
- * current record.
+ * Reconciles a job whose record says `running` with its execution (named by
+ * its job id): when the orchestrator reports it ended (FAILED, TIMED_OUT,
+ * ABORTED, or SUCCEEDED without recording an outcome) or does not know it (a
+ * local process that stopped), the job is failed with JobInterruptedError,
+ * so no job stays running forever (ARCHITECTURE.md "Errors and retries").
+ * An UNKNOWN execution within START_GRACE_SECONDS of `startedAt` is still
+ * starting (the record is written just before the execution starts).
+ * `reread` reads the record again (the execution may have recorded its
+ * outcome meanwhile); `fail` fails it (a StoreConflictError = it completed
+ * meanwhile). Returns the current record.
  */
-const reconcileJob = (sessionId: string, job: SelectionJobRecord) =>
+/**
+ * How long after a job or round was recorded as started an execution the
+ * orchestrator does not know yet is still taken as starting, not interrupted
+ * (seconds). The record is written just before the execution is started, so
+ * a poll can fall in between; 60 s is far above that gap (milliseconds) and
+ * far below any wait a person would notice.
+ */
+export const START_GRACE_SECONDS = 60
+
+/** Whether an execution reported UNKNOWN may still be starting: `startedAt` (ISO 8601) less than START_GRACE_SECONDS ago. */
+const mayStillBeStarting = (execution: ExecutionDescription, startedAt: string | null | undefined) =>
+  Effect.map(Clock.currentTimeMillis, (now) => {
+    if (execution.status !== "UNKNOWN" || startedAt === null || startedAt === undefined) return false
+    const at = Date.parse(startedAt)
+    return Number.isFinite(at) && now - at < START_GRACE_SECONDS * 1000
+  })
+
+const reconcileRunning = <J extends { readonly jobId: string; readonly status: JobStatus; readonly startedAt: string }, R1, R2>(
+  job: J,
+  reread: Effect.Effect<J, NotFoundError | StoreCallError, R1>,
+  fail: (errorTag: string, errorMessage: string, finishedAt: string) => Effect.Effect<void, NotFoundError | StoreConflictError | StoreCallError, R2>
+) =>
   Effect.gen(function* () {
     if (job.status !== "running") return job
-    const sessions = yield* SessionStore
-    const orchestrator = yield* Orchestrator
-    const execution = yield* orchestrator.describe(job.jobId)
-    if (execution.status === "RUNNING") return job
-    // Re-read: the execution may have recorded its outcome between our read and describe.
-    const current = yield* sessions.getSelectionJob(sessionId, job.jobId)
+    const execution = yield* (yield* Orchestrator).describe(job.jobId)
+    if (execution.status === "RUNNING" || (yield* mayStillBeStarting(execution, job.startedAt))) return job
+    const current = yield* reread
     if (current.status !== "running") return current
-    const why =
-      execution.status === "UNKNOWN"
-        ? "its execution is no longer known (the process that ran it stopped)"
-        : `its execution ended as ${execution.status}${execution.error === undefined ? "" : ` (${execution.error})`} without recording an outcome`
-    yield* sessions
-      .failSelectionJob(sessionId, job.jobId, "JobInterruptedError", `interrupted: ${why}; retry to start a new job`, yield* nowIso)
-      .pipe(Effect.catchTag("StoreConflictError", () => Effect.void))
-    return yield* sessions.getSelectionJob(sessionId, job.jobId)
+    yield* fail("JobInterruptedError", `interrupted: ${interruptedWhy(execution)}; retry to start a new job`, yield* nowIso).pipe(
+      Effect.catchTag("StoreConflictError", () => Effect.void)
+    )
+    return yield* reread
   }).pipe(
     Effect.catchTag("NotFoundError", (e) => Effect.fail(notFound(e.message))),
     unavailableAs503
+  )
+
+/** A selection job reconciled with its execution (see {@link reconcileRunning}). */
+const reconcileJob = (sessionId: string, job: SelectionJobRecord) =>
+  SessionStore.use((sessions) =>
+    reconcileRunning(job, sessions.getSelectionJob(sessionId, job.jobId), (tag, message, at) =>
+      sessions.failSelectionJob(sessionId, job.jobId, tag, message, at)
+    )
   )
 
 const SessionsLive = HttpApiBuilder.group(CuratorApi, "sessions", (handlers) =>
@@ -173,7 +220,8 @@ const SessionsLive = HttpApiBuilder.group(CuratorApi, "sessions", (handlers) =>
           session: { sessionId: meta.sessionId, createdAt: meta.createdAt, expiresAt: meta.expiresAt, tripContext: meta.tripContext },
           uploads: uploads.map(uploadInfo),
           selection: job === null ? null : jobSummary(job),
-          review: job === null ? null : yield* reviewOf(params.sessionId, job.jobId)
+          review: job === null ? null : yield* reviewOf(params.sessionId, job.jobId),
+          enhancement: job === null ? null : yield* enhancementSummaryOf(params.sessionId, job.jobId)
         }
       })
     )
@@ -383,7 +431,7 @@ const SelectionLive = HttpApiBuilder.group(CuratorApi, "selection", (handlers) =
 )
 
 /** A signed GET URL of `key` (404 when the blob does not exist yet). */
-const mediaUrl = (key: string, variant: "thumbnail" | "original", what: string) =>
+const mediaUrl = (key: string, variant: MediaUrl["variant"], what: string) =>
   Effect.gen(function* () {
     const info = yield* (yield* BlobStore).head(key).pipe(
       Effect.catchTag("NotFoundError", () => Effect.fail(notFound(`${what} does not exist (yet)`))),
@@ -425,5 +473,408 @@ const MediaLive = HttpApiBuilder.group(CuratorApi, "media", (handlers) =>
     )
 )
 
+// ---------------------------------------------------------------------------
+// Enhancement (issue 4)
+// ---------------------------------------------------------------------------
+
+/**
+ * Highest attempt number of one feedback round: a round whose execution
+ * ended (e.g. failed) is started again under `<job>-<fileId>-r<n>-a<attempt>`,
+ * since Step Functions never reuses an execution name.
+ */
+export const MAX_ROUND_ATTEMPTS = 10
+
+/** The session's enhancement job, or 404 (also for another session's job id). */
+const requireEnhancementJob = (sessionId: string, jobId: string) =>
+  SessionStore.use((s) => s.getEnhancementJob(sessionId, jobId)).pipe(
+    Effect.catchTag("NotFoundError", () => Effect.fail(notFound(`enhancement job ${jobId} not found in session ${sessionId}`))),
+    unavailableAs503
+  )
+
+/** The job's entry for `fileId`, or 404 when the file is not one of the job's kept items. */
+const requireJobItem = (job: EnhancementJobRecord, fileId: string) => {
+  const entry = job.items.find((i) => i.fileId === fileId)
+  return entry === undefined ? Effect.fail(notFound(`file ${fileId} is not an item of enhancement job ${job.jobId}`)) : Effect.succeed(entry)
+}
+
+/** An enhancement job reconciled with its first-pass execution (named by the job id; see {@link reconcileRunning}). */
+const reconcileEnhancementJob = (sessionId: string, job: EnhancementJobRecord) =>
+  SessionStore.use((sessions) =>
+    reconcileRunning(job, sessions.getEnhancementJob(sessionId, job.jobId), (tag, message, at) =>
+      sessions.failEnhancementJob(sessionId, job.jobId, tag, message, at)
+    )
+  )
+
+/**
+ * Reconciles an item record left `processing` by a round whose execution
+ * ended: while the job itself is not running, an item whose round execution
+ * (its stored `execution`, or the job id for round 0) is not RUNNING is
+ * failed with JobInterruptedError (conditional on it still processing, so a
+ * round that ended meanwhile stands). While the job runs, its own
+ * reconciliation covers the first pass. Returns the current record.
+ */
+const reconcileItem = (sessionId: string, job: EnhancementJobRecord, record: EnhancementItemRecord) =>
+  Effect.gen(function* () {
+    if (record.status !== "processing" || job.status === "running") return record
+    const execution = yield* (yield* Orchestrator).describe(record.execution ?? job.jobId)
+    if (execution.status === "RUNNING" || (yield* mayStillBeStarting(execution, record.roundStartedAt))) return record
+    const sessions = yield* SessionStore
+    yield* sessions
+      .failEnhancementItem(
+        sessionId,
+        job.jobId,
+        record.fileId,
+        "JobInterruptedError",
+        `interrupted: ${interruptedWhy(execution, "the round's execution")}; send the feedback again`
+      )
+      .pipe(Effect.catchTag("StoreConflictError", () => Effect.void))
+    return (yield* sessions.getEnhancementItem(sessionId, job.jobId, record.fileId)) ?? record
+  }).pipe(unavailableAs503)
+
+/** The job's item records by fileId, each reconciled. */
+const itemRecordsOf = (sessionId: string, job: EnhancementJobRecord) =>
+  Effect.gen(function* () {
+    const records = yield* SessionStore.use((s) => s.listEnhancementItems(sessionId, job.jobId)).pipe(unavailableAs503)
+    const reconciled = yield* Effect.forEach(records, (r) => reconcileItem(sessionId, job, r))
+    return new Map(reconciled.map((r) => [r.fileId, r]))
+  })
+
+const acceptanceOf = (sessionId: string, jobId: string) =>
+  SessionStore.use((s) => s.getEnhancementAcceptance(sessionId, jobId)).pipe(unavailableAs503)
+
+/** One kept item as the browser sees it (see EnhancementItemStatus in contracts/Api.ts). */
+const itemStatusOf = (
+  job: EnhancementJobRecord,
+  entry: EnhancementJobItem,
+  upload: UploadRecord | undefined,
+  record: EnhancementItemRecord | undefined,
+  acceptance: EnhancementAcceptanceRecord | null
+): EnhancementItemStatus => {
+  // A job that failed leaves no item pending forever: an item it never reached failed with it.
+  const unreached = record === undefined && job.status === "failed"
+  const status = record?.status ?? (unreached ? "failed" : "pending")
+  return {
+    fileId: entry.fileId,
+    name: upload?.fileName ?? entry.fileId,
+    type: upload?.mime ?? "application/octet-stream",
+    kind: entry.kind,
+    status,
+    reason:
+      record?.status === "failed"
+        ? { tag: record.errorTag ?? "InternalDefectError", message: record.errorMessage ?? "the enhancement failed" }
+        : unreached
+          ? { tag: job.errorTag ?? "JobInterruptedError", message: `not enhanced: the job failed (${job.errorMessage ?? "no reason recorded"})` }
+          : null,
+    versions: (record?.rounds ?? []).map((r) => ({ round: r.round, feedback: r.feedback, params: r.params, createdAt: r.createdAt })),
+    currentRound: record?.currentRound ?? -1,
+    pendingFeedback: status === "processing" ? (record?.pendingFeedback ?? null) : null,
+    accepted: acceptance?.choices.find((c) => c.fileId === entry.fileId)?.round ?? null
+  }
+}
+
+const enhancementError = (j: EnhancementJobRecord) =>
+  j.status === "failed" ? { tag: j.errorTag ?? "InternalDefectError", message: j.errorMessage ?? "the job failed" } : null
+
+/** The status of a (reconciled) job: one entry per kept item, joined with its record, upload and acceptance. */
+const enhancementStatusOf = (sessionId: string, job: EnhancementJobRecord) =>
+  Effect.gen(function* () {
+    const sessions = yield* SessionStore
+    const uploads = new Map((yield* sessions.listUploads(sessionId).pipe(unavailableAs503)).map((u) => [u.fileId, u]))
+    const records = yield* itemRecordsOf(sessionId, job)
+    const acceptance = yield* acceptanceOf(sessionId, job.jobId)
+    const items = job.items.map((entry) => itemStatusOf(job, entry, uploads.get(entry.fileId), records.get(entry.fileId), acceptance))
+    const count = (s: EnhancementItemStatus["status"]) => items.filter((i) => i.status === s).length
+    return {
+      jobId: job.jobId,
+      selectionJobId: job.selectionJobId,
+      status: job.status,
+      error: enhancementError(job),
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      acceptedAt: acceptance?.acceptedAt ?? null,
+      items,
+      counts: { total: items.length, pending: count("pending"), processing: count("processing"), done: count("done"), failed: count("failed") }
+    } satisfies EnhancementStatus
+  })
+
+/**
+ * The enhancement job of a selection that a start would return: the oldest
+ * job that is running or complete (after reconciliation), else the latest
+ * failed one, else null. Two starts racing each other both see the same one.
+ */
+const currentEnhancementJob = (sessionId: string, selectionJobId: string) =>
+  Effect.gen(function* () {
+    const jobs = (yield* SessionStore.use((s) => s.listEnhancementJobs(sessionId)).pipe(unavailableAs503)).filter(
+      (j) => j.selectionJobId === selectionJobId
+    )
+    const reconciled = yield* Effect.forEach(jobs, (j) => reconcileEnhancementJob(sessionId, j))
+    return reconciled.find((j) => j.status !== "failed") ?? reconciled.at(-1) ?? null
+  })
+
+/** `SessionState.enhancement`: the current enhancement job of the selection job, or null. */
+const enhancementSummaryOf = (sessionId: string, selectionJobId: string) =>
+  Effect.gen(function* () {
+    const job = yield* currentEnhancementJob(sessionId, selectionJobId)
+    if (job === null) return null
+    const acceptance = yield* acceptanceOf(sessionId, job.jobId)
+    return {
+      jobId: job.jobId,
+      selectionJobId: job.selectionJobId,
+      status: job.status,
+      error: enhancementError(job),
+      startedAt: job.startedAt,
+      finishedAt: job.finishedAt,
+      acceptedAt: acceptance?.acceptedAt ?? null
+    } satisfies EnhancementJobSummary
+  })
+
+/**
+ * The kept items of a selection job, in rank order: its selected items minus
+ * `exclude` overrides, then `include` overrides (fileId order), keeping only
+ * files whose selection item is done (its MediaItem gives the kind) and
+ * whose upload is stored.
+ */
+const keptItems = (sessionId: string, selection: SelectionJobRecord) =>
+  Effect.gen(function* () {
+    const sessions = yield* SessionStore
+    const overrides = yield* sessions.listOverrides(sessionId, selection.jobId)
+    const excluded = new Set(overrides.filter((o) => o.action === "exclude").map((o) => o.fileId))
+    const selected = [...(selection.result?.selected ?? [])].sort((a, b) => a.rank - b.rank).map((s) => s.fileId)
+    const ordered = [...new Set([...selected.filter((f) => !excluded.has(f)), ...overrides.filter((o) => o.action === "include").map((o) => o.fileId)])]
+    const done = new Map(
+      (yield* sessions.listSelectionItems(sessionId, selection.jobId)).flatMap((r) => (r.status === "done" && r.item !== null ? [[r.fileId, r.item.kind] as const] : []))
+    )
+    const uploaded = new Map((yield* sessions.listUploads(sessionId)).filter((u) => u.status === "uploaded").map((u) => [u.fileId, u]))
+    return ordered.flatMap((fileId): Array<{ item: EnhancementJobItem; upload: UploadRecord }> => {
+      const kind = done.get(fileId)
+      const upload = uploaded.get(fileId)
+      return kind === undefined || upload === undefined ? [] : [{ item: { fileId, kind }, upload }]
+    })
+  }).pipe(unavailableAs503)
+
+const targetOf = (upload: UploadRecord, round: number, feedback: string | null): EnhancementTarget => ({
+  fileId: upload.fileId,
+  key: upload.key,
+  fileName: upload.fileName,
+  feedback,
+  round
+})
+
+/** A signed URL of an enhancement blob, after checking the key is one of the session's enhanced blobs. */
+const enhancedUrl = (sessionId: string, key: string, variant: MediaUrl["variant"], what: string) =>
+  key.startsWith(`${sessionId}/enhanced/`) ? mediaUrl(key, variant, what) : Effect.die(new Error(`stored key ${key} is not an enhanced blob of session ${sessionId}`))
+
+/** The stored round `round` of an item (404 when the item has no such round). */
+const requireRound = (sessionId: string, job: EnhancementJobRecord, fileId: string, round: string) =>
+  Effect.gen(function* () {
+    yield* requireJobItem(job, fileId)
+    const record = yield* SessionStore.use((s) => s.getEnhancementItem(sessionId, job.jobId, fileId)).pipe(unavailableAs503)
+    const stored = record?.rounds[Number(round)]
+    if (stored === undefined) return yield* notFound(`item ${fileId} of enhancement job ${job.jobId} has no round ${round}`)
+    return stored
+  })
+
+const EnhancementLive = HttpApiBuilder.group(CuratorApi, "enhancement", (handlers) =>
+  handlers
+    .handle("start", ({ params, payload }) =>
+      Effect.gen(function* () {
+        const { sessionId } = params
+        yield* requireSession(sessionId)
+        const selection = yield* requireJob(sessionId, payload.selectionJobId)
+        const sessions = yield* SessionStore
+        if ((yield* sessions.getReview(sessionId, selection.jobId).pipe(unavailableAs503)) === null) {
+          return yield* conflict("InvalidInputError", `the review of selection job ${selection.jobId} is not confirmed yet; confirm it before enhancing`)
+        }
+        const existing = yield* currentEnhancementJob(sessionId, selection.jobId)
+        if (existing !== null && existing.status !== "failed") return { jobId: existing.jobId, created: false }
+        const kept = yield* keptItems(sessionId, selection)
+        if (kept.length === 0) return yield* conflict("InvalidInputError", `selection job ${selection.jobId} keeps no processed item; nothing to enhance`)
+        const startedAt = yield* nowIso
+        const jobId = randomId()
+        // Fixed now, so the execution input is deterministic and a repeated start is harmless.
+        const expiresAt = Math.floor(Date.parse(startedAt) / 1000) + DEFAULT_TTL_SECONDS
+        const photos = kept.filter((k) => k.item.kind === "photo")
+        const videos = kept.filter((k) => k.item.kind === "video")
+        const record: EnhancementJobRecord = {
+          jobId,
+          selectionJobId: selection.jobId,
+          items: kept.map((k) => k.item),
+          status: "running",
+          photoCount: photos.length,
+          videoCount: videos.length,
+          startedAt,
+          finishedAt: null,
+          errorTag: null,
+          errorMessage: null,
+          expiresAt
+        }
+        yield* sessions.createEnhancementJob(sessionId, record).pipe(Effect.catchTag("StoreConflictError", (e) => Effect.die(e)), unavailableAs503)
+        // Two starts that raced past the check above: the older job wins, the newer is failed before it ever runs.
+        // (No reconciliation here: this job's execution is not started yet.)
+        const winner = (yield* sessions.listEnhancementJobs(sessionId).pipe(unavailableAs503)).find(
+          (j) => j.selectionJobId === selection.jobId && j.status !== "failed"
+        )
+        if (winner !== undefined && winner.jobId !== jobId) {
+          yield* sessions
+            .failEnhancementJob(sessionId, jobId, "StoreConflictError", `superseded by enhancement job ${winner.jobId}, started at the same time`, yield* nowIso)
+            .pipe(Effect.catchTags({ StoreConflictError: () => Effect.void, NotFoundError: (e) => Effect.die(e) }), unavailableAs503)
+          return { jobId: winner.jobId, created: false }
+        }
+        const input: EnhancementJobInput = {
+          sessionId,
+          jobId,
+          expiresAt,
+          photos: photos.map((k) => targetOf(k.upload, 0, null)),
+          videos: videos.map((k) => targetOf(k.upload, 0, null))
+        }
+        yield* (yield* Orchestrator).startEnhancement(input).pipe(
+          // A job that could not start is failed at once (it never stays running); starting again makes a new job.
+          Effect.tapError((e) =>
+            Effect.flatMap(nowIso, (at) => sessions.failEnhancementJob(sessionId, jobId, e._tag, e.message, at)).pipe(Effect.ignore)
+          ),
+          Effect.catchTag("ExecutionAlreadyExistsError", (e) => Effect.fail(fromDomain(e))),
+          unavailableAs503
+        )
+        return { jobId, created: true }
+      })
+    )
+    .handle("status", ({ params }) =>
+      Effect.gen(function* () {
+        const { sessionId, jobId } = params
+        yield* requireSession(sessionId)
+        const job = yield* reconcileEnhancementJob(sessionId, yield* requireEnhancementJob(sessionId, jobId))
+        return yield* enhancementStatusOf(sessionId, job)
+      })
+    )
+    .handle("feedback", ({ params, payload }) =>
+      Effect.gen(function* () {
+        const { sessionId, jobId, fileId } = params
+        yield* requireSession(sessionId)
+        const found = yield* requireEnhancementJob(sessionId, jobId)
+        const entry = yield* requireJobItem(found, fileId)
+        const feedback = payload.feedback.trim()
+        if (feedback.length === 0) return yield* badRequest("the feedback is empty: say what to change (e.g. \"brighter\", \"warmer\", \"undo\")")
+        if (feedback.length > FEEDBACK_MAX_LENGTH) {
+          return yield* badRequest(`the feedback is longer than ${FEEDBACK_MAX_LENGTH} characters (got ${feedback.length})`)
+        }
+        const job = yield* reconcileEnhancementJob(sessionId, found)
+        // A round's execution ends with MarkJobComplete: while the first pass runs it would mark the job complete too early.
+        if (job.status === "running") return yield* conflict("InvalidInputError", `enhancement job ${jobId} is still running; send feedback once it finished`)
+        const acceptance = yield* acceptanceOf(sessionId, jobId)
+        if (acceptance !== null) {
+          return yield* conflict("InvalidInputError", `enhancement job ${jobId} was accepted at ${acceptance.acceptedAt}; its versions are final`)
+        }
+        const sessions = yield* SessionStore
+        const stored = yield* sessions.getEnhancementItem(sessionId, jobId, fileId).pipe(unavailableAs503)
+        const record = stored === null ? null : yield* reconcileItem(sessionId, job, stored)
+        if (record === null) return yield* conflict("InvalidInputError", `item ${fileId} has not been enhanced yet`)
+        if (record.status === "processing") return yield* conflict("StoreConflictError", `item ${fileId} is processing a round; wait for it to end`)
+        if (record.currentRound < 0 || record.rounds.length === 0) {
+          return yield* conflict("InvalidInputError", `item ${fileId} has no enhanced version to refine (${record.errorMessage ?? "its enhancement failed"})`)
+        }
+        const upload = yield* requireUpload(sessionId, fileId)
+        const round = record.currentRound + 1
+        const target = targetOf(upload, round, feedback)
+        const inputOf = (attempt: number): EnhancementJobInput => ({
+          sessionId,
+          jobId,
+          expiresAt: job.expiresAt,
+          photos: entry.kind === "photo" ? [target] : [],
+          videos: entry.kind === "video" ? [target] : [],
+          attempt
+        })
+        // The first attempt whose execution name was never used (an earlier attempt of this round ended, e.g. failed).
+        const orchestrator = yield* Orchestrator
+        let attempt = 0
+        while ((yield* orchestrator.describe(enhancementExecutionName(inputOf(attempt))).pipe(unavailableAs503)).status !== "UNKNOWN") {
+          if (attempt === MAX_ROUND_ATTEMPTS) {
+            return yield* conflict("ExecutionAlreadyExistsError", `round ${round} of item ${fileId} was started ${attempt + 1} times already; start a new enhancement`)
+          }
+          attempt += 1
+        }
+        const input = inputOf(attempt)
+        // Marks the item processing now, only once: a second request for the same round is a 409.
+        yield* sessions
+          .beginEnhancementRound(sessionId, jobId, fileId, {
+            kind: entry.kind,
+            expectedCurrentRound: record.currentRound,
+            feedback,
+            execution: enhancementExecutionName(input),
+            startedAt: yield* nowIso
+          })
+          .pipe(Effect.catchTag("StoreConflictError", (e) => Effect.fail(fromDomain(e))), unavailableAs503)
+        yield* orchestrator.startEnhancement(input).pipe(
+          // A round that could not start never stays processing.
+          Effect.tapError((e) => sessions.failEnhancementItem(sessionId, jobId, fileId, e._tag, `the round could not start: ${e.message}`).pipe(Effect.ignore)),
+          Effect.catchTag("ExecutionAlreadyExistsError", (e) => Effect.fail(fromDomain(e))),
+          unavailableAs503
+        )
+        const current = yield* sessions.getEnhancementItem(sessionId, jobId, fileId).pipe(unavailableAs503)
+        return itemStatusOf(job, entry, upload, current ?? undefined, null)
+      })
+    )
+    .handle("accept", ({ params, payload }) =>
+      Effect.gen(function* () {
+        const { sessionId, jobId } = params
+        yield* requireSession(sessionId)
+        const job = yield* reconcileEnhancementJob(sessionId, yield* requireEnhancementJob(sessionId, jobId))
+        const choices = payload.choices ?? []
+        const seen = new Set<string>()
+        for (const c of choices) {
+          if (seen.has(c.fileId)) return yield* badRequest(`item ${c.fileId} is chosen more than once`)
+          seen.add(c.fileId)
+          if (!job.items.some((i) => i.fileId === c.fileId)) return yield* badRequest(`file ${c.fileId} is not an item of enhancement job ${jobId}`)
+        }
+        if (job.status === "running") return yield* conflict("InvalidInputError", `enhancement job ${jobId} is still running; accept once it finished`)
+        const records = yield* itemRecordsOf(sessionId, job)
+        const processing = job.items.filter((i) => records.get(i.fileId)?.status === "processing").map((i) => i.fileId)
+        if (processing.length > 0) return yield* conflict("InvalidInputError", `item(s) ${processing.join(", ")} are processing a round; accept once they end`)
+        for (const c of choices) {
+          const rounds = records.get(c.fileId)?.rounds ?? []
+          if (rounds[c.round] === undefined) {
+            return yield* badRequest(`item ${c.fileId} has no round ${c.round} (its rounds: ${rounds.length === 0 ? "none" : `0..${rounds.length - 1}`})`)
+          }
+        }
+        const chosen = new Map(choices.map((c) => [c.fileId, c.round]))
+        // Every item with a version: the chosen round, else its latest. An item with none has nothing to keep.
+        const kept = job.items.flatMap((i) => {
+          const record = records.get(i.fileId)
+          const round = chosen.get(i.fileId) ?? record?.currentRound ?? -1
+          return record !== undefined && record.rounds[round] !== undefined ? [{ fileId: i.fileId, round }] : []
+        })
+        if (kept.length === 0) return yield* conflict("InvalidInputError", `enhancement job ${jobId} has no enhanced version to accept`)
+        yield* SessionStore.use((s) =>
+          Effect.flatMap(nowIso, (acceptedAt) => s.putEnhancementAcceptance(sessionId, { jobId, choices: kept, acceptedAt, expiresAt: job.expiresAt }))
+        ).pipe(unavailableAs503)
+        return yield* enhancementStatusOf(sessionId, job)
+      })
+    )
+    .handle("beforeUrl", ({ params }) =>
+      Effect.gen(function* () {
+        const { sessionId, jobId, fileId } = params
+        yield* requireSession(sessionId)
+        const entry = yield* requireJobItem(yield* requireEnhancementJob(sessionId, jobId), fileId)
+        return yield* mediaUrl(BlobKeys.enhancedBefore(sessionId, fileId, entry.kind), "before", `the "before" of item ${fileId}`)
+      })
+    )
+    .handle("outputUrl", ({ params }) =>
+      Effect.gen(function* () {
+        const { sessionId, jobId, fileId, round } = params
+        yield* requireSession(sessionId)
+        const stored = yield* requireRound(sessionId, yield* requireEnhancementJob(sessionId, jobId), fileId, round)
+        return yield* enhancedUrl(sessionId, stored.outputKey, "enhanced", `round ${round} of item ${fileId}`)
+      })
+    )
+    .handle("previewUrl", ({ params }) =>
+      Effect.gen(function* () {
+        const { sessionId, jobId, fileId, round } = params
+        yield* requireSession(sessionId)
+        const stored = yield* requireRound(sessionId, yield* requireEnhancementJob(sessionId, jobId), fileId, round)
+        if (stored.previewKey === null) return yield* notFound(`round ${round} of item ${fileId} has no preview`)
+        return yield* enhancedUrl(sessionId, stored.previewKey, "enhanced-preview", `the preview of round ${round} of item ${fileId}`)
+      })
+    )
+)
+
 /** Every group's handlers; needs SessionStore, BlobStore, UrlSigner and Orchestrator. */
-export const CuratorApiHandlers = Layer.mergeAll(SessionsLive, UploadsLive, SelectionLive, MediaLive)
+export const CuratorApiHandlers = Layer.mergeAll(SessionsLive, UploadsLive, SelectionLive, MediaLive, EnhancementLive)

@@ -5,6 +5,6 @@
  * imports media or ai (lint enforces `scope:api`).
  */
 export * from "./ApiHandler.js"
-export { CuratorApiHandlers, DEFAULT_TARGET_COUNT, MEDIA_URL_TTL_SECONDS, UPLOAD_URL_TTL_SECONDS } from "./ApiHandlers.js"
+export { CuratorApiHandlers, DEFAULT_TARGET_COUNT, MEDIA_URL_TTL_SECONDS, START_GRACE_SECONDS, UPLOAD_URL_TTL_SECONDS } from "./ApiHandlers.js"
 export * from "./UrlSigner.js"
 export { randomId } from "./internal/ids.js"

@@ -8,6 +8,7 @@ import { UploadLimits } from "@curator/contracts"
 import { BlobStore, SessionStore } from "@curator/store"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
+import { START_GRACE_SECONDS } from "../src/index.js"
 import { storeUpload, type TestApi, uploadRecord, withApi } from "./harness.js"
 
 const photo = (name: string, size = 1000) => ({ name, type: "image/jpeg", size })
@@ -44,7 +45,7 @@ describe("API: happy path", () => {
       expect(a.body.tripContext).toBe("A weekend in Porto")
       const state = await api.call("GET", `/api/sessions/${a.body.sessionId}`)
       expect(state.status).toBe(200)
-      expect(state.body).toEqual({ session: a.body, uploads: [], selection: null, review: null })
+      expect(state.body).toEqual({ session: a.body, uploads: [], selection: null, review: null, enhancement: null })
     }))
 
   it("hands out signed PUT targets binding type and size; two files with the same name are both kept", () =>
@@ -140,6 +141,9 @@ describe("API: happy path", () => {
       const first = (await api.call("POST", `/api/sessions/${sessionId}/selection`, {})).body.jobId
       expectError(await api.call("POST", `/api/sessions/${sessionId}/selection`, {}), 409, "StoreConflictError", /still running/)
       api.setExecution(first, "UNKNOWN")
+      // Just started: an execution the orchestrator does not know yet may still be starting.
+      expect((await api.call("GET", `/api/sessions/${sessionId}/selection/${first}`)).body.status).toBe("running")
+      api.advanceClock((START_GRACE_SECONDS + 1) * 1000)
       const status = await api.call("GET", `/api/sessions/${sessionId}/selection/${first}`)
       expect(status.body.status).toBe("failed")
       expect(status.body.error.tag).toBe("JobInterruptedError")
@@ -163,7 +167,14 @@ describe("API: bad requests get a 4xx with a clear message", () => {
         ["POST", `/api/sessions/${ghost}/uploads/${ghost}/complete`],
         ["POST", `/api/sessions/${ghost}/selection`, {}],
         ["GET", `/api/sessions/${ghost}/selection/${ghost}`],
-        ["GET", `/api/sessions/${ghost}/media/${ghost}/original-url`]
+        ["GET", `/api/sessions/${ghost}/media/${ghost}/original-url`],
+        ["POST", `/api/sessions/${ghost}/enhancement`, { selectionJobId: ghost }],
+        ["GET", `/api/sessions/${ghost}/enhancement/${ghost}`],
+        ["POST", `/api/sessions/${ghost}/enhancement/${ghost}/items/${ghost}/feedback`, { feedback: "brighter" }],
+        ["POST", `/api/sessions/${ghost}/enhancement/${ghost}/accept`, {}],
+        ["GET", `/api/sessions/${ghost}/enhancement/${ghost}/items/${ghost}/before-url`],
+        ["GET", `/api/sessions/${ghost}/enhancement/${ghost}/items/${ghost}/rounds/0/output-url`],
+        ["GET", `/api/sessions/${ghost}/enhancement/${ghost}/items/${ghost}/rounds/0/preview-url`]
       ] as const) {
         expectError(await api.call(method, p, body), 404, "NotFoundError", /session a{26} not found/)
       }

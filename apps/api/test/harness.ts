@@ -9,11 +9,19 @@ import { randomBytes } from "node:crypto"
 import fs from "node:fs/promises"
 import os from "node:os"
 import path from "node:path"
-import { enhancementExecutionName, ExecutionAlreadyExistsError, type SelectionJobInput } from "@curator/contracts"
+import {
+  type EnhancementJobInput,
+  enhancementExecutionName,
+  ExecutionAlreadyExistsError,
+  Keys,
+  OrchestratorUnavailableError,
+  type SelectionJobInput
+} from "@curator/contracts"
 import { type ExecutionStatus, Orchestrator } from "@curator/orchestration"
-import { BlobStore, SessionStore } from "@curator/store"
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb"
+import { BlobStore, DynamoDb, SessionStore } from "@curator/store"
 import { SessionStoreLocal } from "@curator/store/local"
-import { Context, Effect, Exit, Layer, Scope } from "effect"
+import { Clock, type Context, Effect, Exit, Layer, Scope } from "effect"
 import { type ApiServices, makeApiHandler } from "../src/index.js"
 import { UrlSigner } from "../src/UrlSigner.js"
 
@@ -22,18 +30,28 @@ export interface TestApi {
   /** Calls the handler: `json` is sent as the body with `Content-Type: application/json`. */
   readonly call: (method: string, path: string, json?: unknown) => Promise<{ status: number; body: any }>
   readonly services: Context.Context<ApiServices>
-  /** Executions started, by name (= job id). */
+  /** Selection executions started, by name (= job id). */
   readonly started: Map<string, SelectionJobInput>
-  /** Sets what `describe` reports for a job id (default after start: RUNNING). */
+  /** Enhancement executions started, by execution name (`enhancementExecutionName`). */
+  readonly startedEnhancements: Map<string, EnhancementJobInput>
+  /** Sets what `describe` reports for an execution name (default after start: RUNNING). */
   readonly setExecution: (jobId: string, status: ExecutionStatus) => void
+  /** Makes the next `count` enhancement starts fail with OrchestratorUnavailableError (the orchestrator is down). */
+  readonly failEnhancementStarts: (count: number) => void
   readonly secret: Uint8Array
   readonly run: <A, E>(effect: Effect.Effect<A, E, ApiServices>) => Promise<A>
+  /** Moves the handler's clock forward by `ms` (e.g. past START_GRACE_SECONDS). */
+  readonly advanceClock: (ms: number) => void
+  /** Marks an enhancement job complete the way the state machine's MarkJobComplete does (DynamoDB UpdateItem, only while running). */
+  readonly completeEnhancementJob: (sessionId: string, jobId: string) => Promise<void>
 }
 
 /** Runs `body` with a fresh API; everything is released afterwards. */
 export const withApi = async <A>(body: (api: TestApi) => Promise<A>): Promise<A> => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "curator-api-"))
   const started = new Map<string, SelectionJobInput>()
+  const startedEnhancements = new Map<string, EnhancementJobInput>()
+  let failingStarts = 0
   const executions = new Map<string, ExecutionStatus>()
   const secret = randomBytes(32)
   const orchestrator = Layer.succeed(Orchestrator)({
@@ -47,17 +65,38 @@ export const withApi = async <A>(body: (api: TestApi) => Promise<A>): Promise<A>
         executions.set(input.jobId, "RUNNING")
         return Effect.void
       }),
-    // Not called by the API yet (issue 4 backend round); same naming rule, so a later caller sees Step Functions' behaviour.
+    // Step Functions' naming rule: a running execution started again with the same input is harmless; an ended name is never reused.
     startEnhancement: (input) =>
-      Effect.suspend(() => {
+      Effect.suspend((): Effect.Effect<void, ExecutionAlreadyExistsError | OrchestratorUnavailableError> => {
+        if (failingStarts > 0) {
+          failingStarts -= 1
+          return Effect.fail(new OrchestratorUnavailableError({ message: "the orchestrator is unavailable (test)" }))
+        }
         const name = enhancementExecutionName(input)
-        if (executions.has(name)) return Effect.fail(new ExecutionAlreadyExistsError({ message: `execution ${name} already exists` }))
+        const previous = startedEnhancements.get(name)
+        if (executions.has(name) && (executions.get(name) !== "RUNNING" || JSON.stringify(previous) !== JSON.stringify(input))) {
+          return Effect.fail(new ExecutionAlreadyExistsError({ message: `execution ${name} already exists` }))
+        }
+        startedEnhancements.set(name, input)
         executions.set(name, "RUNNING")
         return Effect.void
       }),
     describe: (jobId) => Effect.sync(() => ({ status: executions.get(jobId) ?? "UNKNOWN" }))
   })
+  // The real clock, shifted by `offset` ms so a test can step past time-based rules (START_GRACE_SECONDS).
+  let offset = 0
+  const real = Clock.Clock.defaultValue()
+  const shifted: Clock.Clock = {
+    currentTimeMillisUnsafe: () => real.currentTimeMillisUnsafe() + offset,
+    currentTimeMillis: Effect.sync(() => real.currentTimeMillisUnsafe() + offset),
+    currentTimeNanosUnsafe: () => real.currentTimeNanosUnsafe() + BigInt(offset) * 1_000_000n,
+    currentTimeNanos: Effect.sync(() => real.currentTimeNanosUnsafe() + BigInt(offset) * 1_000_000n),
+    monotonicTimeNanosUnsafe: () => real.monotonicTimeNanosUnsafe(),
+    monotonicTimeNanos: real.monotonicTimeNanos,
+    sleep: (duration) => real.sleep(duration)
+  }
   const layer = Layer.mergeAll(
+    Layer.succeed(Clock.Clock, shifted),
     SessionStoreLocal.layer({ dataDir: path.join(dir, "db") }),
     BlobStore.layerLocal({ root: path.join(dir, "blobs") }),
     UrlSigner.layerLocal({ secret }),
@@ -71,9 +110,34 @@ export const withApi = async <A>(body: (api: TestApi) => Promise<A>): Promise<A>
       return await body({
         services,
         started,
+        startedEnhancements,
         secret,
         setExecution: (jobId, status) => void executions.set(jobId, status),
+        advanceClock: (ms) => void (offset += ms),
+        failEnhancementStarts: (count) => void (failingStarts = count),
         run: (effect) => Effect.runPromise(Effect.provide(effect, services)),
+        completeEnhancementJob: (sessionId, jobId) =>
+          Effect.runPromise(
+            Effect.provide(
+              Effect.gen(function* () {
+                const { document } = yield* DynamoDb
+                const { tableName } = yield* SessionStore
+                yield* Effect.promise(() =>
+                  document.send(
+                    new UpdateCommand({
+                      TableName: tableName,
+                      Key: { PK: Keys.pk(sessionId), SK: Keys.enhanceJob(jobId) },
+                      UpdateExpression: "SET #status = :complete",
+                      ConditionExpression: "#status = :running",
+                      ExpressionAttributeNames: { "#status": "status" },
+                      ExpressionAttributeValues: { ":complete": "complete", ":running": "running" }
+                    })
+                  )
+                )
+              }),
+              services as Context.Context<ApiServices | DynamoDb>
+            )
+          ),
         call: async (method, p, json) => {
           const init: RequestInit = { method }
           if (json !== undefined) {

@@ -34,6 +34,9 @@ const meanLuma = async (key: string) => {
   const { channels } = await sharp(bytes).resize(256).grayscale().stats()
   return channels[0]?.mean ?? Number.NaN
 }
+/** A stored blob's file in the folder store (`<root>/data/<key>`). */
+const blobFile = (key: string) => path.join(dir, "blobs", "data", key)
+const metaOf = async (key: string) => sharp(await runtime.runPromise(BlobStore.use((b) => b.get(key)))).metadata()
 const thrown = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as Error)
 
 beforeAll(async () => {
@@ -63,13 +66,39 @@ describe("enhancement-worker handler", () => {
     const record = await item("h1")
     expect(record).toMatchObject({ kind: "photo", status: "done", currentRound: 0 })
     expect(Schema.is(PhotoAdjustments)(record?.rounds[0]?.params)).toBe(true)
+    // The comparison's pair: the round's display preview and the unadjusted "before", same size and format.
+    expect(record?.rounds[0]?.previewKey).toBe("s1/enhanced/h1.preview.jpg")
+    for (const key of ["s1/enhanced/h1.preview.jpg", "s1/enhanced/h1.before.jpg"]) {
+      const preview = await metaOf(key)
+      expect([preview.format, preview.width, preview.height]).toEqual(["jpeg", 2048, 1536])
+    }
   })
+
+  it("an under-exposed photo's before preview is darker than its round-0 preview; later rounds add previews, not befores", async () => {
+    const dark = path.join(dir, "dark.jpg")
+    await sharp(path.join(fixtures, "jpeg-canon-eos-5d-12mp.jpg")).linear(0.3, 0).jpeg({ quality: 92 }).toFile(dark)
+    const key = BlobKeys.original("s1", "d1", "jpg")
+    await runtime.runPromise(BlobStore.use((b) => b.putFile(key, dark, "image/jpeg")))
+    const event = { sessionId: "s1", jobId: "e1", expiresAt, fileId: "d1", key, fileName: "dark.jpg", feedback: null, round: 0 }
+    await handler(event)
+    const [before, after] = ["s1/enhanced/d1.before.jpg", "s1/enhanced/d1.preview.jpg"]
+    expect([(await metaOf(before)).width, (await metaOf(before)).height]).toEqual([1365, 2048])
+    expect([(await metaOf(after)).width, (await metaOf(after)).height]).toEqual([1365, 2048])
+    expect(await meanLuma(before)).toBeLessThan((await meanLuma(after)) - 20)
+    const beforeWritten = (await fs.stat(blobFile(before))).mtimeMs
+    await handler({ ...event, round: 1, feedback: "brighter" })
+    expect((await item("d1"))?.rounds.map((r) => r.previewKey)).toEqual([after, "s1/enhanced/d1.r1.preview.jpg"])
+    expect(await meanLuma("s1/enhanced/d1.r1.preview.jpg")).toBeGreaterThan(await meanLuma(after))
+    expect((await fs.stat(blobFile(before))).mtimeMs).toBe(beforeWritten)
+  }, 60_000)
 
   it("a retried round is not appended twice; feedback moves the picture; undo restores the previous round's parameters", async () => {
     const first = await upload("jpeg-nikon-coolpix-p6000-gps.jpg", "p1")
     await handler(first)
-    await handler(first) // a retry after success: same result, no second round
+    const written = await Promise.all(["p1.jpg", "p1.preview.jpg", "p1.before.jpg"].map(async (name) => (await fs.stat(blobFile(`s1/enhanced/${name}`))).mtimeMs))
+    await handler(first) // a retry after success: same result, no second round, no blob written again
     expect((await item("p1"))?.rounds).toHaveLength(1)
+    expect(await Promise.all(["p1.jpg", "p1.preview.jpg", "p1.before.jpg"].map(async (name) => (await fs.stat(blobFile(`s1/enhanced/${name}`))).mtimeMs))).toEqual(written)
     expect(await handler({ ...first, round: 1, feedback: "brighter" })).toEqual({ fileId: "p1", round: 1, outputKey: "s1/enhanced/p1.r1.jpg" })
     expect(await meanLuma("s1/enhanced/p1.r1.jpg")).toBeGreaterThan(await meanLuma("s1/enhanced/p1.jpg"))
     await handler({ ...first, round: 2, feedback: "undo" })

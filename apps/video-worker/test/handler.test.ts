@@ -8,7 +8,7 @@ import os from "node:os"
 import path from "node:path"
 import { BlobKeys } from "@curator/contracts"
 import { VideoAnalyzer, type VideoEnhancementTaskServices } from "@curator/ai"
-import { Media } from "@curator/media"
+import { Media, VideoProbe } from "@curator/media"
 import { BlobStore, SessionStore } from "@curator/store"
 import { SessionStoreLocal } from "@curator/store/local"
 import { Effect, Layer, ManagedRuntime } from "effect"
@@ -27,7 +27,7 @@ const upload = async (fileName: string, fileId: string) => {
   return { sessionId: "s1", jobId: "e1", expiresAt, fileId, key, fileName, feedback: null, round: 0 }
 }
 /** ffprobe's streams of a stored blob (the folder store keeps `<root>/data/<key>`). */
-const streams = (key: string): ReadonlyArray<{ codec_type: string; codec_name: string }> =>
+const streams = (key: string): ReadonlyArray<{ codec_type: string; codec_name: string; width?: number; height?: number }> =>
   JSON.parse(execFileSync("ffprobe", ["-v", "error", "-show_streams", "-of", "json", path.join(dir, "blobs", "data", key)], { encoding: "utf8" })).streams
 const thrown = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as Error)
 
@@ -60,7 +60,24 @@ describe("video-worker handler", () => {
     const record = await runtime.runPromise(SessionStore.use((s) => s.getEnhancementItem("s1", "e1", "v1")))
     expect(record).toMatchObject({ kind: "video", status: "done", currentRound: 0 })
     expect(record?.rounds[0]?.previewKey).toBe("s1/enhanced/v1.preview.mp4")
-  })
+    // Round 0's "before" clip: the preview's size and codecs (upright portrait, 480 px long edge).
+    const shape = (key: string) => streams(key).map((st) => `${st.codec_type}:${st.codec_name}:${st.width ?? ""}x${st.height ?? ""}`).sort()
+    expect(shape("s1/enhanced/v1.before.mp4")).toEqual(shape("s1/enhanced/v1.preview.mp4"))
+    expect(shape("s1/enhanced/v1.before.mp4")).toEqual(["audio:aac:x", "video:h264:270x480"])
+  }, 120_000)
+
+  it("an under-exposed clip's before clip is darker than its round-0 preview", async () => {
+    const dark = path.join(dir, "dark.mp4")
+    execFileSync("ffmpeg", ["-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=2", "-vf", "eq=brightness=-0.35:contrast=0.6",
+      "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", dark])
+    const key = BlobKeys.original("s1", "v3", "mp4")
+    await runtime.runPromise(BlobStore.use((b) => b.putFile(key, dark, "video/mp4")))
+    await handler({ sessionId: "s1", jobId: "e1", expiresAt, fileId: "v3", key, fileName: "dark.mp4", feedback: null, round: 0 })
+    const yavg = (key: string) => runtime.runPromise(VideoProbe.use((p) => p.measureSignal(path.join(dir, "blobs", "data", key)))).then((a) => a.yavg)
+    const [before, after] = [await yavg("s1/enhanced/v3.before.mp4"), await yavg("s1/enhanced/v3.preview.mp4")]
+    expect(before).toBeLessThan(after - 10)
+    expect(streams("s1/enhanced/v3.before.mp4").map((st) => `${st.codec_name}:${st.width}x${st.height}`)).toEqual(["h264:480x270"])
+  }, 120_000)
 
   it("never writes a video into a photo's slot, and throws CorruptMediaError for a truncated video", async () => {
     await runtime.runPromise(SessionStore.use((s) => s.markEnhancementItemProcessing("s1", "e1", "p1", "photo", expiresAt)))

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useState } from "preact/hooks"
 import { parseRoute, type Route, routePath } from "./Route.js"
+import { EnhanceStep } from "./steps/EnhanceStep.js"
 import { ReviewStep } from "./steps/ReviewStep.js"
 import { SelectStep } from "./steps/SelectStep.js"
 import { UploadStep } from "./steps/UploadStep.js"
@@ -16,11 +17,12 @@ export type Navigate = (route: Route, options?: { replace?: boolean }) => void
 const STEPS = [
   { id: "upload", label: "Upload" },
   { id: "select", label: "Selection" },
-  { id: "review", label: "Review" }
+  { id: "review", label: "Review" },
+  { id: "enhance", label: "Enhance" }
 ] as const
 
 const stepIndex = (route: Route): number =>
-  route.step === "start" || route.step === "upload" ? 0 : route.step === "select" ? 1 : route.step === "review" ? 2 : -1
+  route.step === "start" || route.step === "upload" ? 0 : route.step === "select" ? 1 : route.step === "review" ? 2 : route.step === "enhance" ? 3 : -1
 
 export const App = () => {
   const [route, setRoute] = useState<Route>(() => parseRoute(location.pathname))
@@ -70,6 +72,8 @@ export const App = () => {
           <SelectStep key={route.jobId} sessionId={route.sessionId} jobId={route.jobId} navigate={navigate} />
         ) : route.step === "review" ? (
           <ReviewStep key={route.jobId} sessionId={route.sessionId} jobId={route.jobId} navigate={navigate} />
+        ) : route.step === "enhance" ? (
+          <EnhanceStep key={route.jobId} sessionId={route.sessionId} jobId={route.jobId} navigate={navigate} />
         ) : (
           <div class="center">
             <h1>Page not found</h1>

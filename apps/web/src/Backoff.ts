@@ -1,5 +1,5 @@
 /**
- * The polling schedule of the selection step. A job's status is polled with
+ * The polling schedule of the selection and enhance steps. A job's status is polled with
  * exponential backoff and full jitter ("Exponential Backoff And Jitter",
  * AWS Architecture Blog, 2015), and a poll never runs forever: it stops on a
  * terminal status, when the person leaves the step, and after `maxPolls`.
@@ -25,6 +25,16 @@ export interface BackoffPolicy {
  * 66 min, so the cap only ends polls the server itself stopped answering sensibly.
  */
 export const selectionPolicy: BackoffPolicy = { initialMs: 500, factor: 1.6, maxMs: 4000, maxPolls: 2000 }
+
+/**
+ * The enhance step's policy: 0.5 s growing to 4 s, as for the selection. The
+ * enhancement state machine's TimeoutSeconds is 2 h (orchestration's
+ * DEFAULT_ENHANCEMENT_TIMEOUT_SECONDS = 7200), and a feedback round is one
+ * task of at most 15 min (TASK_TIMEOUT_SECONDS = 900); 3600 polls at the
+ * capped delay (2..4 s with jitter) last at least 2 h. The idle count restarts
+ * at every change, so a round that ends is seen within about a second.
+ */
+export const enhancementPolicy: BackoffPolicy = { initialMs: 500, factor: 1.6, maxMs: 4000, maxPolls: 3600 }
 
 /**
  * Delay (ms) before the next poll. `idlePolls` counts the polls since the

@@ -8,6 +8,7 @@
  *   /s/<sessionId>/upload          pick and upload files
  *   /s/<sessionId>/select/<jobId>  selection job with live per-file progress
  *   /s/<sessionId>/review/<jobId>  the job's result: review, override, confirm
+ *   /s/<sessionId>/enhance/<jobId> an enhancement job (its own id): progress, compare, feedback, accept
  */
 
 /** A parsed location. `notFound` carries the path it could not read. */
@@ -16,6 +17,7 @@ export type Route =
   | { readonly step: "upload"; readonly sessionId: string }
   | { readonly step: "select"; readonly sessionId: string; readonly jobId: string }
   | { readonly step: "review"; readonly sessionId: string; readonly jobId: string }
+  | { readonly step: "enhance"; readonly sessionId: string; readonly jobId: string }
   | { readonly step: "notFound"; readonly path: string }
 
 /** Ids are opaque random tokens; anything else in a path segment is refused before it reaches the API. */
@@ -28,7 +30,7 @@ export const parseRoute = (pathname: string): Route => {
   const [s, sessionId, step, jobId, ...rest] = parts
   if (s !== "s" || sessionId === undefined || !ID.test(sessionId) || rest.length > 0) return { step: "notFound", path: pathname }
   if (step === "upload" && jobId === undefined) return { step: "upload", sessionId }
-  if ((step === "select" || step === "review") && jobId !== undefined && ID.test(jobId)) return { step, sessionId, jobId }
+  if ((step === "select" || step === "review" || step === "enhance") && jobId !== undefined && ID.test(jobId)) return { step, sessionId, jobId }
   return { step: "notFound", path: pathname }
 }
 
@@ -41,6 +43,7 @@ export const routePath = (route: Route): string => {
       return `/s/${route.sessionId}/upload`
     case "select":
     case "review":
+    case "enhance":
       return `/s/${route.sessionId}/${route.step}/${route.jobId}`
     case "notFound":
       return route.path

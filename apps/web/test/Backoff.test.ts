@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { type BackoffPolicy, nextDelay, selectionPolicy } from "../src/Backoff.js"
+import { type BackoffPolicy, enhancementPolicy, nextDelay, selectionPolicy } from "../src/Backoff.js"
 
 const policy: BackoffPolicy = { initialMs: 500, factor: 2, maxMs: 4000, maxPolls: 10 }
 
@@ -13,5 +13,12 @@ describe("nextDelay", () => {
     expect(selectionPolicy.maxPolls * (selectionPolicy.maxMs / 2)).toBeGreaterThanOrEqual(3600 * 1000)
     expect(selectionPolicy.maxPolls * selectionPolicy.maxMs).toBeLessThanOrEqual(3 * 3600 * 1000)
     expect(nextDelay(selectionPolicy, 1000, 0.5)).toBeLessThanOrEqual(selectionPolicy.maxMs)
+  })
+
+  it("polls an enhancement at least as long as its state machine may run (TimeoutSeconds 2 h), and no longer than three times that", () => {
+    expect(enhancementPolicy.maxPolls * (enhancementPolicy.maxMs / 2)).toBeGreaterThanOrEqual(7200 * 1000)
+    expect(enhancementPolicy.maxPolls * enhancementPolicy.maxMs).toBeLessThanOrEqual(3 * 7200 * 1000)
+    // A round that just ended is seen quickly: the first polls after a change come within a second.
+    expect(nextDelay(enhancementPolicy, 0, 0.999999)).toBeLessThanOrEqual(1000)
   })
 })

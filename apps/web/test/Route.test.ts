@@ -10,10 +10,13 @@ describe("Route", () => {
       { step: "start" },
       { step: "upload", sessionId: SESSION },
       { step: "select", sessionId: SESSION, jobId: JOB },
-      { step: "review", sessionId: SESSION, jobId: JOB }
+      { step: "review", sessionId: SESSION, jobId: JOB },
+      { step: "enhance", sessionId: SESSION, jobId: JOB }
     ]
     for (const r of routes) expect(parseRoute(routePath(r))).toEqual(r)
     expect(routePath({ step: "review", sessionId: SESSION, jobId: JOB })).toBe(`/s/${SESSION}/review/${JOB}`)
+    expect(routePath({ step: "enhance", sessionId: SESSION, jobId: JOB })).toBe(`/s/${SESSION}/enhance/${JOB}`)
+    expect(parseRoute(`/s/${SESSION}/enhance/${JOB}/`)).toEqual({ step: "enhance", sessionId: SESSION, jobId: JOB })
   })
 
   it("tolerates a trailing slash", () => {
@@ -29,7 +32,11 @@ describe("Route", () => {
       `/s/${SESSION}/review/${JOB}/extra`,
       `/x/${SESSION}/upload`,
       `/s/..%2F/upload`,
-      `/s/${SESSION}/review/a.b`
+      `/s/${SESSION}/review/a.b`,
+      `/s/${SESSION}/enhance`,
+      `/s/${SESSION}/enhance/${JOB}/${JOB}`,
+      `/s/${SESSION}/enhance/a%20b`,
+      `/s/${SESSION}/enhanced/${JOB}`
     ]) {
       expect(parseRoute(path)).toEqual({ step: "notFound", path })
     }

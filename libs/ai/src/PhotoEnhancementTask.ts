@@ -6,11 +6,16 @@
  * statistics; later rounds: the person's feedback applied to the latest
  * round's adjustments, "undo" restoring the round before it), render at full
  * resolution with `PhotoRenderer`, store `<session>/enhanced/<fileId>[.r<n>].<ext>`
- * with the extension of the real output (HEIC in -> .jpg) and append the
- * round to the item record.
+ * with the extension of the real output (HEIC in -> .jpg) and its display
+ * preview (`....preview.jpg`, JPEG, long edge <= ENHANCEMENT_PREVIEW_EDGE,
+ * the round's `previewKey`), and append the round to the item record. Round 0
+ * also stores the comparison's "before" (`<fileId>.before.jpg`): the original
+ * decoded the same way with no adjustment, at the previews' size and format.
  *
  * Idempotent: a retry whose round is already stored returns it without
- * rendering again; the append itself is conditional on the round before it.
+ * rendering or writing again; the append itself is conditional on the round
+ * before it (a retry after the blobs were written but before the append
+ * overwrites them with the same content).
  *
  * Errors: the renderer's CorruptMediaError, UnsupportedMediaError,
  * MediaTooLargeError (terminal) and MediaToolTimeoutError; StoreConflictError
@@ -45,18 +50,25 @@ export const runPhotoEnhancementTask = Effect.fn("PhotoEnhancementTask.run")(fun
   const local = `${dir}/original`
   yield* blobs.download(event.key, local)
   const sniffed = yield* sniffFile(local)
+  // Decoded once for the statistics, the render and the "before" (a HEIC goes through libheif one time).
+  const photo = yield* renderer.open(local, sniffed)
   const params: PhotoAdjustments =
     event.round === 0
-      ? yield* editor.analyze({ stats: yield* renderer.statistics(local, sniffed) })
+      ? yield* editor.analyze({ stats: yield* photo.statistics })
       : yield* Effect.gen(function* () {
           const basis = yield* roundBasis(PhotoAdjustments, record)
           const feedback = yield* editor.applyFeedback(basis.current, event.feedback ?? "")
           return feedback.undo ? basis.previous : feedback.params
         })
-  const rendered = yield* renderer.render(local, sniffed, params)
+  const rendered = yield* photo.render(params)
   const outputKey = BlobKeys.enhancedRound(sessionId, fileId, event.round, rendered.ext)
+  const previewKey = BlobKeys.enhancedPhotoPreview(sessionId, fileId, event.round)
   yield* blobs.put(outputKey, rendered.bytes, rendered.mime)
-  yield* sessions.appendEnhancementRound(sessionId, jobId, fileId, "photo", yield* roundRecord(PhotoAdjustments, event, params, outputKey, null))
+  yield* blobs.put(previewKey, (yield* renderer.preview(rendered)).bytes, "image/jpeg")
+  if (event.round === 0) {
+    yield* blobs.put(BlobKeys.enhancedBefore(sessionId, fileId, "photo"), (yield* photo.previewOriginal).bytes, "image/jpeg")
+  }
+  yield* sessions.appendEnhancementRound(sessionId, jobId, fileId, "photo", yield* roundRecord(PhotoAdjustments, event, params, outputKey, previewKey))
   return { fileId, round: event.round, outputKey } satisfies PhotoEnhanceTaskResult
 }, Effect.scoped)
 

@@ -7,7 +7,9 @@
  * round's adjustments, "undo" restoring the round before it), encode with
  * `VideoEnhancer` (H.264 + AAC MP4 and a small preview clip), store both
  * (`<session>/enhanced/<fileId>[.r<n>].mp4` and `....preview.mp4`) and
- * append the round to the item record.
+ * append the round to the item record. Round 0 also stores the comparison's
+ * "before" clip (`<fileId>.before.mp4`): the source through the same preview
+ * encoder with identity adjustments except the HDR tone map.
  *
  * Idempotent like the photo task: a stored round is returned, the append is
  * conditional on the round before it.
@@ -63,6 +65,10 @@ export const runVideoEnhancementTask = Effect.fn("VideoEnhancementTask.run")(fun
   const previewKey = BlobKeys.enhancedPreview(sessionId, fileId, event.round)
   yield* blobs.putFile(outputKey, enhanced.output, "video/mp4")
   yield* blobs.putFile(previewKey, enhanced.preview, "video/mp4")
+  if (event.round === 0) {
+    const before = yield* enhancer.before(local, params.toneMap, { outDir: `${dir}/out`, name: "original" })
+    yield* blobs.putFile(BlobKeys.enhancedBefore(sessionId, fileId, "video"), before, "video/mp4")
+  }
   yield* sessions.appendEnhancementRound(sessionId, jobId, fileId, "video", yield* roundRecord(VideoAdjustments, event, params, outputKey, previewKey))
   return { fileId, round: event.round, outputKey, previewKey } satisfies VideoEnhanceTaskResult
 }, Effect.scoped)

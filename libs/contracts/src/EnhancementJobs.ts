@@ -99,18 +99,34 @@ export const VideoEnhanceTaskResult = Schema.Struct({
 })
 export type VideoEnhanceTaskResult = typeof VideoEnhanceTaskResult.Type
 
+/** What was enhanced: decides the worker, and a record of one kind never takes the other. */
+export const EnhancementKind = Schema.Literals(["photo", "video"])
+export type EnhancementKind = typeof EnhancementKind.Type
+
+/** One kept item of a job: which file, and the kind it is enhanced as (from its validated MediaItem). */
+export const EnhancementJobItem = Schema.Struct({ fileId: Schema.String, kind: EnhancementKind })
+export type EnhancementJobItem = typeof EnhancementJobItem.Type
+
 /** `ENHANCE#<job>`: the job. `complete` when both Maps ended (items may have failed: see their records). */
 export const EnhancementJobRecord = Schema.Struct({
   jobId: Schema.String,
   /** The selection job whose kept items this job enhances. */
   selectionJobId: Schema.String,
+  /**
+   * The kept items, in the selection's rank order (included overrides after
+   * the selected ones), fixed when the job is created: the job's item list
+   * is read from here, never derived again from the review.
+   */
+  items: Schema.Array(EnhancementJobItem),
   status: Schema.Literals(["running", "complete", "failed"]),
   photoCount: Schema.Int,
   videoCount: Schema.Int,
   startedAt: Schema.String,
   /**
-   * ISO 8601; null while running, and when the state machine completed the
-   * job through the DynamoDB integration (ASL has no clock intrinsic).
+   * ISO 8601 instant the job ended; null while running. Written by the state
+   * machine's MarkJobComplete / RecordJobFailed from the context object's
+   * `$$.State.EnteredTime` (ASL has no clock intrinsic), or by the reconciler
+   * that fails a job left running.
    */
   finishedAt: Schema.NullOr(Schema.String),
   errorTag: Schema.NullOr(Schema.String),
@@ -118,10 +134,6 @@ export const EnhancementJobRecord = Schema.Struct({
   expiresAt: Schema.Int
 })
 export type EnhancementJobRecord = typeof EnhancementJobRecord.Type
-
-/** What was enhanced: decides the worker, and a record of one kind never takes the other. */
-export const EnhancementKind = Schema.Literals(["photo", "video"])
-export type EnhancementKind = typeof EnhancementKind.Type
 
 /** One version of an item: the parameters used and where the output is. */
 export const EnhancementRound = Schema.Struct({
@@ -133,7 +145,11 @@ export const EnhancementRound = Schema.Struct({
   params: Schema.Record(Schema.String, Schema.Json),
   /** Blob key of the enhanced output (`<session>/enhanced/<fileId>.<ext>`; later rounds add `.r<n>`). */
   outputKey: Schema.String,
-  /** Blob key of a video's preview clip; null for photos. */
+  /**
+   * Blob key of the round's preview for the comparison — photos: JPEG display preview (long edge
+   * <= ENHANCEMENT_PREVIEW_EDGE, `BlobKeys.enhancedPhotoPreview`); videos: preview clip
+   * (`BlobKeys.enhancedPreview`). Both workers always write one; null only for a round stored without.
+   */
   previewKey: Schema.NullOr(Schema.String),
   createdAt: Schema.String
 })
@@ -155,7 +171,25 @@ export const EnhancementItemRecord = Schema.Struct({
   currentRound: Schema.Int,
   errorTag: Schema.NullOr(Schema.String),
   errorMessage: Schema.NullOr(Schema.String),
-  expiresAt: Schema.Int
+  expiresAt: Schema.Int,
+  /**
+   * The feedback of the round a person started through the API, while it
+   * runs (`status = processing`); null or absent otherwise. Only meaningful
+   * while processing: the failure recorder does not clear it.
+   */
+  pendingFeedback: Schema.optional(Schema.NullOr(Schema.String)),
+  /**
+   * The execution name of the latest round started through the API
+   * (`enhancementExecutionName`); absent for round 0, whose execution is the
+   * job's. Lets a poll tell whether a `processing` round is still running.
+   */
+  execution: Schema.optional(Schema.NullOr(Schema.String)),
+  /**
+   * When the latest round was started through the API (ISO 8601). A poll
+   * that finds the round's execution not yet known this soon after does not
+   * take it for interrupted (the execution is started just after this write).
+   */
+  roundStartedAt: Schema.optional(Schema.NullOr(Schema.String))
 })
 export type EnhancementItemRecord = typeof EnhancementItemRecord.Type
 

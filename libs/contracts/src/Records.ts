@@ -31,6 +31,8 @@ export const Keys = {
   reviewOverride: (jobId: string, fileId: string) => `REVIEW#${jobId}#OVERRIDE#${fileId}`,
   reviewOverridePrefix: (jobId: string) => `REVIEW#${jobId}#OVERRIDE#`,
   enhanceJob: (jobId: string) => `ENHANCE#${jobId}`,
+  /** Prefix of every enhancement record (jobs, items, acceptances): a job's SK is the prefix plus its id and nothing else. */
+  enhanceJobPrefix: () => "ENHANCE#",
   enhanceItem: (jobId: string, fileId: string) => `ENHANCE#${jobId}#ITEM#${fileId}`,
   enhanceItemPrefix: (jobId: string) => `ENHANCE#${jobId}#ITEM#`,
   enhanceAccepted: (jobId: string) => `ENHANCE#${jobId}#ACCEPTED`
@@ -100,6 +102,11 @@ export const SelectionJobRecord = Schema.Struct({
   tripContext: Schema.String,
   targetCount: Schema.Int,
   startedAt: Schema.String,
+  /**
+   * ISO 8601 instant the job ended; null while running. Written by the selection worker
+   * on completion, by the state machine's RecordJobFailed (`$$.State.EnteredTime`) or by
+   * the reconciler on failure.
+   */
   finishedAt: Schema.NullOr(Schema.String),
   errorTag: Schema.NullOr(Schema.String),
   errorMessage: Schema.NullOr(Schema.String),

@@ -19,7 +19,15 @@
  * - A Task without `TimeoutSeconds` times out after 60 s locally (99999999 s on
  *   AWS): Curator's definitions always set it.
  * - A timed-out or aborted Task's promise is not cancelled, only abandoned.
- * - `$$` holds only `Execution.{Input,StartTime,Name}` (no `State`, `Task`).
+ * - `$$` holds only `Execution.{Input,StartTime,Name}` and, inside a Map,
+ *   `Map.Item`; no `State` or `Task`. A `$$.State.EnteredTime` path (the
+ *   recorders' `finishedAt`) would be a `States.Runtime` error, so each run's
+ *   context carries a `State` whose `EnteredTime` getter returns the current
+ *   instant ({@link localStateContext}). The vendor spreads the run's context
+ *   into every execution's (Map iterations and Parallel branches included) and
+ *   evaluates a Task's `Parameters` right after entering the state, so the
+ *   value is the entry instant give or take the evaluation; `State.Name` and
+ *   `State.RetryCount` stay absent (Curator's definitions do not read them).
  */
 import { DynamoDBServiceException, UpdateItemCommand, type DynamoDBClient, type UpdateItemCommandInput } from "@aws-sdk/client-dynamodb"
 import { DYNAMODB_UPDATE_ITEM, lambdaErrorCause, walkStates, type StateMachineDefinition } from "@curator/orchestration"
@@ -73,6 +81,13 @@ export const zeroRetryIntervals = (...definitions: ReadonlyArray<StateMachineDef
       walkStates(definition).flatMap(({ name, state }) => ("Retry" in state && state.Retry !== undefined ? [[name, 0] as const] : []))
     )
   )
+
+/**
+ * The `State` member of the local context object: `EnteredTime` (ISO 8601, like Step Functions'
+ * `$$.State.EnteredTime`) is read when a path evaluates it, so each state sees its own instant.
+ */
+export const localStateContext = (): { readonly EnteredTime: string } =>
+  Object.defineProperty({}, "EnteredTime", { enumerable: true, get: () => new Date().toISOString() }) as { readonly EnteredTime: string }
 
 /** Re-throws a Lambda handler's failure the way the Lambda service reports it (name = errorType, Cause = error JSON). */
 const asLambda =
@@ -167,7 +182,7 @@ const prepare = (
       try: (signal) => {
         const execution = machine.run(input as Parameters<StateMachine["run"]>[0], {
           ...runOptions,
-          context: { Execution: { Name: name } }
+          context: { Execution: { Name: name }, State: localStateContext() }
         })
         signal.addEventListener("abort", () => execution.abort(), { once: true })
         return execution.result

@@ -187,6 +187,33 @@ describe("enhancement recorders", () => {
     expect(await job(jobId)).toMatchObject({ status: "complete" })
   })
 
+  it("stamps the completed job's finishedAt with the instant MarkJobComplete was entered ($$.State.EnteredTime)", async () => {
+    const jobId = "enh-finished"
+    await createJob(jobId)
+    const photo = worker("photo", () => undefined).handler
+    let itemsDoneAt = ""
+    const outcome = await run(
+      {
+        [EnhancementStates.enhancePhoto]: async (event) => {
+          const result = await photo(event)
+          itemsDoneAt = new Date().toISOString()
+          return result
+        },
+        [EnhancementStates.enhanceVideo]: worker("video", () => undefined).handler
+      },
+      jobInput(jobId, ["a"], [])
+    )
+    const ranUntil = new Date().toISOString()
+    expect(outcome.status).toBe("SUCCEEDED")
+    const record = await job(jobId)
+    expect(record).toMatchObject({ status: "complete" })
+    const finishedAt = String(record?.finishedAt)
+    expect(finishedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+    // After the last item ended (so not the execution's start time), before the run returned. ISO strings sort by time.
+    expect(finishedAt >= itemsDoneAt).toBe(true)
+    expect(finishedAt <= ranUntil).toBe(true)
+  })
+
   it("leaves a job that is no longer running as it is (a feedback round's execution, or a reconciled job)", async () => {
     const jobId = "enh-settled"
     await createJob(jobId, "failed")
@@ -196,6 +223,7 @@ describe("enhancement recorders", () => {
     )
     expect(outcome.status).toBe("SUCCEEDED")
     expect(await job(jobId)).toMatchObject({ status: "failed" })
+    expect((await job(jobId))?.finishedAt).toBeUndefined()
     expect(await item(jobId, "a")).toMatchObject({ status: "done" })
   })
 })

@@ -179,6 +179,8 @@ describe("selection state machine, selection failures of every tag", () => {
       expect(outcome.status === "FAILED" && taskErrorMessage(outcome.cause)).toBe(injectedMessage(tag))
       expect(record).toMatchObject({ status: "failed", errorTag: tag })
       expect(taskErrorMessage(String(record?.errorMessage))).toBe(injectedMessage(tag))
+      // RecordJobFailed stamps finishedAt from $$.State.EnteredTime (the local context provides it).
+      expect(String(record?.finishedAt)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
     }
   })
 })

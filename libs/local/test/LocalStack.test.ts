@@ -55,6 +55,11 @@ describe("LocalStack enhancement", () => {
         yield* blobs.putFile(videoKey, path.join(fixtures, "video-apple-iphone6-gps-rot90.mov"), "video/quicktime")
         yield* sessions.createEnhancementJob("s1", {
           jobId: input.jobId,
+          selectionJobId: "sel1",
+          items: [
+            { fileId: "photo1", kind: "photo" },
+            { fileId: "video1", kind: "video" }
+          ],
           status: "running",
           photoCount: 1,
           videoCount: 1,
@@ -106,6 +111,8 @@ describe("LocalStack enhancement", () => {
   it("fails an enhancement job a stopped process left running when the stack starts again", async () => {
     const record = {
       jobId: "enh-left",
+      selectionJobId: "sel-left",
+      items: [{ fileId: "photo1", kind: "photo" as const }],
       status: "running" as const,
       photoCount: 1,
       videoCount: 0,

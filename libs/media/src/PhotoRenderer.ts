@@ -12,10 +12,17 @@
  * JPEG -> JPEG, PNG -> PNG, WebP -> WebP, HEIC -> JPEG (sharp's prebuilt libvips has no HEVC
  * encoder), AVIF -> JPEG (AV1 encoding of a 20 MP photo takes tens of seconds on 2 cores, and
  * JPEG opens everywhere the result is shown or shared).
+ *
+ * Display previews (the web app's before/after slider): always JPEG, long edge at most
+ * {@link ENHANCEMENT_PREVIEW_EDGE} px (never upscaled), upright with no orientation tag, ICC
+ * profile kept like the full output (a P3 photo's preview stays P3-encoded). `preview` scales a
+ * rendered output (so sharpening and denoising look as they do at full size, downscaled);
+ * `previewOriginal` is the "before": the original decoded exactly as `render` decodes it, with no
+ * adjustment, scaled the same way, so both previews of a photo have the same size.
  */
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, type Scope } from "effect"
 import sharp, { type Sharp } from "sharp"
-import { type CorruptMediaError, MediaTooLargeError, type MediaToolTimeoutError, type PhotoAdjustments, UnsupportedMediaError } from "@curator/contracts"
+import { type CorruptMediaError, ENHANCEMENT_PREVIEW_EDGE, MediaTooLargeError, type MediaToolTimeoutError, type PhotoAdjustments, UnsupportedMediaError } from "@curator/contracts"
 import { HeifDecoder } from "./HeifDecoder.js"
 import { MediaConfig } from "./MediaConfig.js"
 import type { SniffedType } from "./MediaSniffer.js"
@@ -40,6 +47,13 @@ export interface RenderedPhoto {
   readonly height: number
 }
 
+/** A display preview: JPEG `bytes` and their size in px (long edge <= {@link ENHANCEMENT_PREVIEW_EDGE}). */
+export interface PhotoPreview {
+  readonly bytes: Uint8Array
+  readonly width: number
+  readonly height: number
+}
+
 /** Failures of the renderer: undecodable -> Corrupt, over the pixel limit -> TooLarge, libheif killed -> Timeout, video -> Unsupported. */
 export type PhotoRenderError = CorruptMediaError | MediaTooLargeError | MediaToolTimeoutError | UnsupportedMediaError
 
@@ -47,6 +61,8 @@ export type PhotoRenderError = CorruptMediaError | MediaTooLargeError | MediaToo
 export const RENDER_JPEG_QUALITY = 92
 /** WebP quality of rendered photos (same reasoning as {@link RENDER_JPEG_QUALITY}). */
 export const RENDER_WEBP_QUALITY = 90
+/** JPEG quality of display previews: 85 is visually clean at screen size and keeps a 2048 px preview to a few hundred kB. */
+export const PREVIEW_JPEG_QUALITY = 85
 /** Longest edge in px of the raster {@link PhotoRenderer.statistics} analyses: enough for percentiles and a noise estimate, cheap to decode. */
 export const ANALYSIS_EDGE = 1024
 
@@ -107,6 +123,22 @@ const statisticsOf = (image: Sharp, source: { readonly width: number; readonly h
   }).pipe(Effect.map(({ data, info }) => rasterStats(data, info.width, info.height, info.channels, source)))
 
 /**
+ * Encodes an upright pipeline as a display preview: scaled inside {@link ENHANCEMENT_PREVIEW_EDGE}
+ * (never enlarged), alpha flattened on white, ICC profile kept, JPEG {@link PREVIEW_JPEG_QUALITY}.
+ */
+const previewOf = (image: Sharp) =>
+  Effect.tryPromise({
+    try: () =>
+      image
+        .resize(ENHANCEMENT_PREVIEW_EDGE, ENHANCEMENT_PREVIEW_EDGE, { fit: "inside", withoutEnlargement: true })
+        .flatten({ background: "#ffffff" })
+        .keepIccProfile()
+        .jpeg({ quality: PREVIEW_JPEG_QUALITY })
+        .toBuffer({ resolveWithObject: true }),
+    catch: corruptFromSharp
+  }).pipe(Effect.map(({ data, info }): PhotoPreview => ({ bytes: new Uint8Array(data), width: info.width, height: info.height })))
+
+/**
  * Measures encoded image bytes (any format sharp decodes; EXIF orientation applied):
  * see {@link PhotoMeasurement}. Undecodable -> `CorruptMediaError`.
  */
@@ -116,8 +148,33 @@ export const measurePhoto = (bytes: Uint8Array): Effect.Effect<PhotoMeasurement,
     (meta) => statisticsOf(sharp(bytes).autoOrient(), { width: meta.autoOrient.width, height: meta.autoOrient.height })
   ).pipe(Effect.map(measurementOf))
 
+/**
+ * A photo decoded once (see {@link PhotoRenderer.open}): its upright size in px and the
+ * operations of the service on it, each starting a new sharp pipeline from the decoded source.
+ * Valid while the scope `open` ran in is open.
+ */
+export interface OpenedPhoto {
+  readonly width: number
+  readonly height: number
+  /** {@link PhotoRenderer.statistics} of this photo. */
+  readonly statistics: Effect.Effect<ImageStats, CorruptMediaError>
+  /** {@link PhotoRenderer.render} of this photo with `params`. */
+  readonly render: (params: PhotoAdjustments) => Effect.Effect<RenderedPhoto, CorruptMediaError>
+  /** {@link PhotoRenderer.previewOriginal} of this photo (the "before"). */
+  readonly previewOriginal: Effect.Effect<PhotoPreview, CorruptMediaError>
+}
+
 /** The service. */
 export class PhotoRenderer extends Context.Service<PhotoRenderer, {
+  /**
+   * Decodes the photo at `path` (sniffed already) ONCE for several operations: a HEIC goes
+   * through libheif one time instead of once per operation (a 12 MP HEIC decode is ~0.5-1.5 s on
+   * this 2-core machine; round 0 of the enhancement task needs statistics, render and the
+   * "before"). The decoded intermediate lives until the caller's scope closes. Checks as `render`:
+   * a video -> `UnsupportedMediaError`, over the pixel limit -> `MediaTooLargeError`, HEIC decode
+   * failures per HeifDecoder; JPEG/PNG/WebP/AVIF are decoded lazily by each operation.
+   */
+  readonly open: (path: string, sniffed: SniffedType) => Effect.Effect<OpenedPhoto, PhotoRenderError, Scope.Scope>
   /**
    * Renders the photo at `path` (sniffed already) with `params` at full resolution, upright,
    * EXIF and ICC profile kept; output format per the module doc. Fails with {@link PhotoRenderError}.
@@ -125,6 +182,16 @@ export class PhotoRenderer extends Context.Service<PhotoRenderer, {
   readonly render: (path: string, sniffed: SniffedType, params: PhotoAdjustments) => Effect.Effect<RenderedPhoto, PhotoRenderError>
   /** The {@link ImageStats} of the photo at `path`, upright, decoded as `render` does, analysed at <= {@link ANALYSIS_EDGE} px. */
   readonly statistics: (path: string, sniffed: SniffedType) => Effect.Effect<ImageStats, PhotoRenderError>
+  /**
+   * The display preview of a rendered output (see the module doc). Undecodable bytes ->
+   * `CorruptMediaError`.
+   */
+  readonly preview: (rendered: RenderedPhoto) => Effect.Effect<PhotoPreview, CorruptMediaError>
+  /**
+   * The "before" preview of the photo at `path`: decoded as `render` decodes it (HEIC through
+   * libheif, upright), no adjustment, scaled and encoded as `preview`. Fails with {@link PhotoRenderError}.
+   */
+  readonly previewOriginal: (path: string, sniffed: SniffedType) => Effect.Effect<PhotoPreview, PhotoRenderError>
   /** {@link measurePhoto}. */
   readonly measure: (bytes: Uint8Array) => Effect.Effect<PhotoMeasurement, CorruptMediaError>
 }>()("curator/media/PhotoRenderer") {
@@ -135,36 +202,38 @@ export class PhotoRenderer extends Context.Service<PhotoRenderer, {
       const heif = yield* HeifDecoder
       yield* Effect.sync(() => sharp.cache(false))
 
-      /** Runs `use` on the upright decoded pipeline of a photo (HEIC via libheif, the rest via sharp). */
-      const withDecoded = <A, E>(
-        path: string,
-        sniffed: SniffedType,
-        use: (image: Sharp, size: { width: number; height: number }) => Effect.Effect<A, E>
-      ): Effect.Effect<A, E | PhotoRenderError> => {
+      /**
+       * Decodes a photo once (HEIC via libheif into the scope's temp dir; the rest are read by
+       * sharp from the path, after the pixel-limit check) and offers every operation on it.
+       */
+      const open = Effect.fn("PhotoRenderer.open")(function* (path: string, sniffed: SniffedType) {
         if (sniffed.kind !== "photo") {
-          return Effect.fail(new UnsupportedMediaError({ message: `a ${sniffed.format} video is not a photo: PhotoRenderer renders photos only` }))
+          return yield* new UnsupportedMediaError({ message: `a ${sniffed.format} video is not a photo: PhotoRenderer renders photos only` })
         }
+        let decoded: { readonly width: number; readonly height: number; readonly pipeline: () => Sharp }
         if (sniffed.format === "heic") {
-          return Effect.scoped(Effect.flatMap(heif.decode(path), (decoded) => use(decoded.pipeline(), { width: decoded.width, height: decoded.height })))
+          decoded = yield* heif.decode(path)
+        } else {
+          const meta = yield* Effect.tryPromise({ try: () => sharp(path, { limitInputPixels: false }).metadata(), catch: corruptFromSharp })
+          const pixels = (meta.width ?? 0) * (meta.height ?? 0)
+          if (pixels > config.maxInputPixels) {
+            return yield* new MediaTooLargeError({
+              message: `${meta.width}x${meta.height} px is ${(pixels / 1e6).toFixed(1)} megapixels, over the limit of ${(config.maxInputPixels / 1e6).toFixed(1)} megapixels`
+            })
+          }
+          decoded = {
+            width: meta.autoOrient.width,
+            height: meta.autoOrient.height,
+            pipeline: () => sharp(path, { failOn: "truncated", limitInputPixels: config.maxInputPixels }).autoOrient()
+          }
         }
-        return Effect.flatMap(
-          Effect.tryPromise({ try: () => sharp(path, { limitInputPixels: false }).metadata(), catch: corruptFromSharp }),
-          (meta): Effect.Effect<A, E | PhotoRenderError> => (meta.width ?? 0) * (meta.height ?? 0) > config.maxInputPixels
-            ? Effect.fail(new MediaTooLargeError({
-              message: `${meta.width}x${meta.height} px is ${(((meta.width ?? 0) * (meta.height ?? 0)) / 1e6).toFixed(1)} megapixels, over the limit of ${(config.maxInputPixels / 1e6).toFixed(1)} megapixels`
-            }))
-            : use(
-            sharp(path, { failOn: "truncated", limitInputPixels: config.maxInputPixels }).autoOrient(),
-            { width: meta.autoOrient.width, height: meta.autoOrient.height }
-          )
-        )
-      }
-
-      const render = Effect.fn("PhotoRenderer.render")(function* (path: string, sniffed: SniffedType, params: PhotoAdjustments) {
+        const { width, height, pipeline } = decoded
         const output = OUTPUT[sniffed.format]
-        return yield* withDecoded(path, sniffed, (image) =>
-          Effect.tryPromise({
+
+        const render = Effect.fn("PhotoRenderer.render")(function* (params: PhotoAdjustments) {
+          const { data, info } = yield* Effect.tryPromise({
             try: async () => {
+              const image = pipeline()
               const input = await image.metadata()
               const channels = input.channels ?? 3
               const maxValue = input.depth === "ushort" ? 65535 : 255
@@ -181,12 +250,32 @@ export class PhotoRenderer extends Context.Service<PhotoRenderer, {
             },
             catch: corruptFromSharp
           })
-        ).pipe(Effect.map(({ data, info }): RenderedPhoto => ({ bytes: new Uint8Array(data), ...output, width: info.width, height: info.height })))
+          return { bytes: new Uint8Array(data), ...output, width: info.width, height: info.height } satisfies RenderedPhoto
+        })
+
+        return {
+          width,
+          height,
+          statistics: Effect.suspend(() => statisticsOf(pipeline(), { width, height })),
+          render,
+          previewOriginal: Effect.suspend(() => previewOf(pipeline()))
+        } satisfies OpenedPhoto
       })
 
-      const statistics = (path: string, sniffed: SniffedType) => withDecoded(path, sniffed, statisticsOf)
+      const render = (path: string, sniffed: SniffedType, params: PhotoAdjustments) =>
+        Effect.scoped(Effect.flatMap(open(path, sniffed), (photo) => photo.render(params)))
 
-      return PhotoRenderer.of({ render, statistics, measure: measurePhoto })
+      const statistics = (path: string, sniffed: SniffedType) => Effect.scoped(Effect.flatMap(open(path, sniffed), (photo) => photo.statistics))
+
+      // The rendered bytes are upright already (orientation tag 1); autoOrient is a no-op kept for safety.
+      const preview = Effect.fn("PhotoRenderer.preview")(function* (rendered: RenderedPhoto) {
+        return yield* previewOf(sharp(rendered.bytes, { limitInputPixels: config.maxInputPixels }).autoOrient())
+      })
+
+      const previewOriginal = (path: string, sniffed: SniffedType) =>
+        Effect.scoped(Effect.flatMap(open(path, sniffed), (photo) => photo.previewOriginal))
+
+      return PhotoRenderer.of({ open, render, statistics, preview, previewOriginal, measure: measurePhoto })
     })
   )
 }

@@ -13,16 +13,21 @@
  * - Budget: before any encoding, duration x displayed pixels is compared with what
  *   {@link VideoEnhancerSettings.encodePixelsPerSecond} can encode within `timeBudget`; past it the
  *   call fails with a terminal `MediaTooLargeError` that says why.
+ * - Previews: each round's preview clip is re-encoded from its enhanced MP4, and the comparison's
+ *   "before" clip from the source with only the tone map, both by one preview encoder (first
+ *   {@link PREVIEW_SECONDS} s, long edge <= {@link PREVIEW_EDGE} px), so they match frame for frame.
  */
 import { copyFile, mkdir } from "node:fs/promises"
 import path from "node:path"
 import { Config, Context, Duration, Effect, Layer } from "effect"
 import {
   type CorruptMediaError,
+  IDENTITY_VIDEO_ADJUSTMENTS,
   MediaTooLargeError,
   type MediaToolTimeoutError,
   type UnsupportedMediaError,
-  type VideoAdjustments
+  type VideoAdjustments,
+  type VideoHdrTransfer
 } from "@curator/contracts"
 import type { MediaMetadata } from "./MetadataReader.js"
 import { ProcessRunner } from "./ProcessRunner.js"
@@ -141,10 +146,44 @@ export const videoEnhancerSettingsConfig: Config.Config<VideoEnhancerSettings> =
 
 const even = "force_divisible_by=2"
 
+/** The `-vf` of a preview clip: `filters` (may be empty) then the scale into {@link PREVIEW_EDGE} px, 8-bit 4:2:0. */
+export const previewFilterChain = (filters: string): string =>
+  `${filters === "" ? "" : `${filters},`}scale=w=min(${PREVIEW_EDGE}\\,iw):h=min(${PREVIEW_EDGE}\\,ih):force_original_aspect_ratio=decrease:${even},format=yuv420p`
+
 const make = (settings: VideoEnhancerSettings) =>
   Effect.gen(function* () {
     const runner = yield* ProcessRunner
     const budgetSeconds = Duration.toSeconds(settings.timeBudget)
+    const timeout = settings.timeBudget
+
+    /**
+     * Encodes the preview clip of `input` into `output`: the first {@link PREVIEW_SECONDS} s,
+     * `filters` then {@link previewFilterChain}'s scale, libx264 CRF {@link PREVIEW_CRF}, AAC 64 kb/s
+     * when `hasAudio`, faststart. `bt709`: tag the stream BT.709 (a tone-mapped source's tags are HDR).
+     * The rounds' previews and the "before" clip are all made here, so they match in size, length and codec.
+     */
+    const encodePreview = (input: string, hasAudio: boolean, filters: string, output: string, bt709 = false) =>
+      Effect.scoped(
+        runner.ffmpeg(
+          input,
+          (command) =>
+            command
+              .outputOptions([
+                "-map", "0:v:0",
+                ...(hasAudio ? ["-map", "0:a:0", "-c:a", "aac", "-b:a", "64k"] : ["-an"]),
+                "-sn", "-dn",
+                "-t", String(PREVIEW_SECONDS),
+                "-vf", previewFilterChain(filters),
+                "-c:v", "libx264", "-preset", settings.preset, "-crf", String(PREVIEW_CRF),
+                "-pix_fmt", "yuv420p",
+                ...(bt709 ? ["-color_primaries", "bt709", "-color_trc", "bt709", "-colorspace", "bt709"] : []),
+                "-movflags", "+faststart",
+                "-f", "mp4"
+              ])
+              .output(output),
+          { demuxer: "mov", timeout }
+        )
+      )
 
     const enhance = Effect.fn("VideoEnhancer.enhance")(function* (
       input: string,
@@ -168,7 +207,6 @@ const make = (settings: VideoEnhancerSettings) =>
       yield* Effect.promise(() => mkdir(options.outDir, { recursive: true }))
       const output = path.join(options.outDir, `${stem}.mp4`)
       const preview = path.join(options.outDir, `${stem}.preview.mp4`)
-      const timeout = settings.timeBudget
 
       yield* Effect.scoped(
         Effect.gen(function* () {
@@ -208,22 +246,7 @@ const make = (settings: VideoEnhancerSettings) =>
                 .output(encoded),
             { demuxer: "mov", timeout }
           )
-          yield* runner.ffmpeg(
-            encoded,
-            (command) =>
-              command
-                .outputOptions([
-                  "-map", "0:v:0",
-                  ...(source.hasAudio ? ["-map", "0:a:0", "-c:a", "aac", "-b:a", "64k"] : ["-an"]),
-                  "-t", String(PREVIEW_SECONDS),
-                  "-vf", `scale=w=min(${PREVIEW_EDGE}\\,iw):h=min(${PREVIEW_EDGE}\\,ih):force_original_aspect_ratio=decrease:${even},format=yuv420p`,
-                  "-c:v", "libx264", "-preset", settings.preset, "-crf", String(PREVIEW_CRF),
-                  "-movflags", "+faststart",
-                  "-f", "mp4"
-                ])
-                .output(previewTmp),
-            { demuxer: "mov", timeout }
-          )
+          yield* encodePreview(encoded, source.hasAudio, "", previewTmp)
           yield* Effect.promise(() => copyFile(encoded, output))
           yield* Effect.promise(() => copyFile(previewTmp, preview))
         })
@@ -231,7 +254,23 @@ const make = (settings: VideoEnhancerSettings) =>
       const written = yield* readVideoStreams(runner, output)
       return { output, preview, durationSeconds: written.durationSeconds, hasAudio: written.hasAudio } satisfies EnhancedVideo
     })
-    return VideoEnhancer.of({ enhance })
+
+    const before = Effect.fn("VideoEnhancer.before")(function* (input: string, toneMap: VideoHdrTransfer, options: EnhanceOptions) {
+      const source = yield* readVideoStreams(runner, input)
+      yield* Effect.promise(() => mkdir(options.outDir, { recursive: true }))
+      const output = path.join(options.outDir, `${options.name ?? path.parse(input).name}.before.mp4`)
+      // Identity adjustments except the tone map: videoFilterChain ends in format=yuv420p, which the scale repeats.
+      const toneMapOnly = videoFilterChain({ ...IDENTITY_VIDEO_ADJUSTMENTS, toneMap })
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const tmp = path.join(filterPath(yield* runner.tempDir), "before.mp4")
+          yield* encodePreview(input, source.hasAudio, toneMapOnly, tmp, toneMap !== "none")
+          yield* Effect.promise(() => copyFile(tmp, output))
+        })
+      )
+      return output
+    })
+    return VideoEnhancer.of({ enhance, before })
   })
 
 /** The service. */
@@ -249,6 +288,14 @@ export class VideoEnhancer extends Context.Service<VideoEnhancer, {
     adjustments: VideoAdjustments,
     options: EnhanceOptions
   ) => Effect.Effect<EnhancedVideo, VideoEnhancerError>
+  /**
+   * The "before" clip of the comparison: the video at `path` encoded exactly as `enhance`'s preview
+   * clip (same size, length, codec, audio) with identity adjustments except `toneMap` (an HDR source
+   * is tone-mapped like its rounds, so the only visible difference is the enhancement). Writes
+   * `<outDir>/<name>.before.mp4` (name: the input's stem by default) and returns its path. Fails with
+   * `CorruptMediaError`, `MediaToolTimeoutError`, `UnsupportedMediaError`.
+   */
+  readonly before: (path: string, toneMap: VideoHdrTransfer, options: EnhanceOptions) => Effect.Effect<string, VideoEnhancerError>
 }>()("curator/media/VideoEnhancer") {
   /** Settings from the environment (`MEDIA_ENCODE_PIXELS_PER_SECOND`, `MEDIA_ENHANCE_TIME_BUDGET`, ...). */
   static readonly layer = Layer.effect(VideoEnhancer, Effect.flatMap(videoEnhancerSettingsConfig, make))

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, readFileSync, writeFileSync } from "node:fs"
 import { Effect } from "effect"
 import exifr from "exifr"
 import sharp from "sharp"
@@ -126,4 +126,97 @@ describe("PhotoRenderer: failures", () => {
     expect(failureOf(await run(fixture("video-apple-iphone6-gps-rot90.mov")))).toMatchObject({ _tag: "UnsupportedMediaError" })
     expect(failureOf(await run(fixture("jpeg-nikon-coolpix-p6000-gps.jpg"), { maxInputPixels: 1000 }))).toMatchObject({ _tag: "MediaTooLargeError" })
   })
+})
+
+describe("PhotoRenderer: display previews (the before/after comparison)", () => {
+  const previews = (path: string, params: PhotoAdjustments = IDENTITY_PHOTO_ADJUSTMENTS) =>
+    runWith(
+      Effect.gen(function* () {
+        const r = yield* PhotoRenderer
+        const rendered = yield* r.render(path, sniffFile(path), params)
+        return { rendered, after: yield* r.preview(rendered), before: yield* r.previewOriginal(path, sniffFile(path)) }
+      }),
+      layer
+    )
+  const lumaOf = async (bytes: Uint8Array) => (await sharp(bytes).grayscale().stats()).channels[0]!.mean
+
+  it.each([
+    // name, full upright size, preview size (long edge 2048, never enlarged)
+    ["jpeg-canon-eos-5d-12mp.jpg", [2912, 4368], [1365, 2048]],
+    ["jpeg-samsung-sm-j327t1-orient6.jpg", [1932, 2576], [1536, 2048]],
+    ["jpeg-nikon-coolpix-p6000-gps.jpg", [640, 480], [640, 480]],
+    ["heic-samsung-galaxy-s24fe-exif-orient6.heic", [1848, 4000], [946, 2048]],
+    ["png-macos-screenshot-exif.png", [640, 513], [640, 513]]
+  ] as const)("%s: before and after previews are upright JPEGs of the same size, long edge <= 2048", async (name, full, size) => {
+    const { rendered, after, before } = await previews(fixture(name), { ...IDENTITY_PHOTO_ADJUSTMENTS, gamma: 1.3 })
+    expect([rendered.width, rendered.height]).toEqual(full)
+    for (const preview of [after, before]) {
+      expect([preview.width, preview.height]).toEqual(size)
+      const meta = await sharp(preview.bytes).metadata()
+      expect([meta.format, meta.width, meta.height, meta.orientation ?? 1, meta.hasAlpha]).toEqual(["jpeg", ...size, 1, false])
+    }
+  }, 60_000)
+
+  it("the before is the unadjusted original: darker than a brightened after, equal to an identity after", async () => {
+    const path = fixture("jpeg-nikon-coolpix-p6000-gps.jpg")
+    const brightened = await previews(path, { ...IDENTITY_PHOTO_ADJUSTMENTS, gamma: 1.6 })
+    expect(await lumaOf(brightened.before.bytes)).toBeLessThan((await lumaOf(brightened.after.bytes)) - 15)
+    const identity = await previews(path)
+    expect(Math.abs((await lumaOf(identity.before.bytes)) - (await lumaOf(identity.after.bytes)))).toBeLessThan(1.5)
+  })
+
+  it("a Display P3 photo's previews keep its P3 profile and P3-encoded values", async () => {
+    const path = work.file("p3-preview.jpg")
+    writeFileSync(path, await sharp({ create: { width: 3000, height: 2000, channels: 3, background: { r: 220, g: 60, b: 40 } } }).withIccProfile("p3").jpeg().toBuffer())
+    const input = await sharp(path).metadata()
+    // withIccProfile converted the sRGB colour to P3 code values: compare with those.
+    const inMeans = (await sharp(path).stats()).channels.slice(0, 3).map((c) => c.mean)
+    const { after, before } = await previews(path)
+    for (const preview of [after, before]) {
+      const meta = await sharp(preview.bytes).metadata()
+      expect([meta.width, meta.height]).toEqual([2048, 1365])
+      expect(Buffer.from(meta.icc!).equals(Buffer.from(input.icc!))).toBe(true)
+      const means = (await sharp(preview.bytes).stats()).channels.slice(0, 3).map((c) => c.mean)
+      inMeans.forEach((m, i) => expect(Math.abs(m - means[i]!)).toBeLessThan(3))
+    }
+  })
+})
+
+describe("PhotoRenderer.open: one decode for every operation", () => {
+  it("a HEIC's statistics, render and before cost ONE libheif decode, and match the one-shot calls", async () => {
+    // heif-convert through a wrapper that counts its runs.
+    const log = work.file("heif-runs.log")
+    const wrapper = work.file("heif-convert")
+    writeFileSync(log, "")
+    writeFileSync(wrapper, `#!/bin/sh\necho run >> '${log}'\nexec /usr/bin/heif-convert "$@"\n`)
+    chmodSync(wrapper, 0o755)
+    const path = fixture("heic-samsung-galaxy-s24fe-exif-orient6.heic")
+    const counted = Media.layerWith({ heifConvertPath: wrapper, heifDecoder: "native" })
+    const runs = () => readFileSync(log, "utf8").split("\n").filter((l) => l === "run").length
+    const opened = await runWith(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const photo = yield* (yield* PhotoRenderer).open(path, sniffFile(path))
+          const stats = yield* photo.statistics
+          const rendered = yield* photo.render({ ...IDENTITY_PHOTO_ADJUSTMENTS, gamma: 1.2 })
+          const before = yield* photo.previewOriginal
+          return { size: [photo.width, photo.height], stats, rendered, before }
+        })
+      ),
+      counted
+    )
+    expect(runs()).toBe(1)
+    expect(opened.size).toEqual([1848, 4000])
+    expect([opened.rendered.width, opened.rendered.height, opened.before.width, opened.before.height]).toEqual([1848, 4000, 946, 2048])
+    const oneShot = await runWith(
+      Effect.gen(function* () {
+        const r = yield* PhotoRenderer
+        return { stats: yield* r.statistics(path, sniffFile(path)), before: yield* r.previewOriginal(path, sniffFile(path)) }
+      }),
+      counted
+    )
+    expect(runs()).toBe(3)
+    expect(opened.stats.histograms.luma).toEqual(oneShot.stats.histograms.luma)
+    expect(Buffer.from(opened.before.bytes).equals(Buffer.from(oneShot.before.bytes))).toBe(true)
+  }, 60_000)
 })

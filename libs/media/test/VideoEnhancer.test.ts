@@ -125,6 +125,39 @@ describe("VideoEnhancer", () => {
     expect(() => readdirSync(outDir)).toThrow()
   })
 
+  it("writes a before clip that matches the round's preview in size, length, codec and audio, and differs only by the enhancement", async () => {
+    const source = fixture("video-apple-iphone6-gps-rot90.mov")
+    const outDir = tmp.file("before")
+    const brighter: VideoAdjustments = { ...IDENTITY_VIDEO_ADJUSTMENTS, brightness: 0.15 }
+    const result = await runWith(enhance(source, brighter, outDir), Layer.empty)
+    const before = await runWith(Effect.gen(function* () { return yield* (yield* VideoEnhancer).before(source, "none", { outDir, name: "orig" }) }), layer)
+    expect(before).toBe(`${outDir}/orig.before.mp4`)
+    const [p, b] = [ffprobe(result.preview), ffprobe(before)]
+    const summary = (probed: Probed) => ({
+      ...displayed(probed),
+      codecs: probed.streams.map((st) => `${st.codec_type}:${st.codec_name}`).sort(),
+      duration: Math.round(Number(probed.format.duration) * 10) / 10
+    })
+    expect(summary(b)).toEqual(summary(p))
+    expect(summary(b)).toMatchObject({ width: 270, height: 480, codecs: ["audio:aac", "video:h264"], duration: 4 })
+    expect(topLevelBoxes(before).indexOf("moov")).toBeLessThan(topLevelBoxes(before).indexOf("mdat"))
+    const luma = (file: string) => runWith(Effect.gen(function* () { return (yield* (yield* VideoProbe).measureSignal(file)).yavg }), layer)
+    const [beforeLuma, afterLuma, sourceLuma] = [await luma(before), await luma(result.preview), await luma(source)]
+    // eq brightness 0.15 adds about 0.15 x 255 = 38 code values (less where it clips); the before stays at the source's level.
+    expect(afterLuma - beforeLuma).toBeGreaterThan(20)
+    expect(Math.abs(beforeLuma - sourceLuma)).toBeLessThan(3)
+  }, 150_000)
+
+  it("tone-maps an HLG source's before clip like its rounds (BT.709, no audio when the source has none)", async () => {
+    const source = tmp.file("hlg-before.mp4")
+    ffmpegGenerate(["-f", "lavfi", "-i", "testsrc2=s=960x540:r=25:d=1", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-color_trc", "arib-std-b67", "-color_primaries", "bt2020", "-colorspace", "bt2020nc", source])
+    const before = await runWith(Effect.gen(function* () { return yield* (yield* VideoEnhancer).before(source, "hlg", { outDir: tmp.file("hlg-before") }) }), layer)
+    const probed = ffprobe(before)
+    const video = probed.streams.find((s) => s.codec_type === "video")
+    expect([video?.codec_name, video?.width, video?.height, video?.color_transfer, video?.color_primaries]).toEqual(["h264", 480, 270, "bt709", "bt709"])
+    expect(probed.streams.some((s) => s.codec_type === "audio")).toBe(false)
+  }, 60_000)
+
   it("estimates more time for stabilising and tone mapping", () => {
     const plain = estimateEncodeSeconds(1e6, IDENTITY_VIDEO_ADJUSTMENTS, defaultVideoEnhancerSettings)
     expect(plain).toBeCloseTo(1e6 / defaultVideoEnhancerSettings.encodePixelsPerSecond)

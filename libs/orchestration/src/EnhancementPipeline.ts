@@ -7,7 +7,7 @@
  *     branch 2: EnhanceVideos (Map over $.videos, MaxConcurrency 5, ResultPath null)
  *       EnhanceVideo --Catch States.ALL--> CheckVideoErrorCause -> [FillVideoErrorCause] -> RecordVideoFailed
  *   --Catch States.ALL--> CheckJobErrorCause -> [FillJobErrorCause] -> RecordJobFailed -> JobFailed
- *   MarkJobComplete (DynamoDB updateItem, condition status = running)
+ *   MarkJobComplete (DynamoDB updateItem, condition status = running; finishedAt = $$.State.EnteredTime)
  *     --Catch DynamoDB.ConditionalCheckFailedException--> JobAlreadySettled
  *     --Catch States.ALL--> CheckJobErrorCause ...
  *
@@ -25,6 +25,7 @@ import { catchAll, DynamoDbIntegrationErrors, dynamoDbRetry, STATES_ALL, taskRet
 import {
   causeGuard,
   DYNAMODB_UPDATE_ITEM,
+  enteredTimeValue,
   RECORDER_TIMEOUT_SECONDS,
   recordItemFailed,
   recordJobFailed,
@@ -138,7 +139,10 @@ const itemSelector = {
   "round.$": "$$.Map.Item.Value.round"
 } as const
 
-/** `MarkJobComplete`: `ENHANCE#<job>` := complete, only while it is running. */
+/**
+ * `MarkJobComplete`: `ENHANCE#<job>` := complete with `finishedAt` = the instant this state was
+ * entered (`$$.State.EnteredTime`: both Maps have ended by then), only while it is running.
+ */
 const markJobComplete = (tableName: string): TaskState => ({
   Type: "Task",
   Comment: "Both Maps ended: the job is complete (item failures live on the item records).",
@@ -146,10 +150,10 @@ const markJobComplete = (tableName: string): TaskState => ({
   Parameters: {
     TableName: tableName,
     Key: { PK: sessionKeyParameter(), SK: sortKeyParameter(Keys.enhanceJob("{}"), "$.jobId") },
-    UpdateExpression: "SET #status = :complete",
+    UpdateExpression: "SET #status = :complete, #finishedAt = :finishedAt",
     ConditionExpression: "#status = :running",
-    ExpressionAttributeNames: { "#status": "status" },
-    ExpressionAttributeValues: { ":complete": { S: "complete" }, ":running": { S: "running" } }
+    ExpressionAttributeNames: { "#status": "status", "#finishedAt": "finishedAt" },
+    ExpressionAttributeValues: { ":complete": { S: "complete" }, ":running": { S: "running" }, ":finishedAt": enteredTimeValue() }
   },
   ResultPath: null,
   TimeoutSeconds: RECORDER_TIMEOUT_SECONDS,

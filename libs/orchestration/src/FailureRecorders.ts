@@ -17,6 +17,18 @@ export const TASK_TIMEOUT_SECONDS = 900
 /** Timeout of a DynamoDB integration Task (seconds): one request, retried by `dynamoDbRetry`. */
 export const RECORDER_TIMEOUT_SECONDS = 60
 
+/**
+ * The context-object path of the instant the current state was entered (ISO 8601 with
+ * milliseconds, e.g. `2025-06-01T12:00:00.000Z`): Step Functions' context object field
+ * `State.EnteredTime` (AWS docs, "Accessing execution data from the Context object").
+ * ASL has no clock intrinsic, so this is how a DynamoDB integration Task stamps a record;
+ * the LocalExecutor provides the same field (aws-local-stepfunctions 3.0.0 has no `$$.State`).
+ */
+export const STATE_ENTERED_TIME = "$$.State.EnteredTime"
+
+/** A DynamoDB string attribute value holding {@link STATE_ENTERED_TIME}. */
+export const enteredTimeValue = () => ({ "S.$": STATE_ENTERED_TIME })
+
 /** What Cause becomes when Step Functions reports none (e.g. some `States.Timeout`s), so the recorder's paths always resolve. */
 export const MISSING_CAUSE = "Step Functions reported no cause for this error"
 
@@ -123,8 +135,9 @@ export const recordItemFailed = (options: RecordItemFailedOptions): TaskState =>
 
 /**
  * The job recorder: the job record (SK template with one `{}`, the job id)
- * := `failed` with the tag and message, unless it is already `complete`;
- * then `next` (the Fail state), recorded or not.
+ * := `failed` with the tag and message and `finishedAt` = the instant the
+ * recorder state was entered ({@link STATE_ENTERED_TIME}), unless it is
+ * already `complete`; then `next` (the Fail state), recorded or not.
  */
 export const recordJobFailed = (options: { readonly tableName: string; readonly jobKeyTemplate: string; readonly next: string }): TaskState => ({
   Type: "Task",
@@ -133,16 +146,17 @@ export const recordJobFailed = (options: { readonly tableName: string; readonly 
   Parameters: {
     TableName: options.tableName,
     Key: { PK: sessionKeyParameter(), SK: sortKeyParameter(options.jobKeyTemplate, "$.jobId") },
-    UpdateExpression: "SET #status = :failed, #errorTag = :errorTag, #errorMessage = :errorMessage",
+    UpdateExpression: "SET #status = :failed, #errorTag = :errorTag, #errorMessage = :errorMessage, #finishedAt = :finishedAt",
     // False when the record is missing too: the job record is created before the start, and
     // a partial job record would not decode.
     ConditionExpression: "#status <> :complete",
-    ExpressionAttributeNames: { "#status": "status", "#errorTag": "errorTag", "#errorMessage": "errorMessage" },
+    ExpressionAttributeNames: { "#status": "status", "#errorTag": "errorTag", "#errorMessage": "errorMessage", "#finishedAt": "finishedAt" },
     ExpressionAttributeValues: {
       ":failed": { S: "failed" },
       ":complete": { S: "complete" },
       ":errorTag": { "S.$": "$.error.Error" },
-      ":errorMessage": { "S.$": "$.error.Cause" }
+      ":errorMessage": { "S.$": "$.error.Cause" },
+      ":finishedAt": enteredTimeValue()
     }
   },
   ResultPath: null,

@@ -122,7 +122,7 @@ describe("enhancementPipeline Retry and Catch", () => {
     const complete = task(EnhancementStates.markJobComplete)
     expect(complete.Resource).toBe(DYNAMODB_UPDATE_ITEM)
     expect(complete.Parameters).toMatchObject({
-      UpdateExpression: "SET #status = :complete",
+      UpdateExpression: "SET #status = :complete, #finishedAt = :finishedAt",
       ConditionExpression: "#status = :running",
       Key: { SK: { "S.$": "States.Format('ENHANCE#{}', $.jobId)" } }
     })
@@ -131,6 +131,13 @@ describe("enhancementPipeline Retry and Catch", () => {
       [[DynamoDbIntegrationErrors.conditionalCheckFailed], EnhancementStates.jobAlreadySettled],
       [[STATES_ALL], EnhancementStates.checkJobErrorCause]
     ])
+  })
+
+  it.each([EnhancementStates.markJobComplete, EnhancementStates.recordJobFailed])("%s stamps finishedAt with the state's entry time from the context object", (name) => {
+    const parameters = task(name).Parameters as { UpdateExpression: string; ExpressionAttributeNames: object; ExpressionAttributeValues: object }
+    expect(parameters.UpdateExpression).toContain("#finishedAt = :finishedAt")
+    expect(parameters.ExpressionAttributeNames).toMatchObject({ "#finishedAt": "finishedAt" })
+    expect(parameters.ExpressionAttributeValues).toMatchObject({ ":finishedAt": { "S.$": "$$.State.EnteredTime" } })
   })
 
   it("retries every DynamoDB integration Task with the store policies", () => {

@@ -46,6 +46,12 @@ describe("selectionPipeline", () => {
     for (const attribute of names) expect(Object.keys(fields)).toContain(attribute)
   })
 
+  it("stamps a failed job's finishedAt with RecordJobFailed's entry time from the context object", () => {
+    const parameters = task(SelectionStates.recordJobFailed).Parameters as { UpdateExpression: string; ExpressionAttributeValues: object }
+    expect(parameters.UpdateExpression).toContain("#finishedAt = :finishedAt")
+    expect(parameters.ExpressionAttributeValues).toMatchObject({ ":finishedAt": { "S.$": "$$.State.EnteredTime" } })
+  })
+
   it("takes the timeout from the options", () => {
     expect(selectionPipeline(resources, { timeoutSeconds: 60 }).TimeoutSeconds).toBe(60)
   })

@@ -25,6 +25,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, DeleteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb"
 import {
+  EnhancementAcceptanceRecord,
   EnhancementItemRecord,
   EnhancementJobRecord,
   type EnhancementKind,
@@ -216,7 +217,9 @@ export interface SessionStoreService {
    * record: created with no rounds (`currentRound` -1) when absent, else only
    * `status` and the error fields change, so the history is kept. Condition
    * `attribute_not_exists(SK) OR kind = :kind`: a video never lands in a
-   * photo's slot (StoreConflictError).
+   * photo's slot (StoreConflictError). An item the API already marked
+   * processing (`beginEnhancementRound`) passes, its `pendingFeedback` and
+   * `execution` kept.
    */
   readonly markEnhancementItemProcessing: (
     sessionId: string,
@@ -246,6 +249,59 @@ export interface SessionStoreService {
    * Progress is derived from these: no record = pending.
    */
   readonly listEnhancementItems: (sessionId: string, jobId: string) => Effect.Effect<ReadonlyArray<EnhancementItemRecord>, StoreCallError>
+  /**
+   * Every unexpired enhancement job of the session, oldest first (by
+   * `startedAt`, then jobId). One Query over the `ENHANCE#` prefix keeping
+   * only job records (SK `ENHANCE#<job>` with no further `#`); item and
+   * acceptance records share the prefix and are skipped.
+   */
+  readonly listEnhancementJobs: (sessionId: string) => Effect.Effect<ReadonlyArray<EnhancementJobRecord>, StoreCallError>
+  /**
+   * Starts a feedback round on an existing item: `status := processing`,
+   * `pendingFeedback := feedback`, `execution := execution`, error fields
+   * cleared; the history is kept. Condition `kind = :kind AND status <>
+   * processing AND currentRound = :expected`, so a second request for the
+   * same item (a double-click) or for a stale round never starts a second
+   * round: StoreConflictError, also for a missing record. Returns the stored
+   * record. The worker's later `markEnhancementItemProcessing` passes over it
+   * (same kind) and keeps these fields.
+   */
+  readonly beginEnhancementRound: (
+    sessionId: string,
+    jobId: string,
+    fileId: string,
+    begin: {
+      readonly kind: EnhancementKind
+      /** The `currentRound` the caller read: the new round is `expectedCurrentRound + 1`. */
+      readonly expectedCurrentRound: number
+      readonly feedback: string
+      /** The round's execution name (`enhancementExecutionName`). */
+      readonly execution: string
+      /** ISO 8601 instant the round was started (stored as `roundStartedAt`). */
+      readonly startedAt: string
+    }
+  ) => Effect.Effect<EnhancementItemRecord, StoreConflictError | StoreCallError>
+  /**
+   * Marks a `processing` item `failed` with the error's tag and message
+   * (condition `status = processing`; `pendingFeedback` cleared, rounds
+   * kept): reconciliation of a round whose execution ended without an
+   * outcome, or a round that could not start. StoreConflictError when the
+   * item is not processing (its round ended meanwhile) or missing.
+   */
+  readonly failEnhancementItem: (
+    sessionId: string,
+    jobId: string,
+    fileId: string,
+    errorTag: string,
+    errorMessage: string
+  ) => Effect.Effect<void, StoreConflictError | StoreCallError>
+  /**
+   * Writes `ENHANCE#<job>#ACCEPTED` (last write wins, like overrides: the
+   * person's latest acceptance is the truth).
+   */
+  readonly putEnhancementAcceptance: (sessionId: string, record: EnhancementAcceptanceRecord) => Effect.Effect<void, StoreCallError>
+  /** The job's acceptance, or null when not accepted (or expired). */
+  readonly getEnhancementAcceptance: (sessionId: string, jobId: string) => Effect.Effect<EnhancementAcceptanceRecord | null, StoreCallError>
 }
 
 /** SessionStore settings. */
@@ -285,6 +341,7 @@ const sameResult = Schema.toEquivalence(SelectionResult)
 const encodeEnhancementJob = Schema.encodeSync(EnhancementJobRecord)
 const encodeRound = Schema.encodeSync(EnhancementRound)
 const sameEnhancementJob = Schema.toEquivalence(EnhancementJobRecord)
+const encodeAcceptance = Schema.encodeSync(EnhancementAcceptanceRecord)
 
 /** Builds the service over the `DynamoDb` client in context. */
 export const makeSessionStore = (options: SessionStoreOptions) =>
@@ -814,6 +871,8 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
       "#errorMessage": "errorMessage",
       "#expiresAt": "expiresAt"
     } as const
+    // Set only by API-started rounds (DynamoDB refuses unused names, so these stay out of ITEM_NAMES).
+    const ROUND_NAMES = { "#pendingFeedback": "pendingFeedback", "#execution": "execution" } as const
 
     const markEnhancementItemProcessing: SessionStoreService["markEnhancementItemProcessing"] = (sessionId, jobId, fileId, kind, expiresAt) =>
       conditionalCall("UpdateItem enhancement item processing", () =>
@@ -860,7 +919,8 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
               TableName,
               Key: key(sessionId, Keys.enhanceItem(jobId, fileId)),
               UpdateExpression:
-                "SET #rounds = list_append(#rounds, :round), #currentRound = :index, #status = :done, #errorTag = :null, #errorMessage = :null",
+                "SET #rounds = list_append(#rounds, :round), #currentRound = :index, #status = :done, #errorTag = :null, #errorMessage = :null, " +
+                "#pendingFeedback = :null",
               ConditionExpression: "#kind = :kind AND #currentRound = :expected",
               ExpressionAttributeNames: {
                 "#rounds": ITEM_NAMES["#rounds"],
@@ -868,7 +928,8 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
                 "#status": ITEM_NAMES["#status"],
                 "#errorTag": ITEM_NAMES["#errorTag"],
                 "#errorMessage": ITEM_NAMES["#errorMessage"],
-                "#kind": ITEM_NAMES["#kind"]
+                "#kind": ITEM_NAMES["#kind"],
+                "#pendingFeedback": ROUND_NAMES["#pendingFeedback"]
               },
               ExpressionAttributeValues: {
                 ":round": [encodeRound(round)],
@@ -895,6 +956,119 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
 
     const listEnhancementItems: SessionStoreService["listEnhancementItems"] = (sessionId, jobId) =>
       queryPrefix("enhancement item", sessionId, Keys.enhanceItemPrefix(jobId), EnhancementItemRecord)
+
+    const listEnhancementJobs: SessionStoreService["listEnhancementJobs"] = (sessionId) =>
+      Effect.gen(function* () {
+        const now = yield* nowSeconds
+        const prefix = Keys.enhanceJobPrefix()
+        const jobs: Array<EnhancementJobRecord> = []
+        let start: Record<string, unknown> | undefined
+        do {
+          const out = yield* dynamoCall("Query enhancement jobs", () =>
+            document.send(
+              new QueryCommand({
+                TableName,
+                KeyConditionExpression: "PK = :pk AND begins_with(SK, :prefix)",
+                FilterExpression: "#expiresAt > :now",
+                ExpressionAttributeNames: NAMES.expiresAt,
+                ExpressionAttributeValues: { ":pk": Keys.pk(sessionId), ":prefix": prefix, ":now": now },
+                ConsistentRead: true,
+                Limit,
+                ExclusiveStartKey: start
+              })
+            )
+          )
+          for (const raw of out.Items ?? []) {
+            // Item (`#ITEM#`) and acceptance (`#ACCEPTED`) records: a job's SK has no `#` after the prefix.
+            if (String(raw["SK"]).slice(prefix.length).includes("#")) continue
+            jobs.push(yield* decodeRecord(EnhancementJobRecord, raw, "enhancement job"))
+          }
+          start = out.LastEvaluatedKey
+        } while (start !== undefined)
+        return jobs.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.jobId.localeCompare(b.jobId))
+      })
+
+    const beginEnhancementRound: SessionStoreService["beginEnhancementRound"] = (sessionId, jobId, fileId, begin) =>
+      conditionalCall("UpdateItem begin enhancement round", () =>
+        document.send(
+          new UpdateCommand({
+            TableName,
+            Key: key(sessionId, Keys.enhanceItem(jobId, fileId)),
+            UpdateExpression:
+              "SET #status = :processing, #pendingFeedback = :feedback, #execution = :execution, #roundStartedAt = :startedAt, #errorTag = :null, #errorMessage = :null",
+            ConditionExpression: "attribute_exists(SK) AND #kind = :kind AND #status <> :processing AND #currentRound = :expected",
+            ExpressionAttributeNames: {
+              "#status": ITEM_NAMES["#status"],
+              "#kind": ITEM_NAMES["#kind"],
+              "#currentRound": ITEM_NAMES["#currentRound"],
+              "#errorTag": ITEM_NAMES["#errorTag"],
+              "#errorMessage": ITEM_NAMES["#errorMessage"],
+              "#roundStartedAt": "roundStartedAt",
+              ...ROUND_NAMES
+            },
+            ExpressionAttributeValues: {
+              ":processing": "processing",
+              ":feedback": begin.feedback,
+              ":execution": begin.execution,
+              ":startedAt": begin.startedAt,
+              ":null": null,
+              ":kind": begin.kind,
+              ":expected": begin.expectedCurrentRound
+            },
+            ReturnValues: "ALL_NEW"
+          })
+        )
+      ).pipe(
+        Effect.flatMap((out) => decodeRecord(EnhancementItemRecord, out.Attributes ?? {}, "enhancement item")),
+        Effect.catchTag("ConditionFailed", () =>
+          Effect.flatMap(read(EnhancementItemRecord, "enhancement item", sessionId, Keys.enhanceItem(jobId, fileId)), (stored) =>
+            conflict(
+              stored === null
+                ? `item ${fileId} of enhancement job ${jobId} has no record; its first enhancement has not run`
+                : stored.kind !== begin.kind
+                  ? `item ${fileId} of enhancement job ${jobId} is a ${stored.kind}, not a ${begin.kind}`
+                  : stored.status === "processing"
+                    ? `item ${fileId} of enhancement job ${jobId} is already processing a round; wait for it to end`
+                    : `item ${fileId} of enhancement job ${jobId} is at round ${stored.currentRound}, not ${begin.expectedCurrentRound}`
+            )
+          )
+        )
+      )
+
+    const failEnhancementItem: SessionStoreService["failEnhancementItem"] = (sessionId, jobId, fileId, errorTag, errorMessage) =>
+      conditional(
+        "UpdateItem fail enhancement item",
+        () =>
+          document.send(
+            new UpdateCommand({
+              TableName,
+              Key: key(sessionId, Keys.enhanceItem(jobId, fileId)),
+              UpdateExpression: "SET #status = :failed, #errorTag = :errorTag, #errorMessage = :errorMessage, #pendingFeedback = :null",
+              ConditionExpression: "#status = :processing",
+              ExpressionAttributeNames: {
+                "#status": ITEM_NAMES["#status"],
+                "#errorTag": ITEM_NAMES["#errorTag"],
+                "#errorMessage": ITEM_NAMES["#errorMessage"],
+                "#pendingFeedback": ROUND_NAMES["#pendingFeedback"]
+              },
+              ExpressionAttributeValues: { ":failed": "failed", ":processing": "processing", ":errorTag": errorTag, ":errorMessage": errorMessage, ":null": null }
+            })
+          ),
+        read(EnhancementItemRecord, "enhancement item", sessionId, Keys.enhanceItem(jobId, fileId)),
+        (stored) => conflict(`item ${fileId} of enhancement job ${jobId} is ${stored?.status ?? "missing"}, not processing; not failing it`)
+      )
+
+    const putEnhancementAcceptance: SessionStoreService["putEnhancementAcceptance"] = (sessionId, record) =>
+      dynamoCall("PutItem enhancement acceptance", () =>
+        document.send(new PutCommand({ TableName, Item: { ...key(sessionId, Keys.enhanceAccepted(record.jobId)), ...encodeAcceptance(record) } }))
+      ).pipe(Effect.asVoid)
+
+    const getEnhancementAcceptance: SessionStoreService["getEnhancementAcceptance"] = (sessionId, jobId) =>
+      Effect.gen(function* () {
+        const record = yield* read(EnhancementAcceptanceRecord, "enhancement acceptance", sessionId, Keys.enhanceAccepted(jobId))
+        const now = yield* nowSeconds
+        return record === null || record.expiresAt <= now ? null : record
+      })
 
     return SessionStore.of({
       tableName: TableName,
@@ -927,7 +1101,12 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
       getEnhancementItem,
       markEnhancementItemProcessing,
       appendEnhancementRound,
-      listEnhancementItems
+      listEnhancementItems,
+      listEnhancementJobs,
+      beginEnhancementRound,
+      failEnhancementItem,
+      putEnhancementAcceptance,
+      getEnhancementAcceptance
     })
   })
 

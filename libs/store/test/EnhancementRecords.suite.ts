@@ -20,6 +20,12 @@ const flipTag = <A, E>(effect: Effect.Effect<A, E>) => Effect.flip(effect).pipe(
 
 const enhanceJob = (jobId: string, over: Partial<EnhancementJobRecord> = {}): EnhancementJobRecord => ({
   jobId,
+  selectionJobId: "sel1",
+  items: [
+    { fileId: "f1", kind: "photo" },
+    { fileId: "f2", kind: "photo" },
+    { fileId: "f3", kind: "video" }
+  ],
   status: "running",
   photoCount: 2,
   videoCount: 1,
@@ -177,5 +183,102 @@ export const enhancementRecordsSuite = (name: string, fresh: () => Promise<Sessi
         ["f5", "photo", "failed", -1]
       ])
       expect(out.at(-1)).toMatchObject({ errorTag: "CorruptMediaError", errorMessage: "truncated JPEG", rounds: [] })
+    })
+
+    it("lists a session's enhancement jobs oldest first, skipping item, acceptance, expired and other sessions' records", async () => {
+      const out = await withStore(
+        (store) =>
+          Effect.gen(function* () {
+            yield* store.createEnhancementJob("s1", enhanceJob("e2", { startedAt: "2025-06-01T12:05:00.000Z", selectionJobId: "sel2" }))
+            yield* store.createEnhancementJob("s1", enhanceJob("e1", { startedAt: "2025-06-01T12:00:00.000Z" }))
+            yield* store.createEnhancementJob("s1", enhanceJob("e0", { startedAt: "2025-06-01T12:05:00.000Z" }))
+            yield* store.createEnhancementJob("s1", enhanceJob("old", { expiresAt: past() }))
+            yield* store.createEnhancementJob("s2", enhanceJob("other"))
+            yield* store.markEnhancementItemProcessing("s1", "e1", "f1", "photo", future())
+            yield* store.putEnhancementAcceptance("s1", { jobId: "e1", choices: [], acceptedAt: "2025-06-01T13:00:00.000Z", expiresAt: future() })
+            return { s1: yield* store.listEnhancementJobs("s1"), none: yield* store.listEnhancementJobs("s3") }
+          }),
+        { pageSize: 2 }
+      )
+      expect(out.s1.map((j) => [j.jobId, j.selectionJobId])).toEqual([
+        ["e1", "sel1"],
+        ["e0", "sel1"],
+        ["e2", "sel2"]
+      ])
+      expect(out.s1[0]?.items).toEqual(enhanceJob("e1").items)
+      expect(out.none).toEqual([])
+    })
+
+    it("begins a feedback round once: a double request, a stale round, another kind or a missing record conflict", async () => {
+      const out = await withStore((store) =>
+        Effect.gen(function* () {
+          const begin = (over: Partial<{ kind: "photo" | "video"; expectedCurrentRound: number }> = {}) =>
+            store.beginEnhancementRound("s1", "e1", "f1", { kind: "photo", expectedCurrentRound: 0, feedback: "brighter", execution: "e1-f1-r1", startedAt: "2026-11-30T12:00:00.000Z", ...over })
+          const missing = yield* flipTag(begin())
+          yield* store.markEnhancementItemProcessing("s1", "e1", "f1", "photo", future())
+          const whileFirstPass = yield* flipTag(begin({ expectedCurrentRound: -1 }))
+          yield* store.appendEnhancementRound("s1", "e1", "f1", "photo", round(0))
+          const stale = yield* flipTag(begin({ expectedCurrentRound: 1 }))
+          const otherKind = yield* flipTag(begin({ kind: "video" }))
+          const begun = yield* begin()
+          const doubleClick = yield* flipTag(begin())
+          // The worker marks the item processing again: allowed, and the round's fields stay.
+          const worker = yield* store.markEnhancementItemProcessing("s1", "e1", "f1", "photo", future())
+          yield* store.appendEnhancementRound("s1", "e1", "f1", "photo", round(1))
+          return { missing, whileFirstPass, stale, otherKind, begun, doubleClick, worker, stored: yield* store.getEnhancementItem("s1", "e1", "f1") }
+        })
+      )
+      expect([out.missing, out.whileFirstPass, out.stale, out.otherKind, out.doubleClick]).toEqual(Array(5).fill("StoreConflictError"))
+      expect(out.begun).toMatchObject({ status: "processing", currentRound: 0, pendingFeedback: "brighter", execution: "e1-f1-r1", errorTag: null })
+      expect(out.begun.rounds).toEqual([round(0)])
+      expect(out.worker).toMatchObject({ status: "processing", pendingFeedback: "brighter", execution: "e1-f1-r1" })
+      expect(out.stored).toMatchObject({ status: "done", currentRound: 1, pendingFeedback: null })
+      expect(out.stored?.rounds).toEqual([round(0), round(1)])
+    })
+
+    it("fails only a processing item, keeping its rounds", async () => {
+      const out = await withStore((store) =>
+        Effect.gen(function* () {
+          const fail = () => store.failEnhancementItem("s1", "e1", "f1", "JobInterruptedError", "the round's execution ended")
+          const missing = yield* flipTag(fail())
+          yield* store.markEnhancementItemProcessing("s1", "e1", "f1", "photo", future())
+          yield* store.appendEnhancementRound("s1", "e1", "f1", "photo", round(0))
+          const done = yield* flipTag(fail())
+          yield* store.beginEnhancementRound("s1", "e1", "f1", { kind: "photo", expectedCurrentRound: 0, feedback: "warmer", execution: "x", startedAt: "2026-11-30T12:00:00.000Z" })
+          yield* fail()
+          const again = yield* flipTag(fail())
+          return { missing, done, again, stored: yield* store.getEnhancementItem("s1", "e1", "f1") }
+        })
+      )
+      expect([out.missing, out.done, out.again]).toEqual(["StoreConflictError", "StoreConflictError", "StoreConflictError"])
+      expect(out.stored).toMatchObject({
+        status: "failed",
+        errorTag: "JobInterruptedError",
+        errorMessage: "the round's execution ended",
+        currentRound: 0,
+        pendingFeedback: null
+      })
+      expect(out.stored?.rounds).toEqual([round(0)])
+    })
+
+    it("stores the acceptance, replaces it when accepted again and reads an expired one as absent", async () => {
+      const out = await withStore((store) =>
+        Effect.gen(function* () {
+          const none = yield* store.getEnhancementAcceptance("s1", "e1")
+          const first = { jobId: "e1", choices: [{ fileId: "f1", round: 0 }], acceptedAt: "2025-06-01T13:00:00.000Z", expiresAt: future() }
+          yield* store.putEnhancementAcceptance("s1", first)
+          const read1 = yield* store.getEnhancementAcceptance("s1", "e1")
+          const second = { ...first, choices: [{ fileId: "f1", round: 2 }, { fileId: "f2", round: 0 }], acceptedAt: "2025-06-01T13:05:00.000Z" }
+          yield* store.putEnhancementAcceptance("s1", second)
+          const read2 = yield* store.getEnhancementAcceptance("s1", "e1")
+          yield* store.putEnhancementAcceptance("s1", { ...first, jobId: "e2", expiresAt: past() })
+          return { none, first, read1, second, read2, expired: yield* store.getEnhancementAcceptance("s1", "e2"), otherSession: yield* store.getEnhancementAcceptance("s2", "e1") }
+        })
+      )
+      expect(out.none).toBeNull()
+      expect(out.read1).toEqual(out.first)
+      expect(out.read2).toEqual(out.second)
+      expect(out.expired).toBeNull()
+      expect(out.otherSession).toBeNull()
     })
   })

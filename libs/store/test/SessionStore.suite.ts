@@ -283,20 +283,21 @@ export const sessionStoreSuite = (name: string, fresh: () => Promise<SessionStor
               })
             )
           )
-          // RecordJobFailed: only status, errorTag, errorMessage (no finishedAt).
+          // RecordJobFailed: status, errorTag, errorMessage and finishedAt (from $$.State.EnteredTime).
           yield* Effect.promise(() =>
             client.send(
               new UpdateItemCommand({
                 TableName: storage.tableName,
                 Key: { PK: { S: Keys.pk("s1") }, SK: { S: Keys.selectionJob("j1") } },
-                UpdateExpression: "SET #status = :failed, #errorTag = :errorTag, #errorMessage = :errorMessage",
+                UpdateExpression: "SET #status = :failed, #errorTag = :errorTag, #errorMessage = :errorMessage, #finishedAt = :finishedAt",
                 ConditionExpression: "#status <> :complete",
-                ExpressionAttributeNames: { "#status": "status", "#errorTag": "errorTag", "#errorMessage": "errorMessage" },
+                ExpressionAttributeNames: { "#status": "status", "#errorTag": "errorTag", "#errorMessage": "errorMessage", "#finishedAt": "finishedAt" },
                 ExpressionAttributeValues: {
                   ":failed": { S: "failed" },
                   ":complete": { S: "complete" },
                   ":errorTag": { S: "States.Timeout" },
-                  ":errorMessage": { S: "The execution timed out" }
+                  ":errorMessage": { S: "The execution timed out" },
+                  ":finishedAt": { S: "2026-11-30T12:00:00.000Z" }
                 }
               })
             )
@@ -307,7 +308,7 @@ export const sessionStoreSuite = (name: string, fresh: () => Promise<SessionStor
       expect(out.items).toEqual([
         { fileId: "f9", status: "failed", item: null, thumbnailKey: null, errorTag: "CorruptMediaError", errorMessage: "truncated HEIC: no mdat box", expiresAt: out.items[0]?.expiresAt }
       ])
-      expect(out.job).toMatchObject({ status: "failed", errorTag: "States.Timeout", errorMessage: "The execution timed out", finishedAt: null, result: null })
+      expect(out.job).toMatchObject({ status: "failed", errorTag: "States.Timeout", errorMessage: "The execution timed out", finishedAt: "2026-11-30T12:00:00.000Z", result: null })
     })
 
     it("treats a malformed record as a defect with a clear message", async () => {

@@ -4,9 +4,11 @@
  * duplicate-of, files that could not be processed, and the scene groups. A
  * switch per item includes or excludes it; each change is stored at once
  * through the overrides route, so a reload or another tab shows it. Confirm
- * closes the review. Photos open full size in an overlay, videos in a player.
+ * closes the review; then "Enhance N kept items" starts (or reopens) the
+ * enhancement of the kept items and moves to its step. Photos open full size
+ * in an overlay, videos in a player.
  */
-import type { ReviewState, SceneGroup, SelectedItem, SelectionStatus } from "@curator/contracts"
+import type { EnhancementJobSummary, ReviewState, SceneGroup, SelectedItem, SelectionStatus } from "@curator/contracts"
 import { useEffect, useMemo, useState } from "preact/hooks"
 import { call, messageOf } from "../ApiClient.js"
 import type { Navigate } from "../App.js"
@@ -70,6 +72,17 @@ export const ReviewStep = (props: { sessionId: string; jobId: string; navigate: 
   const [actionError, setActionError] = useState<string | null>(null)
   const [confirming, setConfirming] = useState(false)
   const [viewer, setViewer] = useState<ViewerItem | null>(null)
+  const [enhancement, setEnhancement] = useState<EnhancementJobSummary | null>(null)
+  const [starting, setStarting] = useState(false)
+
+  useEffect(() => {
+    // The session's latest enhancement, when it is this selection's: the button then reopens it.
+    const controller = new AbortController()
+    call((api) => api.sessions.get({ params: { sessionId } }), controller.signal)
+      .then((state) => setEnhancement(state.enhancement?.selectionJobId === jobId ? state.enhancement : null))
+      .catch(() => undefined)
+    return () => controller.abort()
+  }, [sessionId, jobId])
 
   useEffect(() => {
     const controller = new AbortController()
@@ -149,6 +162,18 @@ export const ReviewStep = (props: { sessionId: string; jobId: string; navigate: 
       setActionError(messageOf(e))
     } finally {
       setConfirming(false)
+    }
+  }
+
+  const enhance = async () => {
+    setStarting(true)
+    setActionError(null)
+    try {
+      const started = await call((api) => api.enhancement.start({ params: { sessionId }, payload: { selectionJobId: jobId } }))
+      navigate({ step: "enhance", sessionId, jobId: started.jobId })
+    } catch (e) {
+      setActionError(messageOf(e))
+      setStarting(false)
     }
   }
 
@@ -237,7 +262,7 @@ export const ReviewStep = (props: { sessionId: string; jobId: string; navigate: 
         <div class="notice notice-ok" role="status" data-testid="confirmed">
           <div>
             <strong>Review confirmed{review.confirmedAt ? ` on ${new Date(review.confirmedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}` : ""}.</strong>
-            {included} item{included === 1 ? "" : "s"} go on to enhancement (the next step of Curator).
+            {included} item{included === 1 ? "" : "s"} go on to enhancement.
           </div>
         </div>
       ) : null}
@@ -336,10 +361,19 @@ export const ReviewStep = (props: { sessionId: string; jobId: string; navigate: 
           <strong data-testid="included-count">{included}</strong> in the pick
           {overrides.length > 0 ? <span class="muted"> · {overrides.length} changed by you</span> : null}
         </span>
-        <button type="button" class="btn btn-primary btn-large" disabled={confirmed || confirming || saving.size > 0} onClick={() => void confirm()} data-testid="confirm">
-          {confirming ? <span class="spinner" aria-hidden="true" /> : null}
-          {confirmed ? "Confirmed" : `Confirm ${included} item${included === 1 ? "" : "s"}`}
-        </button>
+        {confirmed ? (
+          <button type="button" class="btn btn-primary btn-large" disabled={starting || included === 0} onClick={() => void enhance()} data-testid="start-enhance">
+            {starting ? <span class="spinner" aria-hidden="true" /> : null}
+            {enhancement !== null && enhancement.status !== "failed"
+              ? "Open the enhancement"
+              : `Enhance ${included} kept item${included === 1 ? "" : "s"}`}
+          </button>
+        ) : (
+          <button type="button" class="btn btn-primary btn-large" disabled={confirming || saving.size > 0} onClick={() => void confirm()} data-testid="confirm">
+            {confirming ? <span class="spinner" aria-hidden="true" /> : null}
+            {`Confirm ${included} item${included === 1 ? "" : "s"}`}
+          </button>
+        )}
       </div>
 
       {viewer !== null ? <Viewer item={viewer} onClose={() => setViewer(null)} /> : null}

@@ -185,6 +185,7 @@ export const UploadStep = (props: { sessionId: string | null; navigate: Navigate
 
   const canStart = !busy && (toSend.length > 0 || (uploadedBefore.length + uploadedNow > 0 && phase !== "picking") || uploadedBefore.length > 0)
   const earlier = session?.selection ?? null
+  const enhancement = earlier !== null && session?.enhancement?.selectionJobId === earlier.jobId ? session.enhancement : null
   const sendCount = toSend.length
 
   return (
@@ -212,6 +213,18 @@ export const UploadStep = (props: { sessionId: string | null; navigate: Navigate
           >
             Open it
           </a>
+          {enhancement !== null ? (
+            <a
+              class="btn"
+              href={`/s/${props.sessionId}/enhance/${enhancement.jobId}`}
+              onClick={(ev) => {
+                ev.preventDefault()
+                navigate({ step: "enhance", sessionId: props.sessionId ?? "", jobId: enhancement.jobId })
+              }}
+            >
+              Open its enhancement
+            </a>
+          ) : null}
         </div>
       ) : null}
 

@@ -54,18 +54,49 @@ export const checkRound = (record: EnhancementItemRecord, event: PhotoEnhanceTas
   return Effect.void
 }
 
+/** Structural equality of two JSON values (round parameters as stored). */
+const jsonEqual = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const ka = Object.keys(a)
+  const kb = Object.keys(b)
+  return ka.length === kb.length && ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+}
+
+/**
+ * The undo stack of an item's history, replayed from its rounds: round 0
+ * starts it; a round whose parameters equal the entry below the top is an
+ * "undo" (it restored that entry) and pops; any other round pushes. So
+ * "undo" twice goes back two steps instead of toggling between the last
+ * two versions (a feedback round that happens to land exactly on the
+ * entry below is taken as an undo too, which restores the same parameters).
+ */
+export const undoStack = (rounds: ReadonlyArray<EnhancementRound>): ReadonlyArray<EnhancementRound["params"]> => {
+  const stack: Array<EnhancementRound["params"]> = []
+  for (const round of rounds) {
+    const below = stack.at(-2)
+    if (below !== undefined && jsonEqual(round.params, below)) stack.pop()
+    else stack.push(round.params)
+  }
+  return stack
+}
+
 /**
  * The parameters feedback starts from (the latest round's) and what "undo"
- * restores (the round before it; the latest again when there is none), both
- * decoded with the kind's Schema. A stored value its Schema rejects is a defect.
+ * restores (the entry below the top of the {@link undoStack}: the version
+ * before the latest change still in effect; the latest again when there is
+ * none), both decoded with the kind's Schema. A stored value its Schema
+ * rejects is a defect.
  */
 export const roundBasis = <A, I>(schema: Schema.Codec<A, I>, record: EnhancementItemRecord) =>
   Effect.gen(function* () {
     const decode = (params: unknown) => Schema.decodeUnknownEffect(schema)(params).pipe(Effect.orDie)
     const latest = record.rounds[record.currentRound]
     if (latest === undefined) return yield* Effect.die(new Error(`item ${record.fileId} has no round ${record.currentRound}`))
-    const previous = record.rounds[record.currentRound - 1] ?? latest
-    return { current: yield* decode(latest.params), previous: yield* decode(previous.params) }
+    const stack = undoStack(record.rounds.slice(0, record.currentRound + 1))
+    const previous = stack.at(-2) ?? latest.params
+    return { current: yield* decode(latest.params), previous: yield* decode(previous) }
   })
 
 /** The round record for `params` (encoded with the kind's Schema to JSON), stamped now. */

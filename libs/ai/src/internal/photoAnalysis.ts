@@ -9,9 +9,13 @@
  *   118/255, the sRGB encoding of 18 % reflectance "mid-grey"), the midtone gamma that brings it
  *   to the nearer edge, found by bisection, limited to 0.5..2.5; inside the band gamma stays 1.
  * - White balance: grey-world (Buchsbaum 1980, "A spatial processor model for object colour
- *   perception", J. Franklin Inst. 310(1)): each channel's gain makes its mean (after the tone
- *   curve) equal the mean of the three; gains are normalised to keep luma and clamped to
- *   0.8..1.25 before that, because grey-world over-corrects scenes that really are one colour (sunsets, forests).
+ *   perception", J. Franklin Inst. 310(1)), applied partially: each channel's full grey-world
+ *   gain (the mean of the three channel means over its own mean, after the tone curve) is raised
+ *   to WB_STRENGTH = 0.6 (incomplete adaptation, as the degree-of-adaptation factor D of CIECAM02,
+ *   CIE 159:2004) and clamped to 0.85..1.18, then normalised to keep luma. Full grey-world
+ *   neutralises scenes that really are one colour (autumn foliage, sunsets, forests): seen on the
+ *   fixtures' autumn PNG, whose full correction (R 0.82, B 1.28) turned it blue. An over-exposed
+ *   picture's gains are divided by the largest instead, so none exceeds 1 (no clipped highlights).
  * - Contrast: raised up to 1.1 when the luma standard deviation after levels is below 0.18
  *   (a flat picture), only as far as it clips at most 0.5 % more pixels; never lowered.
  * - Saturation: 1.15 for dull pictures (mean HSV saturation <= 0.2), easing to 1 at 0.45.
@@ -31,9 +35,11 @@ export const EXPOSURE_BAND = [0.4, 0.58] as const
 export const GAMMA_RANGE = [0.5, 2.5] as const
 /** Auto-levels tails: the fraction of pixels clipped at each end. */
 export const LEVELS_CLIP = 0.005
+/** Exponent applied to the full grey-world gain (0 = no correction, 1 = full): a partial correction of casts. */
+export const WB_STRENGTH = 0.6
 /** Grey-world gains are clamped to this range: it corrects casts without neutralising scenes that really are one colour. */
-export const WB_GAIN_MIN = 0.8
-export const WB_GAIN_MAX = 1.25
+export const WB_GAIN_MIN = 0.85
+export const WB_GAIN_MAX = 1.18
 /** Luma standard deviation (0..1) below which a picture counts as flat and gets more contrast. */
 export const FLAT_SD = 0.18
 
@@ -115,10 +121,14 @@ export const analyzePhoto = (stats: ImageStats): PhotoAdjustments => {
 
   const means = [red, green, blue].map((h) => mappedMoments(h, curve).mean)
   const grey = (means[0]! + means[1]! + means[2]!) / 3
-  const raw = means.map((mean) => (mean <= 0 || grey <= 0 ? 1 : clamp(grey / mean, WB_GAIN_MIN, WB_GAIN_MAX)))
-  // Normalised so the BT.709 luma of a grey pixel is unchanged: white balance shifts colour, not exposure.
-  const lumaGain = 0.2126 * raw[0]! + 0.7152 * raw[1]! + 0.0722 * raw[2]!
-  const gain = (i: number) => raw[i]! / lumaGain
+  const raw = means.map((mean) => (mean <= 0 || grey <= 0 ? 1 : clamp(Math.pow(grey / mean, WB_STRENGTH), WB_GAIN_MIN, WB_GAIN_MAX)))
+  // Normalised so the BT.709 luma of a grey pixel is unchanged: white balance shifts colour, not
+  // exposure. An over-exposed picture instead divides by the largest gain, so no channel gains
+  // (a gain > 1 on near-white pixels would clip them: raw converters' highlight-preserving
+  // multipliers, e.g. dcraw's -H 0 clip vs unclipped modes) and the shift darkens, as wanted.
+  const overExposed = levelledMean > EXPOSURE_BAND[1]
+  const norm = overExposed ? Math.max(raw[0]!, raw[1]!, raw[2]!) : 0.2126 * raw[0]! + 0.7152 * raw[1]! + 0.0722 * raw[2]!
+  const gain = (i: number) => raw[i]! / norm
 
   const { sd } = mappedMoments(luma, curve)
   // The largest contrast (<= 1.1) that pushes no more than LEVELS_CLIP of the pixels past either end.
