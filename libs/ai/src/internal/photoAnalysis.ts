@@ -9,8 +9,12 @@
  *   118/255, the sRGB encoding of 18 % reflectance "mid-grey"), the midtone gamma that brings it
  *   to the nearer edge, found by bisection, limited to 0.5..2.5; inside the band gamma stays 1.
  * - White balance: grey-world (Buchsbaum 1980, "A spatial processor model for object colour
- *   perception", J. Franklin Inst. 310(1)), applied partially: each channel's full grey-world
- *   gain (the mean of the three channel means over its own mean, after the tone curve) is raised
+ *   perception", J. Franklin Inst. 310(1)) on the BRIGHT pixels (the illuminant estimate of Joze,
+ *   Drew, Finlayson & Rey 2012: the mean colour of the brightest 5 % unclipped pixels, see media's
+ *   imageStats), falling back to all pixels when there are too few (under 0.5 %). Grey-world over
+ *   all pixels reads a scene's dominant colour as a cast (a green field turned a white sky magenta on
+ *   the Sony HX5V fixture); bright pixels are mostly sky, paper, walls. Applied partially: each
+ *   channel's full gain (the mean of the three channel means over its own mean, after the tone curve) is raised
  *   to WB_STRENGTH = 0.6 (incomplete adaptation, as the degree-of-adaptation factor D of CIECAM02,
  *   CIE 159:2004) and clamped to 0.85..1.18, then normalised to keep luma. Full grey-world
  *   neutralises scenes that really are one colour (autumn foliage, sunsets, forests): seen on the
@@ -35,6 +39,8 @@ export const EXPOSURE_BAND = [0.4, 0.58] as const
 export const GAMMA_RANGE = [0.5, 2.5] as const
 /** Auto-levels tails: the fraction of pixels clipped at each end. */
 export const LEVELS_CLIP = 0.005
+/** Least share of all pixels the bright-pixel estimate must cover to be used (else grey-world over all pixels). */
+export const BRIGHT_MIN_FRACTION = 0.005
 /** Exponent applied to the full grey-world gain (0 = no correction, 1 = full): a partial correction of casts. */
 export const WB_STRENGTH = 0.6
 /** Grey-world gains are clamped to this range: it corrects casts without neutralising scenes that really are one colour. */
@@ -119,7 +125,12 @@ export const analyzePhoto = (stats: ImageStats): PhotoAdjustments => {
   }
   const curve = (x: number) => toneCurve(x, blackPoint, whitePoint, gamma)
 
-  const means = [red, green, blue].map((h) => mappedMoments(h, curve).mean)
+  const total = luma.reduce((a, b) => a + b, 0)
+  const bright = stats.brightMean
+  const means =
+    bright !== null && bright.count >= total * BRIGHT_MIN_FRACTION
+      ? [bright.red, bright.green, bright.blue].map((v) => curve(v / 255))
+      : [red, green, blue].map((h) => mappedMoments(h, curve).mean)
   const grey = (means[0]! + means[1]! + means[2]!) / 3
   const raw = means.map((mean) => (mean <= 0 || grey <= 0 ? 1 : clamp(Math.pow(grey / mean, WB_STRENGTH), WB_GAIN_MIN, WB_GAIN_MAX)))
   // Normalised so the BT.709 luma of a grey pixel is unchanged: white balance shifts colour, not

@@ -8,6 +8,9 @@
  * - Noise: the Laplacian-difference mask [1 -2 1; -2 4 -2; 1 -2 1] of Immerkaer 1996, "Fast
  *   Noise Variance Estimation" (CVIU 64(2)), on luma, with a median (robust) instead of a mean
  *   of the absolute responses: the standard deviation of additive Gaussian noise in 8-bit levels.
+ * - Bright pixels: the mean R, G, B of the brightest BRIGHT_FRACTION of the pixels that have no
+ *   clipped channel, the illuminant estimate of Joze, Drew, Finlayson & Rey 2012, "The Role of
+ *   Bright Pixels in Illumination Estimation" (CIC 20), which uses the top 2-5 %.
  */
 
 /** A 256-bin histogram: `counts[v]` is how many pixels have 8-bit value v. */
@@ -19,6 +22,8 @@ export type Histogram = ReadonlyArray<number>
  * - `histograms`: 256-bin counts of red, green, blue and BT.709 luma (8-bit levels).
  * - `noiseSigma`: robust Immerkaer noise standard deviation of luma in 8-bit levels (at analysis size).
  * - `saturationMean`: mean HSV saturation, 0..1.
+ * - `brightMean`: mean red, green, blue (8-bit levels) of the brightest unclipped pixels (see the
+ *   module doc) and how many pixels that is; null when there are none (an all-black or all-clipped image).
  */
 export interface ImageStats {
   readonly width: number
@@ -28,7 +33,13 @@ export interface ImageStats {
   readonly histograms: { readonly red: Histogram; readonly green: Histogram; readonly blue: Histogram; readonly luma: Histogram }
   readonly noiseSigma: number
   readonly saturationMean: number
+  readonly brightMean: { readonly red: number; readonly green: number; readonly blue: number; readonly count: number } | null
 }
+
+/** Fraction of the unclipped pixels, brightest first, whose mean is the bright-pixel illuminant estimate (Joze et al. 2012: 2-5 %). */
+export const BRIGHT_FRACTION = 0.05
+/** A channel at or above this 8-bit level is clipped: such pixels do not show the illuminant's colour. */
+export const CLIPPED_CHANNEL = 250
 
 /** Luma at or above which a pixel counts as a clipped highlight (8-bit), as in the selection model's exposure score. */
 export const CLIPPED_LUMA = 250
@@ -89,8 +100,42 @@ export const rasterStats = (
     sourceHeight: source.height,
     histograms: { red, green, blue, luma: lumaHist },
     noiseSigma: immerkaerSigma(luma, width, height),
-    saturationMean: luma.length === 0 ? 0 : saturationSum / luma.length
+    saturationMean: luma.length === 0 ? 0 : saturationSum / luma.length,
+    brightMean: brightPixelsMean(data, luma, channels)
   }
+}
+
+/** Mean R, G, B of the brightest BRIGHT_FRACTION of the pixels with no channel >= CLIPPED_CHANNEL (null when none). */
+const brightPixelsMean = (data: Uint8Array, luma: Float32Array, channels: number): ImageStats["brightMean"] => {
+  const unclipped = (i: number) =>
+    data[i]! < CLIPPED_CHANNEL && (channels < 3 || (data[i + 1]! < CLIPPED_CHANNEL && data[i + 2]! < CLIPPED_CHANNEL))
+  // Histogram of the unclipped pixels' luma (0.25-level bins) -> the threshold of the top fraction.
+  const bins = new Uint32Array(1024)
+  let total = 0
+  for (let p = 0, i = 0; p < luma.length; p++, i += channels) {
+    if (!unclipped(i)) continue
+    bins[Math.min(1023, Math.floor(luma[p]! * 4))]!++
+    total++
+  }
+  if (total === 0) return null
+  const wanted = Math.max(1, Math.round(total * BRIGHT_FRACTION))
+  let threshold = 1023
+  for (let seen = 0; threshold > 0; threshold--) {
+    seen += bins[threshold]!
+    if (seen >= wanted) break
+  }
+  let r = 0
+  let g = 0
+  let b = 0
+  let count = 0
+  for (let p = 0, i = 0; p < luma.length; p++, i += channels) {
+    if (!unclipped(i) || Math.floor(luma[p]! * 4) < threshold) continue
+    r += data[i]!
+    g += channels >= 3 ? data[i + 1]! : data[i]!
+    b += channels >= 3 ? data[i + 2]! : data[i]!
+    count++
+  }
+  return { red: r / count, green: g / count, blue: b / count, count }
 }
 
 /**
