@@ -1,8 +1,8 @@
 /**
  * `makeApiHandler`: the whole API as a runtime-agnostic
  * `(request: Request) => Promise<Response>` (WHATWG Fetch types), so the
- * local server mounts it now and a Lambda adapter (API Gateway v2 event ->
- * Request) wraps it later. Built with `HttpApiBuilder.layer(CuratorApi)` and
+ * local server mounts it and the Lambda adapter (`LambdaAdapter.ts`, API
+ * Gateway v2 event -> Request) wraps it. Built with `HttpApiBuilder.layer(CuratorApi)` and
  * `HttpRouter.toWebHandler`.
  *
  * Every non-2xx answer carries `{ error: { tag, message } }`: the routes'
@@ -52,6 +52,13 @@ const SchemaErrorsAsJson = HttpRouter.middleware(
   { global: true }
 )
 
+/**
+ * Path of the health route: `GET` answers 200 `{ "status": "ok" }` without
+ * touching any store or the orchestrator (a liveness probe; on Lambda the one
+ * route that needs no token). Not part of `CuratorApi`: it carries no data.
+ */
+export const HEALTH_PATH = "/api/health"
+
 /** Statuses an empty error response is given a body for. */
 const EMPTY_ERROR_TAGS: Readonly<Record<number, readonly [string, string]>> = {
   400: ["InvalidInputError", "the request is malformed"],
@@ -76,6 +83,9 @@ export const makeApiHandler = (services: Context.Context<ApiServices>): ApiHandl
   const web = HttpRouter.toWebHandler(app, { disableLogger: true })
   return {
     handler: async (request) => {
+      if (request.method === "GET" && new URL(request.url).pathname === HEALTH_PATH) {
+        return new Response(JSON.stringify({ status: "ok" }), { status: 200, headers: { "content-type": "application/json; charset=utf-8" } })
+      }
       const response = await web.handler(request, services)
       if (response.status < 400) return response
       const body = await response.text()

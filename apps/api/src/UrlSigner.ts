@@ -4,8 +4,10 @@
  * through the API (ARCHITECTURE.md "The flow", 1).
  *
  * Layers: `layerLocal` (here) signs URLs of the local server, `/blob/<key>`,
- * with HMAC-SHA256; the S3 presigner (`signableHeaders` content-type and
- * content-length) comes with the AWS issue.
+ * with HMAC-SHA256; `layerS3` presigns S3 URLs (SigV4 query signing through
+ * `@curator/store/aws`): a PUT signs the exact `Content-Length` and
+ * `Content-Type` (`signableHeaders`; they stay headers), a GET is served with
+ * the grant's content type (`response-content-type`).
  *
  * Local URL grammar (all query values ASCII):
  *
@@ -20,6 +22,8 @@
  * constant time (`timingSafeEqual`).
  */
 import { createHmac, timingSafeEqual } from "node:crypto"
+import type { S3Client } from "@aws-sdk/client-s3"
+import { presignS3Get, presignS3Put, S3Storage } from "@curator/store/aws"
 import { Context, Effect, Layer, Schema } from "effect"
 
 /** What a signed URL allows. */
@@ -125,6 +129,14 @@ export interface LocalUrlSignerOptions {
   readonly secret: Uint8Array
 }
 
+/** Options of the S3 signer. */
+export interface S3UrlSignerOptions {
+  /** The media bucket (`CURATOR_BUCKET`). */
+  readonly bucket: string
+  /** The S3 client (`s3Client` of `@curator/store/aws`: checksums WHEN_REQUIRED, so a browser PUT needs none). */
+  readonly client: S3Client
+}
+
 /** The URL signer service (`curator/api/UrlSigner`). */
 export class UrlSigner extends Context.Service<UrlSigner, UrlSignerService>()("curator/api/UrlSigner") {
   /**
@@ -145,4 +157,38 @@ export class UrlSigner extends Context.Service<UrlSigner, UrlSignerService>()("c
         })
       })
     )
+
+  /**
+   * SigV4-presigned S3 URLs for `options.bucket`, valid until the grant's
+   * `expiresAt` (at most 7 days, SigV4's limit). PUT: `X-Amz-SignedHeaders`
+   * is `content-length;content-type;host`, so S3 refuses (403
+   * SignatureDoesNotMatch) a body of another size or type. GET: served with
+   * the grant's content type. Credentials come from the client (the Lambda
+   * role); presigning makes no network call.
+   */
+  static readonly layerS3 = (options: S3UrlSignerOptions): Layer.Layer<UrlSigner> =>
+    Layer.succeed(
+      UrlSigner,
+      UrlSigner.of({
+        presignPut: (grant) =>
+          grant.contentLength === null
+            ? Effect.die(new Error(`presignPut ${grant.key}: an S3 upload URL signs the exact Content-Length; none was given`))
+            : presignS3Put(options.client, {
+                bucket: options.bucket,
+                key: grant.key,
+                contentType: grant.contentType,
+                contentLength: grant.contentLength,
+                expiresAt: grant.expiresAt
+              }),
+        presignGet: (grant) =>
+          presignS3Get(options.client, { bucket: options.bucket, key: grant.key, contentType: grant.contentType, expiresAt: grant.expiresAt })
+      })
+    )
+
+  /** {@link UrlSigner.layerS3} over the bucket and client of the `S3Storage` in context (`AwsStores.layerFromEnv` provides it). */
+  static readonly layerS3FromStorage: Layer.Layer<UrlSigner, never, S3Storage> = Layer.unwrap(
+    Effect.gen(function* () {
+      return UrlSigner.layerS3(yield* S3Storage)
+    })
+  )
 }

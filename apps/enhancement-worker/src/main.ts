@@ -7,8 +7,7 @@
  * `photoEnhancementTask` from @curator/ai, encode the result or throw an
  * Error named by the tag. `makeHandler` takes the layer of the home it runs
  * in (the image needs libheif, like the thumbnail worker's, for HEIC input);
- * the Lambda entry (`handler`, with the S3/DynamoDB layers) is wired with the
- * AWS layers in the AWS issue.
+ * the Lambda entry (`handler`, with the S3/DynamoDB layers) is src/lambda.ts.
  */
 import { photoEnhancementTask, type PhotoEnhancementTaskServices } from "@curator/ai"
 import { makeTaskHandler } from "@curator/orchestration"

@@ -5,7 +5,7 @@
  * Thin by design (STYLE.md §6): decode the event, run `runSelectionTask`
  * (`selectionTask`) from @curator/ai, encode the result or throw an Error named by the tag.
  * `makeHandler` takes the layer of the home it runs in (local stack now;
- * the Lambda `handler` with AWS layers in the AWS issue).
+ * the Lambda `handler` with the AWS layers: src/lambda.ts).
  */
 import { selectionTask, type SelectionTaskServices } from "@curator/ai"
 import { makeTaskHandler } from "@curator/orchestration"

@@ -6,7 +6,7 @@
  * `thumbnailTask` from @curator/media, encode the result or throw an Error
  * named by the tag. `makeHandler` takes the layer of the home it runs in: the
  * local stack passes its embedded stores; the Lambda entry (`handler`, with
- * the S3/DynamoDB layers) is wired with the AWS layers in the AWS issue.
+ * the S3/DynamoDB layers) is src/lambda.ts.
  */
 import { thumbnailTask, type ThumbnailTaskServices } from "@curator/media"
 import { makeTaskHandler } from "@curator/orchestration"

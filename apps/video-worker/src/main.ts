@@ -6,7 +6,7 @@
  * Thin by design (STYLE.md §6): decode the event with its Schema, run
  * `videoEnhancementTask` from @curator/ai, encode the result or throw an
  * Error named by the tag. `makeHandler` takes the layer of the home it runs
- * in; the Lambda entry is wired with the AWS layers in the AWS issue.
+ * in; the Lambda entry with the AWS layers is src/lambda.ts.
  */
 import { videoEnhancementTask, type VideoEnhancementTaskServices } from "@curator/ai"
 import { makeTaskHandler } from "@curator/orchestration"

@@ -1,7 +1,8 @@
 /**
  * `Orchestrator`: starts and observes state-machine executions. Layers: the
- * local executor (`@curator/local`, `LocalOrchestrator.layer`) now; the AWS
- * Step Functions layer (`StartExecution` / `DescribeExecution`) in a later issue.
+ * local executor (`@curator/local`, `LocalOrchestrator.layer`); AWS Step
+ * Functions (`StartExecution` / `DescribeExecution`): `SfnOrchestrator` of
+ * the separate entry point `@curator/orchestration/sfn`.
  */
 import type { EnhancementJobInput, SelectionJobInput } from "@curator/contracts"
 import { Context, type Effect, Schema } from "effect"

@@ -2,17 +2,17 @@
  * BlobStore: originals, thumbnails, enhanced files and bundles by key
  * (`<session>/original/<fileId>.<ext>`, ARCHITECTURE.md "State"). Cloud-shaped:
  * the interface is S3's object model (put / get / head / list by prefix /
- * delete), so the S3 layer (a later issue) and the local folder layer run the
- * same behaviour suite (test/BlobStore.suite.ts).
+ * delete), so the S3 layer (`S3BlobStore` in `@curator/store/aws`) and the
+ * local folder layer run the same behaviour suite (test/BlobStore.suite.ts).
  *
  * Keys are validated by every method (segments of `[A-Za-z0-9._-]`, no `.`
  * or `..` segment, no leading `/`, no empty segment), so a key can never
  * escape the local root and is always a safe S3 key.
  *
- * Seam for presigned URLs (a later issue): upload/download targets will be a
- * separate method (`presignPut` / `presignGet`) implemented by S3's presigner
- * on AWS and by HMAC-signed URLs of the local server; nothing here assumes
- * bytes flow through the API process.
+ * Presigned URLs are not BlobStore methods: the API's `UrlSigner` signs
+ * them (S3's presigner via `presignS3Put` / `presignS3Get` of
+ * `@curator/store/aws` on AWS, HMAC-signed URLs of the local server);
+ * nothing here assumes bytes flow through the API process.
  */
 import type { InvalidInputError, NotFoundError, StoreUnavailableError } from "@curator/contracts"
 import { Context, type Effect, Layer, type Stream } from "effect"

@@ -1,7 +1,7 @@
 /**
  * THE BlobStore behaviour suite (STYLE.md §7): one set of behaviours, run
- * against every layer. Today: the local folder (test/BlobStore.test.ts);
- * later the S3 layer against an S3 emulator, with the same harness shape.
+ * against every layer: the local folder (test/BlobStore.test.ts) and the S3
+ * layer on s3rver (test/aws/S3BlobStore.test.ts).
  */
 import { randomBytes } from "node:crypto"
 import fs from "node:fs/promises"
@@ -94,6 +94,31 @@ export const blobStoreSuite = (name: string, fresh: () => Promise<BlobStorage>) 
       expect(out.keys).toEqual(["s1/original/f2.jpg"])
       expect(out.kept).toBe("old")
       expect(out.keptInfo.contentType).toBe("image/jpeg")
+    })
+
+    it("stores and reads back an empty blob through put, putStream and putFile", async () => {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), "blob-suite-"))
+      try {
+        const source = path.join(dir, "empty.txt")
+        await fs.writeFile(source, new Uint8Array(0))
+        const out = await withStore((store) =>
+          Effect.gen(function* () {
+            yield* store.put("s1/e/a.txt", new Uint8Array(0), "text/plain")
+            const written = yield* store.putStream("s1/e/b.txt", Stream.empty, "text/plain")
+            yield* store.putFile("s1/e/c.txt", source, "text/plain")
+            yield* store.download("s1/e/c.txt", path.join(dir, "out.txt"))
+            return {
+              written,
+              sizes: yield* Effect.forEach(["a", "b", "c"], (k) => store.get(`s1/e/${k}.txt`).pipe(Effect.map((b) => b.byteLength))),
+              info: yield* store.head("s1/e/b.txt")
+            }
+          })
+        )
+        expect(out).toEqual({ written: 0, sizes: [0, 0, 0], info: { bytes: 0, contentType: "text/plain" } })
+        expect((await fs.readFile(path.join(dir, "out.txt"))).byteLength).toBe(0)
+      } finally {
+        await fs.rm(dir, { recursive: true, force: true })
+      }
     })
 
     it("replaces a blob and its content type on overwrite", async () => {

@@ -1,7 +1,7 @@
 /**
- * THE SessionStore behaviour suite (STYLE.md §7): run now against the local
- * dynalite (test/SessionStore.test.ts) and later against a DynamoDB emulator
- * configured like AWS, with the same harness shape. The layer must provide
+ * THE SessionStore behaviour suite (STYLE.md §7): run against the local
+ * dynalite (test/SessionStore.test.ts) and against dynalite through the AWS
+ * layer's client construction (test/aws/AwsStores.test.ts). The layer must provide
  * `DynamoDb` too: some cases write records the way Step Functions' DynamoDB
  * integration does (raw `UpdateItem`) or plant malformed ones.
  */

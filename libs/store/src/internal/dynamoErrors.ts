@@ -18,8 +18,8 @@ export const THROTTLED_ERROR_NAMES: ReadonlySet<string> = new Set([
 /** SDK error names of a service-side failure (HTTP 5xx). */
 export const UNAVAILABLE_ERROR_NAMES: ReadonlySet<string> = new Set(["InternalServerError", "ServiceUnavailable", "ServiceUnavailableException"])
 
-/** Node/SDK network failures: the endpoint could not be reached or the connection broke. */
-const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+/** Node/SDK network failures: the endpoint could not be reached or the connection broke (shared with the S3 layer). */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
   "ETIMEDOUT",
@@ -30,7 +30,8 @@ const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   "ENETUNREACH",
   "ECONNABORTED"
 ])
-const NETWORK_ERROR_NAMES: ReadonlySet<string> = new Set(["TimeoutError", "RequestTimeout", "NetworkingError"])
+/** SDK error names of a request that timed out or never reached the service (shared with the S3 layer). */
+export const NETWORK_ERROR_NAMES: ReadonlySet<string> = new Set(["TimeoutError", "RequestTimeout", "NetworkingError"])
 
 /** A write's ConditionExpression was false (internal: never leaves SessionStore). */
 export class ConditionFailed extends Data.TaggedError("ConditionFailed")<{ readonly operation: string }> {}

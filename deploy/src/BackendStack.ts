@@ -1,0 +1,250 @@
+/**
+ * BackendStack: the five container-image Lambdas, the two state machines
+ * (the JSON @curator/orchestration builds for the local executor too), the
+ * Cognito user pool the API verifies, the HTTP API and the alarms
+ * (ARCHITECTURE.md "Deployment"; DDR-035, DDR-043).
+ *
+ * IAM is written statement by statement, per function, on the key prefixes
+ * of `BlobKeys` (contracts/src/Records.ts): `<session>/original|thumb|enhanced|bundle/...`.
+ */
+import { ArnFormat, CfnOutput, Duration, Size, Stack, type StackProps } from "aws-cdk-lib"
+import * as apigw from "aws-cdk-lib/aws-apigatewayv2"
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations"
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch"
+import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions"
+import * as cognito from "aws-cdk-lib/aws-cognito"
+import type * as dynamodb from "aws-cdk-lib/aws-dynamodb"
+import type * as ecr from "aws-cdk-lib/aws-ecr"
+import * as iam from "aws-cdk-lib/aws-iam"
+import * as lambda from "aws-cdk-lib/aws-lambda"
+import * as logs from "aws-cdk-lib/aws-logs"
+import type * as s3 from "aws-cdk-lib/aws-s3"
+import * as sns from "aws-cdk-lib/aws-sns"
+import * as snsSubscriptions from "aws-cdk-lib/aws-sns-subscriptions"
+import * as sfn from "aws-cdk-lib/aws-stepfunctions"
+import type { Construct } from "constructs"
+import { Env, Functions, imageTag, LAMBDA_HANDLER_CMD, LambdaApps, type DeployConfig, type ImageFamily, type LambdaApp } from "./config.js"
+import { enhancementDefinitionTemplate, selectionDefinitionTemplate, Substitution } from "./definitions.js"
+
+/** What the backend is wired to. */
+export interface BackendStackProps extends StackProps {
+  readonly config: DeployConfig
+  readonly mediaBucket: s3.IBucket
+  readonly table: dynamodb.ITable
+  readonly repositories: { readonly [F in ImageFamily]: ecr.IRepository }
+}
+
+/** CloudFormation-friendly construct id of an app (`thumbnail-worker` -> `ThumbnailWorker`). */
+export const constructId = (app: LambdaApp): string =>
+  app
+    .split("-")
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("")
+
+/** Blob key patterns (relative to the bucket) by kind, matching `BlobKeys`. */
+export const BlobPatterns = {
+  original: "*/original/*",
+  thumb: "*/thumb/*",
+  enhanced: "*/enhanced/*",
+  bundle: "*/bundle/*"
+} as const
+
+/** Read-only and writing DynamoDB actions the SessionStore's DynamoDB layer uses (no Scan: that is the local stack's start-up sweep). */
+const TABLE_READ = ["dynamodb:GetItem", "dynamodb:Query"]
+const TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
+
+/** The functions, the machines and the API. */
+export class BackendStack extends Stack {
+  readonly functions: { readonly [A in LambdaApp]: lambda.DockerImageFunction }
+  readonly selectionStateMachine: sfn.StateMachine
+  readonly enhancementStateMachine: sfn.StateMachine
+  readonly httpApi: apigw.HttpApi
+  readonly userPool: cognito.UserPool
+  readonly userPoolClient: cognito.UserPoolClient
+  readonly alarmTopic: sns.Topic
+
+  constructor(scope: Construct, id: string, props: BackendStackProps) {
+    super(scope, id, props)
+    const { config, mediaBucket: bucket, table } = props
+
+    // --- Cognito: the API verifies its JWTs itself (apps/api Lambda adapter), every route but health.
+    this.userPool = new cognito.UserPool(this, "UserPool", {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      passwordPolicy: { minLength: 12 },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY
+    })
+    this.userPoolClient = this.userPool.addClient("WebClient", {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true
+    })
+
+    // --- Functions
+    const common = { [Env.bucket]: bucket.bucketName, [Env.table]: table.tableName }
+    const aiWorker = { [Env.geminiKeyParameter]: config.geminiKeyParameter }
+    const make = (app: LambdaApp, environment: Record<string, string>) => {
+      const spec = Functions[app]
+      const name = constructId(app)
+      return new lambda.DockerImageFunction(this, `${name}Function`, {
+        description: `Curator ${app} (${spec.image} image ${imageTag(config, app)})`,
+        code: lambda.DockerImageCode.fromEcr(props.repositories[spec.image], {
+          tagOrDigest: imageTag(config, app),
+          cmd: [...LAMBDA_HANDLER_CMD]
+        }),
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: spec.memoryMb,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        ephemeralStorageSize: Size.mebibytes(spec.ephemeralStorageMb),
+        ...(config.reservedConcurrency && spec.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: spec.reservedConcurrency } : {}),
+        environment: { ...common, ...(spec.runsSharp ? { [Env.mallocArenaMax]: "2" } : {}), ...environment },
+        logGroup: new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.ONE_MONTH })
+      })
+    }
+    const thumbnail = make("thumbnail-worker", {})
+    const selection = make("selection-worker", aiWorker)
+    const enhancement = make("enhancement-worker", aiWorker)
+    const video = make("video-worker", aiWorker)
+
+    // --- State machines (their Task resources are the workers' plain ARNs).
+    const machine = (name: string, template: string, substitutions: Record<string, string>, workers: ReadonlyArray<lambda.IFunction>) => {
+      const sm = new sfn.StateMachine(this, name, {
+        stateMachineType: sfn.StateMachineType.STANDARD,
+        definitionBody: sfn.DefinitionBody.fromString(template),
+        definitionSubstitutions: substitutions
+      })
+      sm.addToRolePolicy(
+        new iam.PolicyStatement({ sid: "InvokeWorkers", actions: ["lambda:InvokeFunction"], resources: workers.map((w) => w.functionArn) })
+      )
+      // The failure recorders (RecordItemFailed/RecordJobFailed/MarkJobComplete) use the DynamoDB integration (ADR 0002).
+      sm.addToRolePolicy(new iam.PolicyStatement({ sid: "RecordFailures", actions: ["dynamodb:UpdateItem"], resources: [table.tableArn] }))
+      return sm
+    }
+    this.selectionStateMachine = machine(
+      "SelectionStateMachine",
+      selectionDefinitionTemplate(),
+      {
+        [Substitution.thumbnailFunctionArn]: thumbnail.functionArn,
+        [Substitution.selectionFunctionArn]: selection.functionArn,
+        [Substitution.tableName]: table.tableName
+      },
+      [thumbnail, selection]
+    )
+    this.enhancementStateMachine = machine(
+      "EnhancementStateMachine",
+      enhancementDefinitionTemplate(),
+      {
+        [Substitution.photoFunctionArn]: enhancement.functionArn,
+        [Substitution.videoFunctionArn]: video.functionArn,
+        [Substitution.tableName]: table.tableName
+      },
+      [enhancement, video]
+    )
+
+    const api = make("api", {
+      [Env.selectionStateMachineArn]: this.selectionStateMachine.stateMachineArn,
+      [Env.enhancementStateMachineArn]: this.enhancementStateMachine.stateMachineArn,
+      [Env.originVerifyParameter]: config.originVerifyParameter,
+      [Env.cognitoUserPoolId]: this.userPool.userPoolId,
+      [Env.cognitoClientId]: this.userPoolClient.userPoolClientId
+    })
+    this.functions = { api, "thumbnail-worker": thumbnail, "selection-worker": selection, "enhancement-worker": enhancement, "video-worker": video }
+
+    // --- Least privilege, per function.
+    const objects = (...patterns: ReadonlyArray<string>) => patterns.map((p) => bucket.arnForObjects(p))
+    const allow = (fn: lambda.IFunction, sid: string, actions: ReadonlyArray<string>, resources: ReadonlyArray<string>) =>
+      fn.addToRolePolicy(new iam.PolicyStatement({ sid, actions: [...actions], resources: [...resources] }))
+    // A GET of a missing key answers 403 instead of 404 without s3:ListBucket, and the stores map 404 to
+    // NotFoundError (the selection worker relies on it for a video's optional frames).
+    const listBucket = (fn: lambda.IFunction) => allow(fn, "ListBucketFor404", ["s3:ListBucket"], [bucket.bucketArn])
+    const parameterArn = (name: string) =>
+      Stack.of(this).formatArn({ service: "ssm", resource: "parameter", resourceName: name.replace(/^\//, "") })
+
+    allow(thumbnail, "ReadOriginals", ["s3:GetObject"], objects(BlobPatterns.original))
+    // Writes go through lib-storage's Upload: PutObject, or a multipart upload it aborts on failure.
+    const WRITE = ["s3:PutObject", "s3:AbortMultipartUpload"]
+    allow(thumbnail, "WriteThumbnails", WRITE, objects(BlobPatterns.thumb))
+    allow(thumbnail, "Records", [...TABLE_READ, ...TABLE_WRITE], [table.tableArn])
+    listBucket(thumbnail)
+
+    allow(selection, "ReadThumbnails", ["s3:GetObject"], objects(BlobPatterns.thumb))
+    allow(selection, "Records", [...TABLE_READ, ...TABLE_WRITE], [table.tableArn])
+    allow(selection, "GeminiKey", ["ssm:GetParameter"], [parameterArn(config.geminiKeyParameter)])
+    listBucket(selection)
+
+    for (const [fn, sid] of [
+      [enhancement, "Photo"],
+      [video, "Video"]
+    ] as const) {
+      allow(fn, `Read${sid}Originals`, ["s3:GetObject"], objects(BlobPatterns.original))
+      // Earlier rounds' outputs are read back for feedback rounds; every output is written under enhanced/.
+      allow(fn, `ReadWriteEnhanced`, ["s3:GetObject", ...WRITE], objects(BlobPatterns.enhanced))
+      allow(fn, "Records", [...TABLE_READ, ...TABLE_WRITE], [table.tableArn])
+      allow(fn, "GeminiKey", ["ssm:GetParameter"], [parameterArn(config.geminiKeyParameter)])
+      listBucket(fn)
+    }
+
+    // The API presigns with its own credentials: a presigned PUT/GET can do only what the API may.
+    allow(api, "Records", [...TABLE_READ, ...TABLE_WRITE, "dynamodb:DeleteItem"], [table.tableArn])
+    allow(api, "UploadOriginals", ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:DeleteObject"], objects(BlobPatterns.original))
+    allow(api, "ReadMedia", ["s3:GetObject"], objects(BlobPatterns.original, BlobPatterns.thumb, BlobPatterns.enhanced, BlobPatterns.bundle))
+    listBucket(api)
+    allow(api, "StartJobs", ["states:StartExecution"], [this.selectionStateMachine.stateMachineArn, this.enhancementStateMachine.stateMachineArn])
+    allow(
+      api,
+      "DescribeJobs",
+      ["states:DescribeExecution"],
+      [this.selectionStateMachine, this.enhancementStateMachine].map((sm) =>
+        Stack.of(this).formatArn({ service: "states", resource: "execution", resourceName: `${sm.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })
+      )
+    )
+    allow(api, "OriginVerify", ["ssm:GetParameter"], [parameterArn(config.originVerifyParameter)])
+
+    // --- HTTP API: one $default route to the API function (payload v2). No API Gateway authorizer: the
+    // adapter verifies the Cognito JWT itself (health stays open) and checks the origin-verify header.
+    this.httpApi = new apigw.HttpApi(this, "HttpApi", {
+      description: "Curator API (reached through CloudFront /api/*)",
+      createDefaultStage: false,
+      defaultIntegration: new HttpLambdaIntegration("ApiIntegration", api, { payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0 })
+    })
+    new apigw.HttpStage(this, "DefaultStage", {
+      httpApi: this.httpApi,
+      stageName: "$default",
+      autoDeploy: true,
+      throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit }
+    })
+
+    // --- Alarms: failed and timed-out executions, Lambda errors and throttles; all to one topic.
+    this.alarmTopic = new sns.Topic(this, "AlarmTopic", { displayName: "Curator alarms" })
+    if (config.alarmEmail !== undefined) this.alarmTopic.addSubscription(new snsSubscriptions.EmailSubscription(config.alarmEmail))
+    const alarm = (id: string, metric: cloudwatch.IMetric, description: string) => {
+      const a = new cloudwatch.Alarm(this, id, {
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description
+      })
+      a.addAlarmAction(new cwActions.SnsAction(this.alarmTopic))
+      return a
+    }
+    const period = Duration.minutes(5)
+    for (const [name, sm] of [
+      ["Selection", this.selectionStateMachine],
+      ["Enhancement", this.enhancementStateMachine]
+    ] as const) {
+      alarm(`${name}ExecutionsFailed`, sm.metricFailed({ period, statistic: "Sum" }), `${name} executions failed`)
+      alarm(`${name}ExecutionsTimedOut`, sm.metricTimedOut({ period, statistic: "Sum" }), `${name} executions timed out`)
+    }
+    for (const app of LambdaApps) {
+      const fn = this.functions[app]
+      alarm(`${constructId(app)}Errors`, fn.metricErrors({ period, statistic: "Sum" }), `${app} errors`)
+      alarm(`${constructId(app)}Throttles`, fn.metricThrottles({ period, statistic: "Sum" }), `${app} throttles`)
+    }
+
+    new CfnOutput(this, "ApiEndpoint", { value: this.httpApi.apiEndpoint })
+    new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId })
+    new CfnOutput(this, "UserPoolClientId", { value: this.userPoolClient.userPoolClientId })
+  }
+}

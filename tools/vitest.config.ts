@@ -1,0 +1,11 @@
+import path from "node:path"
+import { preset } from "../vitest.preset.js"
+
+// The shared preset places its JSON report two folders up (apps/<x>, libs/<x>); tools/ is one deep.
+const config = preset(import.meta.dirname)
+config.test = {
+  ...config.test,
+  reporters: ["default", ["json", { outputFile: path.resolve(import.meta.dirname, "../test-output/vitest/tools.json") }]]
+}
+
+export default config
