@@ -14,10 +14,15 @@ cd "$(dirname "$0")/../.."
 : "${CURATOR_DISTRIBUTION_ID:?set CURATOR_DISTRIBUTION_ID (FrontendStack output DistributionId)}"
 dist=dist/apps/web
 [ -f "$dist/index.html" ] || { echo "deploy-web: $dist/index.html missing: run nx run web:build first" >&2; exit 1; }
-node tools/scripts/web-config.mjs --out "$dist/config.json"
-aws s3 sync "$dist" "s3://$CURATOR_WEB_BUCKET" --delete --exclude "*" --include "assets/*" \
+# A staged copy gets config.json, so dist/apps/web never holds it (it would put a local
+# `curator serve` of the same checkout into cloud mode).
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+cp -R "$dist/." "$stage/"
+node tools/scripts/web-config.mjs --out "$stage/config.json"
+aws s3 sync "$stage" "s3://$CURATOR_WEB_BUCKET" --delete --exclude "*" --include "assets/*" \
   --cache-control "public, max-age=31536000, immutable"
-aws s3 sync "$dist" "s3://$CURATOR_WEB_BUCKET" --delete --exclude "assets/*" \
+aws s3 sync "$stage" "s3://$CURATOR_WEB_BUCKET" --delete --exclude "assets/*" \
   --cache-control "no-cache"
 aws cloudfront create-invalidation --distribution-id "$CURATOR_DISTRIBUTION_ID" --paths "/*" >/dev/null
 echo "deploy-web: uploaded $dist to s3://$CURATOR_WEB_BUCKET and invalidated $CURATOR_DISTRIBUTION_ID"

@@ -5,13 +5,18 @@
  * Preact components and fail with one error class, {@link ApiFailure}, that
  * carries the server's `{ error: { tag, message } }` whatever the route.
  *
- * The access cookie set by `curator serve` (HttpOnly, same origin) travels
- * with every fetch by default; the page never sees a token.
+ * Authorisation (Auth.ts): locally the access cookie set by `curator serve`
+ * (HttpOnly, same origin) travels with every fetch by default and the page
+ * never sees a token; in cloud mode every request gets
+ * `Authorization: Bearer <Cognito access token>` ({@link authHeaders}, read
+ * per request so a renewed token is used at once), and a 401 starts a new
+ * sign-in ({@link needsSignIn}).
  */
 import { ApiErrorBody, CuratorApi } from "@curator/contracts"
 import { Effect, Schema } from "effect"
-import { FetchHttpClient, HttpClientError } from "effect/http"
+import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
+import { authHeaders, getAuth, needsSignIn } from "./Auth.js"
 
 /** The generated client: `client.sessions.get({ params: { sessionId } })` etc. */
 export type CuratorClient = HttpApiClient.ForApi<typeof CuratorApi>
@@ -74,20 +79,35 @@ const statusOfTag = (tag: string): number =>
     ApiUnavailable: 503
   })[tag] ?? 0
 
+/** Adds the current {@link authHeaders} to a request (none in local mode). */
+export const withAuthHeaders = (request: HttpClientRequest.HttpClientRequest): HttpClientRequest.HttpClientRequest =>
+  HttpClientRequest.setHeaders(request, authHeaders(getAuth()))
+
 /**
  * The client, built once per page (the HttpApiClient holds no connection
- * state; fetch pools connections itself).
+ * state; fetch pools connections itself). Each request gets the headers of
+ * the current Auth at the time it is sent.
  */
-export const client: CuratorClient = Effect.runSync(HttpApiClient.make(CuratorApi).pipe(Effect.provide(FetchHttpClient.layer)))
+export const client: CuratorClient = Effect.runSync(
+  HttpApiClient.make(CuratorApi, { transformClient: HttpClient.mapRequest(withAuthHeaders) }).pipe(Effect.provide(FetchHttpClient.layer))
+)
+
+/** Reports a failure to the current Auth when it means "sign in again" (cloud 401); returns it unchanged. */
+export const reportUnauthorized = (failure: ApiFailure): ApiFailure => {
+  const auth = getAuth()
+  if (needsSignIn(auth, failure.status)) auth.onUnauthorized()
+  return failure
+}
 
 /**
  * Runs one generated call: `call(api => api.sessions.get({ params }))`.
- * Resolves with the decoded success, rejects with an ApiFailure; `signal`
- * aborts the request (a left step's poll).
+ * Resolves with the decoded success, rejects with an ApiFailure (after
+ * {@link reportUnauthorized}: a cloud 401 also redirects to sign-in);
+ * `signal` aborts the request (a left step's poll).
  */
 export const call = <A, E>(f: (api: CuratorClient) => Effect.Effect<A, E>, signal?: AbortSignal): Promise<A> =>
   Effect.runPromise(
-    f(client).pipe(Effect.catch((e: E) => toFailure(e).pipe(Effect.flatMap(Effect.fail)))),
+    f(client).pipe(Effect.catch((e: E) => toFailure(e).pipe(Effect.map(reportUnauthorized), Effect.flatMap(Effect.fail)))),
     signal ? { signal } : undefined
   )
 

@@ -5,6 +5,7 @@
  * store rather than from memory.
  */
 import { useCallback, useEffect, useState } from "preact/hooks"
+import type { Account } from "./CloudAuth.js"
 import { parseRoute, type Route, routePath } from "./Route.js"
 import { EnhanceStep } from "./steps/EnhanceStep.js"
 import { ReviewStep } from "./steps/ReviewStep.js"
@@ -24,7 +25,15 @@ const STEPS = [
 const stepIndex = (route: Route): number =>
   route.step === "start" || route.step === "upload" ? 0 : route.step === "select" ? 1 : route.step === "review" ? 2 : route.step === "enhance" ? 3 : -1
 
-export const App = () => {
+/** Props of {@link App}: in cloud mode the signed-in account (header: email + sign out) and its renewals. */
+export interface AppProps {
+  readonly account?: Account | undefined
+  readonly onAccountChange?: ((listener: (account: Account) => void) => () => void) | undefined
+}
+
+export const App = ({ account: initialAccount, onAccountChange }: AppProps = {}) => {
+  const [account, setAccount] = useState(initialAccount)
+  useEffect(() => onAccountChange?.(setAccount), [onAccountChange])
   const [route, setRoute] = useState<Route>(() => parseRoute(location.pathname))
   useEffect(() => {
     const onPop = () => setRoute(parseRoute(location.pathname))
@@ -63,6 +72,14 @@ export const App = () => {
               </li>
             ))}
           </ol>
+          {account !== undefined ? (
+            <div class="account" data-testid="account">
+              <span class="account-email muted">{account.email}</span>
+              <button type="button" class="btn" onClick={account.signOut}>
+                Sign out
+              </button>
+            </div>
+          ) : null}
         </div>
       </header>
       <main id="main">

@@ -1,7 +1,44 @@
-/** Entry point: mounts the app into #app. */
+/**
+ * Entry point: reads the mode (WebConfig.ts), signs in first in cloud mode
+ * (CloudAuth.ts), then mounts the app into #app. A `config.json` that cannot
+ * be used, or a failed sign-in callback, shows an error screen instead.
+ */
 import { render } from "preact"
 import { App } from "./App.js"
+import { setAuth } from "./Auth.js"
+import { startCloudAuth } from "./CloudAuth.js"
+import { loadWebMode } from "./WebConfig.js"
 import "./styles.css"
 
+const ErrorScreen = ({ title, message }: { title: string; message: string }) => (
+  <main id="main">
+    <div class="center" role="alert" data-testid="start-error">
+      <h1>{title}</h1>
+      <p class="muted">{message}</p>
+      <a class="btn btn-primary" href="/">
+        Try again
+      </a>
+    </div>
+  </main>
+)
+
+const start = async (root: HTMLElement) => {
+  let mode
+  try {
+    mode = await loadWebMode()
+  } catch (e) {
+    return render(<ErrorScreen title="Curator cannot start" message={e instanceof Error ? e.message : String(e)} />, root)
+  }
+  if (mode.mode === "local") return render(<App />, root)
+  try {
+    const session = await startCloudAuth(mode)
+    if (session === null) return // on the way to the sign-in page
+    setAuth(session.auth)
+    render(<App account={session.account} onAccountChange={session.onAccountChange} />, root)
+  } catch (e) {
+    render(<ErrorScreen title="Sign-in failed" message={e instanceof Error ? e.message : String(e)} />, root)
+  }
+}
+
 const root = document.getElementById("app")
-if (root !== null) render(<App />, root)
+if (root !== null) void start(root)
