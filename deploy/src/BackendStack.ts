@@ -1,7 +1,8 @@
 /**
  * BackendStack: the five container-image Lambdas, the two state machines
  * (the JSON @curator/orchestration builds for the local executor too), the
- * Cognito user pool the API verifies, the HTTP API and the alarms
+ * HTTP API and the alarms; the API verifies access tokens of AuthStack's
+ * Cognito user pool and web client
  * (ARCHITECTURE.md "Deployment"; DDR-035, DDR-043).
  *
  * IAM is written statement by statement, per function, on the key prefixes
@@ -12,7 +13,7 @@ import * as apigw from "aws-cdk-lib/aws-apigatewayv2"
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations"
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch"
 import * as cwActions from "aws-cdk-lib/aws-cloudwatch-actions"
-import * as cognito from "aws-cdk-lib/aws-cognito"
+import type * as cognito from "aws-cdk-lib/aws-cognito"
 import type * as dynamodb from "aws-cdk-lib/aws-dynamodb"
 import type * as ecr from "aws-cdk-lib/aws-ecr"
 import * as iam from "aws-cdk-lib/aws-iam"
@@ -32,6 +33,9 @@ export interface BackendStackProps extends StackProps {
   readonly mediaBucket: s3.IBucket
   readonly table: dynamodb.ITable
   readonly repositories: { readonly [F in ImageFamily]: ecr.IRepository }
+  /** AuthStack's pool and web client: the API accepts only access tokens this client was issued. */
+  readonly userPool: cognito.IUserPool
+  readonly userPoolClient: cognito.IUserPoolClient
 }
 
 /** CloudFormation-friendly construct id of an app (`thumbnail-worker` -> `ThumbnailWorker`). */
@@ -59,26 +63,11 @@ export class BackendStack extends Stack {
   readonly selectionStateMachine: sfn.StateMachine
   readonly enhancementStateMachine: sfn.StateMachine
   readonly httpApi: apigw.HttpApi
-  readonly userPool: cognito.UserPool
-  readonly userPoolClient: cognito.UserPoolClient
   readonly alarmTopic: sns.Topic
 
   constructor(scope: Construct, id: string, props: BackendStackProps) {
     super(scope, id, props)
     const { config, mediaBucket: bucket, table } = props
-
-    // --- Cognito: the API verifies its JWTs itself (apps/api Lambda adapter), every route but health.
-    this.userPool = new cognito.UserPool(this, "UserPool", {
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      passwordPolicy: { minLength: 12 },
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY
-    })
-    this.userPoolClient = this.userPool.addClient("WebClient", {
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      preventUserExistenceErrors: true
-    })
 
     // --- Functions
     const common = { [Env.bucket]: bucket.bucketName, [Env.table]: table.tableName }
@@ -145,8 +134,8 @@ export class BackendStack extends Stack {
       [Env.selectionStateMachineArn]: this.selectionStateMachine.stateMachineArn,
       [Env.enhancementStateMachineArn]: this.enhancementStateMachine.stateMachineArn,
       [Env.originVerifyParameter]: config.originVerifyParameter,
-      [Env.cognitoUserPoolId]: this.userPool.userPoolId,
-      [Env.cognitoClientId]: this.userPoolClient.userPoolClientId
+      [Env.cognitoUserPoolId]: props.userPool.userPoolId,
+      [Env.cognitoClientId]: props.userPoolClient.userPoolClientId
     })
     this.functions = { api, "thumbnail-worker": thumbnail, "selection-worker": selection, "enhancement-worker": enhancement, "video-worker": video }
 
@@ -244,7 +233,5 @@ export class BackendStack extends Stack {
     }
 
     new CfnOutput(this, "ApiEndpoint", { value: this.httpApi.apiEndpoint })
-    new CfnOutput(this, "UserPoolId", { value: this.userPool.userPoolId })
-    new CfnOutput(this, "UserPoolClientId", { value: this.userPoolClient.userPoolClientId })
   }
 }

@@ -19,6 +19,11 @@ export interface FrontendStackProps extends StackProps {
   readonly httpApi: apigw.IHttpApi
   /** The media bucket: presigned uploads and `<img>`/`<video>` sources point at it (CSP). */
   readonly mediaBucket: s3.IBucket
+  /**
+   * AuthStack's Hosted UI base URL (`https://<prefix>.auth.<region>.amazoncognito.com`): the app
+   * calls its token endpoint (code exchange and refresh) with fetch, so it is in `connect-src`.
+   */
+  readonly hostedUiBaseUrl: string
 }
 
 /**
@@ -37,16 +42,19 @@ export const SPA_REWRITE_CODE = `function handler(event) {
 /**
  * The Content-Security-Policy: everything from the app's own origin, plus the
  * media bucket for presigned PUTs (`connect-src`) and the images and videos
- * shown from presigned GETs, plus Cognito's endpoint for sign-in.
+ * shown from presigned GETs, plus Cognito for sign-in (`connect-src`): the
+ * `cognito-idp.<region>` endpoint (the OpenID discovery document and keys) and
+ * the Hosted UI origin (token endpoint: code exchange and refresh). The Hosted
+ * UI pages themselves are top-level navigations, which CSP does not govern.
  */
-export const contentSecurityPolicy = (mediaOrigins: ReadonlyArray<string>, cognitoOrigin: string): string =>
+export const contentSecurityPolicy = (mediaOrigins: ReadonlyArray<string>, cognitoOrigins: ReadonlyArray<string>): string =>
   [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     `img-src 'self' data: blob: ${mediaOrigins.join(" ")}`,
     `media-src 'self' blob: ${mediaOrigins.join(" ")}`,
-    `connect-src 'self' ${mediaOrigins.join(" ")} ${cognitoOrigin}`,
+    `connect-src 'self' ${mediaOrigins.join(" ")} ${cognitoOrigins.join(" ")}`,
     "font-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
@@ -83,7 +91,7 @@ export class FrontendStack extends Stack {
         contentSecurityPolicy: {
           contentSecurityPolicy: contentSecurityPolicy(
             [`https://${media.bucketRegionalDomainName}`, `https://${media.bucketDomainName}`],
-            `https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`
+            [`https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`, props.hostedUiBaseUrl]
           ),
           override: true
         },

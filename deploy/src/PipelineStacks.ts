@@ -115,6 +115,11 @@ const allowCdkDeploy = (stack: Stack, project: codebuild.PipelineProject) =>
 /** Props of the backend pipeline. */
 export interface BackendPipelineStackProps extends StackProps {
   readonly repositories: { readonly [F in ImageFamily]: ecr.IRepository }
+  /**
+   * `CURATOR_WEB_ORIGINS` for `infra:deploy` (the app reads it when `-c webOrigins` is absent), so a
+   * pipeline deploy keeps the Cognito callback URLs and the bucket's CORS origin (comma-separated origins).
+   */
+  readonly webOrigins: string
 }
 
 /** Source -> CodeBuild: `nx affected -t docker-build`, record tags, `nx affected -t deploy` (infra). */
@@ -135,6 +140,7 @@ export class BackendPipelineStack extends Stack {
         CURATOR_ECR_HEAVY_REPOSITORY: { value: props.repositories.heavy.repositoryUri },
         DEPLOYED_COMMIT_PARAMETER: { value: PipelineParameters.backendDeployedCommit },
         IMAGE_TAG_PARAMETER_PREFIX: { value: PipelineParameters.imageTagPrefix },
+        CURATOR_WEB_ORIGINS: { value: props.webOrigins },
         CDK_DISABLE_CLI_TELEMETRY: { value: "true" },
         NX_DAEMON: { value: "false" }
       },
@@ -179,6 +185,12 @@ export class BackendPipelineStack extends Stack {
 export interface FrontendPipelineStackProps extends StackProps {
   readonly webBucket: s3.IBucket
   readonly distribution: cloudfront.IDistribution
+  /**
+   * AuthStack's values for the web app's `config.json` (tools/scripts/web-config.mjs):
+   * `CURATOR_COGNITO_USER_POOL_ID`, `CURATOR_COGNITO_CLIENT_ID`, `CURATOR_COGNITO_DOMAIN`
+   * (the Hosted UI base URL); `AWS_REGION` is CodeBuild's own.
+   */
+  readonly cognito: { readonly userPoolId: string; readonly clientId: string; readonly hostedUiBaseUrl: string }
 }
 
 /** Source -> CodeBuild: `nx affected -t deploy` for `web` (build, sync to the bucket, invalidate). */
@@ -196,6 +208,9 @@ export class FrontendPipelineStack extends Stack {
       environmentVariables: {
         CURATOR_WEB_BUCKET: { value: props.webBucket.bucketName },
         CURATOR_DISTRIBUTION_ID: { value: props.distribution.distributionId },
+        CURATOR_COGNITO_USER_POOL_ID: { value: props.cognito.userPoolId },
+        CURATOR_COGNITO_CLIENT_ID: { value: props.cognito.clientId },
+        CURATOR_COGNITO_DOMAIN: { value: props.cognito.hostedUiBaseUrl },
         DEPLOYED_COMMIT_PARAMETER: { value: PipelineParameters.frontendDeployedCommit },
         NX_DAEMON: { value: "false" }
       },

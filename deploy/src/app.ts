@@ -1,12 +1,13 @@
 /**
- * Builds the Curator CDK app: ImagesStack, StorageStack, BackendStack,
+ * Builds the Curator CDK app: ImagesStack, StorageStack, AuthStack, BackendStack,
  * FrontendStack and the two pipeline stacks, wired in dependency order. No context lookups: stacks are
  * environment-agnostic unless `-c account=... -c region=...` are given, so
  * `cdk synth` runs offline. Tests call it with their own context.
  */
 import { App, Tags, type AppProps } from "aws-cdk-lib"
+import { AuthStack } from "./AuthStack.js"
 import { BackendStack } from "./BackendStack.js"
-import { readConfig, type DeployConfig } from "./config.js"
+import { DEFAULT_AUTH_ORIGIN, readConfig, type DeployConfig } from "./config.js"
 import { FrontendStack } from "./FrontendStack.js"
 import { ImagesStack } from "./ImagesStack.js"
 import { BackendPipelineStack, FrontendPipelineStack } from "./PipelineStacks.js"
@@ -16,6 +17,7 @@ import { StorageStack } from "./StorageStack.js"
 export const StackNames = {
   images: "CuratorImages",
   storage: "CuratorStorage",
+  auth: "CuratorAuth",
   backend: "CuratorBackend",
   frontend: "CuratorFrontend",
   backendPipeline: "CuratorBackendPipeline",
@@ -27,7 +29,7 @@ export const StackNames = {
  * pipeline stacks are deployed by hand once (`cdk deploy CuratorBackendPipeline
  * --parameters ConnectionArn=...`): a pipeline never redeploys itself mid-run.
  */
-export const AppStacks = [StackNames.images, StackNames.storage, StackNames.backend, StackNames.frontend] as const
+export const AppStacks = [StackNames.images, StackNames.storage, StackNames.auth, StackNames.backend, StackNames.frontend] as const
 
 /** The app and its stacks. */
 export interface CuratorApp {
@@ -35,6 +37,7 @@ export interface CuratorApp {
   readonly config: DeployConfig
   readonly images: ImagesStack
   readonly storage: StorageStack
+  readonly auth: AuthStack
   readonly backend: BackendStack
   readonly frontend: FrontendStack
   readonly backendPipeline: BackendPipelineStack
@@ -45,7 +48,11 @@ export interface CuratorApp {
  * Environment variables read when the context key is absent: `nx affected -t deploy` cannot pass
  * `-c` to one project only, so the backend pipeline exports these (docker-build reads the same sha).
  */
-export const ContextFromEnv: Readonly<Record<string, string>> = { gitSha: "CURATOR_GIT_SHA", imageTags: "CURATOR_IMAGE_TAGS" }
+export const ContextFromEnv: Readonly<Record<string, string>> = {
+  gitSha: "CURATOR_GIT_SHA",
+  imageTags: "CURATOR_IMAGE_TAGS",
+  webOrigins: "CURATOR_WEB_ORIGINS"
+}
 
 /**
  * Creates every stack. `props.context` takes the `-c` keys of {@link readConfig};
@@ -63,19 +70,38 @@ export const buildApp = (props: AppProps = {}, env: Readonly<Record<string, stri
 
   const images = new ImagesStack(app, StackNames.images, { ...stackEnv, repositoryNames: config.repositoryNames })
   const storage = new StorageStack(app, StackNames.storage, { ...stackEnv, corsOrigins: config.webOrigins })
+  // Before the backend and the frontend: its callback URLs come from context, not from the distribution.
+  const auth = new AuthStack(app, StackNames.auth, { ...stackEnv, config })
   const backend = new BackendStack(app, StackNames.backend, {
     ...stackEnv,
     config,
     mediaBucket: storage.mediaBucket,
     table: storage.table,
-    repositories: images.repositories
+    repositories: images.repositories,
+    userPool: auth.userPool,
+    userPoolClient: auth.webClient
   })
-  const frontend = new FrontendStack(app, StackNames.frontend, { ...stackEnv, config, httpApi: backend.httpApi, mediaBucket: storage.mediaBucket })
-  const backendPipeline = new BackendPipelineStack(app, StackNames.backendPipeline, { ...stackEnv, repositories: images.repositories })
+  const frontend = new FrontendStack(app, StackNames.frontend, {
+    ...stackEnv,
+    config,
+    httpApi: backend.httpApi,
+    mediaBucket: storage.mediaBucket,
+    hostedUiBaseUrl: auth.hostedUiBaseUrl
+  })
+  const backendPipeline = new BackendPipelineStack(app, StackNames.backendPipeline, {
+    ...stackEnv,
+    repositories: images.repositories,
+    // The pipeline's infra:deploy must keep the web origins (Cognito callbacks, CORS): the ones given
+    // when this stack is deployed, else the distribution's own domain (it exists by then).
+    webOrigins: config.authOrigins.includes(DEFAULT_AUTH_ORIGIN)
+      ? `https://${frontend.distribution.distributionDomainName}`
+      : config.webOrigins.join(",")
+  })
   const frontendPipeline = new FrontendPipelineStack(app, StackNames.frontendPipeline, {
     ...stackEnv,
     webBucket: frontend.webBucket,
-    distribution: frontend.distribution
+    distribution: frontend.distribution,
+    cognito: { userPoolId: auth.userPool.userPoolId, clientId: auth.webClient.userPoolClientId, hostedUiBaseUrl: auth.hostedUiBaseUrl }
   })
-  return { app, config, images, storage, backend, frontend, backendPipeline, frontendPipeline }
+  return { app, config, images, storage, auth, backend, frontend, backendPipeline, frontendPipeline }
 }

@@ -144,9 +144,58 @@ export interface DeployConfig {
    * which depends on the bucket; set it (or a custom domain) once known.
    */
   readonly webOrigins: ReadonlyArray<string>
+  /**
+   * The origins the Cognito web client returns to (`<origin>/auth/callback`, `<origin>/`): `webOrigins`
+   * without its wildcard entries (Cognito refuses wildcards), each an `https://` origin or an
+   * `http://localhost[:port]` one (Cognito refuses other plain-http URLs). None left (the default
+   * `https://*.cloudfront.net`) -> {@link DEFAULT_AUTH_ORIGIN}, so a first deployment is valid
+   * before the distribution's domain is known.
+   */
+  readonly authOrigins: ReadonlyArray<string>
+  /** Whether people may sign up on the Hosted UI (context `selfSignUp=true`); default false: an admin creates the users. */
+  readonly selfSignUp: boolean
+  /**
+   * The Hosted UI domain prefix (context `cognitoDomainPrefix`): `<prefix>.auth.<region>.amazoncognito.com`,
+   * unique per region across all AWS accounts. Undefined = `curator-<12 hex of the auth stack's id>` (AuthStack).
+   */
+  readonly cognitoDomainPrefix: string | undefined
   /** API stage throttling (context `apiRateLimit` requests/s, `apiBurstLimit` requests). */
   readonly apiRateLimit: number
   readonly apiBurstLimit: number
+}
+
+/** The web app's OAuth paths (apps/web `CloudAuth`: `redirectPath`, and the default sign-out return `<origin>/`). */
+export const AuthPaths = { callback: "/auth/callback", signedOut: "/" } as const
+
+/**
+ * The Cognito client's origin when `webOrigins` names no concrete one: the vite dev server
+ * (`npx vite` in apps/web, port 5173), the only non-https origin Cognito accepts being localhost.
+ * Sign-in from the deployed site fails until `-c webOrigins=https://<distribution domain>`.
+ */
+export const DEFAULT_AUTH_ORIGIN = "http://localhost:5173"
+
+/**
+ * The Cognito client's origins of `webOrigins` (see {@link DeployConfig.authOrigins}); throws on an
+ * origin Cognito would refuse at deploy time (plain http other than localhost, a path, no host).
+ */
+export const authOriginsOf = (webOrigins: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const origins = webOrigins
+    .filter((o) => !o.includes("*"))
+    .map((o) => {
+      const m = /^(https:\/\/[a-z0-9.-]+(?::\d+)?|http:\/\/localhost(?::\d+)?)\/?$/i.exec(o)
+      if (m === null) throw new Error(`context webOrigins: ${o} is not an https origin (or http://localhost[:port]) Cognito accepts as a callback`)
+      return m[1]!
+    })
+  return origins.length > 0 ? origins : [DEFAULT_AUTH_ORIGIN]
+}
+
+/** Checks a Hosted UI domain prefix against Cognito's rules (lowercase letters, digits, inner hyphens, at most 63; no aws/amazon/cognito). */
+const domainPrefix = (value: string | undefined): string | undefined => {
+  if (value === undefined) return undefined
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(value) || /aws|amazon|cognito/.test(value)) {
+    throw new Error(`context cognitoDomainPrefix: ${value} is not a valid Cognito domain prefix`)
+  }
+  return value
 }
 
 /** Default SSM parameter names (created out of band: CloudFormation cannot create a SecureString). */
@@ -175,6 +224,7 @@ export const readConfig = (get: (key: string) => unknown): DeployConfig => {
       throw new Error(`context imageTags: ${app} is not a Lambda app with a string tag`)
     }
   }
+  const webOrigins = (str("webOrigins") ?? "https://*.cloudfront.net").split(",").map((o) => o.trim()).filter((o) => o !== "")
   return {
     gitSha: str("gitSha") ?? "dev",
     imageTags: imageTags as Partial<Record<LambdaApp, string>>,
@@ -185,7 +235,10 @@ export const readConfig = (get: (key: string) => unknown): DeployConfig => {
     geminiKeyParameter: str("geminiKeyParameter") ?? DefaultParameters.geminiKey,
     reservedConcurrency: str("reservedConcurrency") !== "false",
     alarmEmail: str("alarmEmail"),
-    webOrigins: (str("webOrigins") ?? "https://*.cloudfront.net").split(",").map((o) => o.trim()).filter((o) => o !== ""),
+    webOrigins,
+    authOrigins: authOriginsOf(webOrigins),
+    selfSignUp: str("selfSignUp") === "true",
+    cognitoDomainPrefix: domainPrefix(str("cognitoDomainPrefix")),
     apiRateLimit: num("apiRateLimit", 50),
     apiBurstLimit: num("apiBurstLimit", 100)
   }

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest"
 import { StackNames } from "../src/app.js"
-import { DefaultParameters, imageTag, readConfig } from "../src/config.js"
+import { DEFAULT_AUTH_ORIGIN, DefaultParameters, imageTag, readConfig } from "../src/config.js"
 import { synth } from "./support.js"
 
 describe("the app", () => {
-  it("synthesizes the four stacks offline: no context lookups left missing, environment-agnostic by default", () => {
-    const { app, images, storage, backend, frontend } = synth()
+  it("synthesizes every stack offline: no context lookups left missing, environment-agnostic by default", () => {
+    const { app, images, storage, auth, backend, frontend } = synth()
     const assembly = app.synth()
     expect(assembly.manifest.missing ?? []).toEqual([])
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(Object.values(StackNames).sort())
-    for (const stack of [images, storage, backend, frontend]) {
+    for (const stack of [images, storage, auth, backend, frontend]) {
       expect(stack.environment).toBe("aws://unknown-account/unknown-region")
     }
   })
@@ -19,16 +19,19 @@ describe("the app", () => {
     expect(backend.environment).toBe("aws://123456789012/eu-west-1")
   })
 
-  it("deploys storage and images before the backend, the backend before the frontend, the frontend before its pipeline", () => {
+  it("deploys storage, images and auth before the backend, the backend before the frontend, the frontend before its pipeline", () => {
     const { app } = synth()
     const assembly = app.synth()
     const deps = (name: string) => assembly.getStackByName(name).dependencies.map((d) => d.id).filter((id) => id.startsWith("Curator") && !id.endsWith(".assets")).sort()
     expect(deps(StackNames.images)).toEqual([])
     expect(deps(StackNames.storage)).toEqual([])
-    expect(deps(StackNames.backend)).toEqual([StackNames.images, StackNames.storage].sort())
-    expect(deps(StackNames.frontend)).toEqual([StackNames.backend, StackNames.storage].sort())
-    expect(deps(StackNames.frontendPipeline)).toEqual([StackNames.frontend])
-    expect(deps(StackNames.backendPipeline)).toEqual([StackNames.images])
+    // No loop: the client's callback URLs come from context, not from the distribution.
+    expect(deps(StackNames.auth)).toEqual([])
+    expect(deps(StackNames.backend)).toEqual([StackNames.auth, StackNames.images, StackNames.storage].sort())
+    expect(deps(StackNames.frontend)).toEqual([StackNames.auth, StackNames.backend, StackNames.storage].sort())
+    expect(deps(StackNames.frontendPipeline)).toEqual([StackNames.auth, StackNames.frontend].sort())
+    // The frontend for its distribution's domain (CURATOR_WEB_ORIGINS of the pipeline's deploy).
+    expect(deps(StackNames.backendPipeline)).toEqual([StackNames.frontend, StackNames.images].sort())
   })
 })
 
@@ -48,6 +51,9 @@ describe("readConfig", () => {
       reservedConcurrency: true,
       alarmEmail: undefined,
       webOrigins: ["https://*.cloudfront.net"],
+      authOrigins: [DEFAULT_AUTH_ORIGIN],
+      selfSignUp: false,
+      cognitoDomainPrefix: undefined,
       apiRateLimit: 50,
       apiBurstLimit: 100
     })
@@ -65,6 +71,26 @@ describe("readConfig", () => {
     expect(() => of({ apiBurstLimit: "lots" })).toThrow(/apiBurstLimit/)
     expect(() => of({ imageTags: { cli: "cli-1" } })).toThrow(/cli/)
   })
+
+  it("derives the Cognito origins from webOrigins: wildcards dropped, localhost the fallback, a trailing slash trimmed", () => {
+    expect(of({ webOrigins: "https://d111.cloudfront.net/, https://*.cloudfront.net" }).authOrigins).toEqual(["https://d111.cloudfront.net"])
+    expect(of({ webOrigins: "https://*.example.com" }).authOrigins).toEqual([DEFAULT_AUTH_ORIGIN])
+    expect(of({ webOrigins: "https://curator.example.com,http://localhost:4173" }).authOrigins).toEqual([
+      "https://curator.example.com",
+      "http://localhost:4173"
+    ])
+  })
+
+  it("refuses web origins and domain prefixes Cognito would refuse at deploy time", () => {
+    expect(() => of({ webOrigins: "http://curator.example.com" })).toThrow(/webOrigins/)
+    expect(() => of({ webOrigins: "https://curator.example.com/app" })).toThrow(/webOrigins/)
+    for (const bad of ["Curator", "my-cognito-app", "aws-curator", "-curator", "curator_1", "x".repeat(64)]) {
+      expect(() => of({ cognitoDomainPrefix: bad }), bad).toThrow(/cognitoDomainPrefix/)
+    }
+    expect(of({ cognitoDomainPrefix: "curator-prod-7" }).cognitoDomainPrefix).toBe("curator-prod-7")
+    expect(of({ selfSignUp: "true" }).selfSignUp).toBe(true)
+    expect(of({ selfSignUp: true }).selfSignUp).toBe(true)
+  })
 })
 
 describe("context from the environment (the pipeline's deploy step)", () => {
@@ -73,5 +99,11 @@ describe("context from the environment (the pipeline's deploy step)", () => {
     expect(imageTag(config, "video-worker")).toBe("video-worker-f00d")
     expect(imageTag(config, "api")).toBe("api-beef")
     expect(synth({ gitSha: "c0ffee" }, { CURATOR_GIT_SHA: "f00d" }).config.gitSha).toBe("c0ffee")
+  })
+
+  it("reads CURATOR_WEB_ORIGINS when -c webOrigins is absent, so a pipeline deploy keeps the Cognito callbacks", () => {
+    const { config } = synth({}, { CURATOR_WEB_ORIGINS: "https://d111abcdef8.cloudfront.net" })
+    expect(config.webOrigins).toEqual(["https://d111abcdef8.cloudfront.net"])
+    expect(config.authOrigins).toEqual(["https://d111abcdef8.cloudfront.net"])
   })
 })

@@ -1,7 +1,7 @@
 import { Match } from "aws-cdk-lib/assertions"
 import { describe, expect, it } from "vitest"
 import { SPA_REWRITE_CODE } from "../src/FrontendStack.js"
-import { logicalId, render, synth } from "./support.js"
+import { exportedValue, logicalId, render, synth } from "./support.js"
 
 const { templates } = synth()
 const frontend = templates.frontend
@@ -102,10 +102,22 @@ describe("security headers", () => {
       expect(directive(d)).toContain("https://import:CuratorStorage:ExportsOutputFnGetAttMediaBucket")
       expect(directive(d)).toMatch(/RegionalDomainName/)
     }
-    expect(directive("connect-src")).toContain("https://cognito-idp.ref:AWS::Region.ref:AWS::URLSuffix")
     expect(directive("frame-ancestors")).toBe("frame-ancestors 'none'")
     expect(directive("object-src")).toBe("object-src 'none'")
     expect(csp).not.toContain("unsafe")
+  })
+
+  it("CSP connect-src: Cognito's regional endpoint (discovery, keys) and the Hosted UI origin (token endpoint, refresh)", () => {
+    const sources = directive("connect-src").split(" ")
+    expect(sources).toContain("https://cognito-idp.ref:AWS::Region.ref:AWS::URLSuffix")
+    const hostedUi = sources.find((s) => s.includes("amazoncognito.com"))
+    expect(hostedUi).toMatch(/^https:\/\/import:CuratorAuth:ExportsOutputRefUserPoolHostedUi\w+\.auth\.ref:AWS::Region\.amazoncognito\.com$/)
+    // The import is the auth stack's domain (its Ref is the prefix).
+    expect(exportedValue(templates.auth, hostedUi!.replace(/^https:\/\/import:/, "").replace(/\.auth\..*$/, ""))).toBe(
+      `ref:${logicalId(templates.auth, "AWS::Cognito::UserPoolDomain", "UserPoolHostedUi")}`
+    )
+    // Cognito's pages are navigations, not fetches: nothing else about Cognito is allowed.
+    for (const d of ["script-src", "style-src", "img-src", "form-action", "frame-ancestors"]) expect(directive(d)).not.toContain("cognito")
   })
 
   it("HSTS, nosniff, DENY framing, strict referrer", () => {

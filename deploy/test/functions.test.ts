@@ -86,8 +86,9 @@ describe("environment", () => {
     const env = envOf("api")
     expect(render(env[Env.selectionStateMachineArn])).toMatch(/^ref:SelectionStateMachine/)
     expect(render(env[Env.enhancementStateMachineArn])).toMatch(/^ref:EnhancementStateMachine/)
-    expect(render(env[Env.cognitoUserPoolId])).toMatch(/^ref:UserPool[0-9A-F]+$/)
-    expect(render(env[Env.cognitoClientId])).toMatch(/^ref:UserPoolWebClient/)
+    // AuthStack's exports (auth.test.ts follows each export to the pool and the client).
+    expect(render(env[Env.cognitoUserPoolId])).toMatch(/^import:CuratorAuth:ExportsOutputRefUserPool[0-9A-F]+$/)
+    expect(render(env[Env.cognitoClientId])).toMatch(/^import:CuratorAuth:ExportsOutputRefUserPoolWebClient/)
     expect(env[Env.originVerifyParameter]).toBe("/curator/origin-verify")
     expect(envOf("selection-worker")[Env.geminiKeyParameter]).toBe("/curator/gemini-api-key")
   })

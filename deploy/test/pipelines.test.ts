@@ -2,7 +2,7 @@ import { Template } from "aws-cdk-lib/assertions"
 import { describe, expect, it } from "vitest"
 import { LambdaApps } from "../src/config.js"
 import { PipelineParameters } from "../src/PipelineStacks.js"
-import { grantsOfRole, roleOf, synth } from "./support.js"
+import { exportedValue, grantsOfRole, logicalId, render, roleOf, synth } from "./support.js"
 
 const built = synth()
 const backend = Template.fromStack(built.backendPipeline)
@@ -66,6 +66,23 @@ describe("backend pipeline", () => {
   })
 })
 
+describe("backend pipeline's web origins", () => {
+  const originsOf = (t: Template) =>
+    render(
+      (buildSpecOf(t).project.Environment.EnvironmentVariables as ReadonlyArray<{ Name: string; Value: unknown }>).find((v) => v.Name === "CURATOR_WEB_ORIGINS")
+        ?.Value
+    )
+
+  it("passes the distribution's domain as CURATOR_WEB_ORIGINS when no concrete webOrigins were given", () => {
+    expect(originsOf(backend)).toMatch(/^https:\/\/import:CuratorFrontend:ExportsOutputFnGetAttDistribution\w+DomainName/)
+  })
+
+  it("passes the given webOrigins instead", () => {
+    const custom = synth({ webOrigins: "https://curator.example.com" })
+    expect(originsOf(Template.fromStack(custom.backendPipeline))).toBe("https://curator.example.com")
+  })
+})
+
 describe("frontend pipeline", () => {
   const { project, commands } = buildSpecOf(frontend)
 
@@ -75,6 +92,20 @@ describe("frontend pipeline", () => {
     expect(commands).not.toContain("docker-build")
     const vars = (project.Environment.EnvironmentVariables as ReadonlyArray<{ Name: string }>).map((v) => v.Name)
     expect(vars).toEqual(expect.arrayContaining(["CURATOR_WEB_BUCKET", "CURATOR_DISTRIBUTION_ID"]))
+  })
+
+  it("hands web-config.mjs the pool, the web client and the Hosted UI base URL (AuthStack's exports)", () => {
+    const vars = Object.fromEntries(
+      (project.Environment.EnvironmentVariables as ReadonlyArray<{ Name: string; Value: unknown; Type: string }>).map((v) => [v.Name, v])
+    )
+    for (const name of ["CURATOR_COGNITO_USER_POOL_ID", "CURATOR_COGNITO_CLIENT_ID", "CURATOR_COGNITO_DOMAIN"]) expect(vars[name]?.Type).toBe("PLAINTEXT")
+    const value = (name: string) => render(vars[name]!.Value)
+    const authExport = (name: string) => exportedValue(built.templates.auth, value(name).replace(/^import:/, ""))
+    expect(authExport("CURATOR_COGNITO_USER_POOL_ID")).toBe(`ref:${logicalId(built.templates.auth, "AWS::Cognito::UserPool", "UserPool")}`)
+    expect(authExport("CURATOR_COGNITO_CLIENT_ID")).toBe(`ref:${logicalId(built.templates.auth, "AWS::Cognito::UserPoolClient", "UserPoolWebClient")}`)
+    expect(value("CURATOR_COGNITO_DOMAIN")).toMatch(/^https:\/\/import:CuratorAuth:ExportsOutputRefUserPoolHostedUi\w+\.auth\.ref:AWS::Region\.amazoncognito\.com$/)
+    // AWS_REGION is CodeBuild's own; the pipeline must not pin another.
+    expect(vars.AWS_REGION).toBeUndefined()
   })
 
   it("may invalidate only its distribution", () => {

@@ -27,6 +27,9 @@ export const synth = (
     get storage() {
       return lazy("storage", () => built.storage)
     },
+    get auth() {
+      return lazy("auth", () => built.auth)
+    },
     get backend() {
       return lazy("backend", () => built.backend)
     },
@@ -40,6 +43,7 @@ export const synth = (
 export interface Templates {
   readonly images: Template
   readonly storage: Template
+  readonly auth: Template
   readonly backend: Template
   readonly frontend: Template
 }
@@ -101,4 +105,15 @@ export const roleOf = (template: Template, type: string, prefix: string): string
   const resource = template.findResources(type)[id]!
   const key = type === "AWS::StepFunctions::StateMachine" ? "RoleArn" : type === "AWS::CodeBuild::Project" ? "ServiceRole" : "Role"
   return render(resource.Properties[key]).replace(/\.Arn$/, "")
+}
+
+/**
+ * What the export `name` of `producer` (a `CuratorX:ExportsOutput...` name, as `render` shows an
+ * import) holds, rendered: e.g. `ref:UserPool6BA7E5F2`. Throws when the producer has no such export.
+ */
+export const exportedValue = (producer: Template, name: string): string => {
+  const outputs = (producer.toJSON().Outputs ?? {}) as Record<string, { Value: unknown; Export?: { Name: string } }>
+  const output = Object.values(outputs).find((o) => o.Export?.Name === name)
+  if (output === undefined) throw new Error(`no export ${name}`)
+  return render(output.Value)
 }
