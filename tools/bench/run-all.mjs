@@ -8,10 +8,12 @@
 // 3. times `curator run` end to end on the fixtures (median of 3);
 // 4. measures offline enhancement (photos, then videos, each in a fresh process: enhance.ts);
 // 5. prints Markdown tables and writes tools/bench/results/latest.json (+ latest.md); a run that
-//    measured enhancement also writes results/enhance.json (+ enhance.md).
+//    measured enhancement also writes results/enhance.json (+ enhance.md);
+// 6. times the AI video preview encoder against the bare ffmpeg command (aipreview.ts); a run
+//    that measured it also writes results/aipreview.json (+ aipreview.md).
 //
 // Options (environment): BENCH_QUICK=1 (2 rounds everywhere, 1 CLI run: a smoke test, not figures),
-// BENCH_ONLY=throughput,latency,heic,video,cli,enhance (a subset), BENCH_FIXTURES=<folder>.
+// BENCH_ONLY=throughput,latency,heic,video,cli,enhance,aipreview (a subset), BENCH_FIXTURES=<folder>.
 import { spawn, spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
@@ -26,7 +28,7 @@ const benchDir = path.join(root, "tools/bench")
 const distDir = path.join(root, "dist/bench")
 const fixtures = process.env.BENCH_FIXTURES ?? path.resolve(root, "../shared/fixtures/media")
 const quick = process.env.BENCH_QUICK === "1"
-const SECTIONS = ["throughput", "latency", "heic", "video", "cli", "enhance"]
+const SECTIONS = ["throughput", "latency", "heic", "video", "cli", "enhance", "aipreview"]
 const only = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(",")).split(","))
 const GNU_TIME = "/usr/bin/time"
 const CLI_RUNS = quick ? 1 : 3
@@ -198,12 +200,20 @@ const markdown = (results) => {
       for (const f of x.perFile) lines.push(`| ${f.file} | ${stageNames.map((n) => fmt(f[n])).join(" | ")} |`)
     }
   }
+  const ap = results.aipreview
+  if (ap) {
+    lines.push("", `### 8. AI video preview: ours vs bare ffmpeg, same settings (SVT-AV1 CRF ${ap.settings.crf} preset ${ap.settings.preset}, <= 5 fps, <= 768 px wide, mono Opus 24 kb/s; ${ap.rounds} interleaved rounds, per-file medians summed over the ${ap.files.length} clips)`, "")
+    lines.push("| variant | " + ap.variants.ours.perFile.map((f) => f.name.replace(/^video-/, "")).join(" | ") + " | set ms | video s per wall s |", "|---|" + ap.variants.ours.perFile.map(() => "---:|").join("") + "---:|---:|")
+    for (const [name, x] of Object.entries(ap.variants)) lines.push(`| ${name} | ${x.perFile.map((f) => fmt(f.medianMs)).join(" | ")} | ${fmt(x.setMs)} | ${fmt(ap.throughput[name], 2)} |`)
+    const tools = (t) => (t ? Object.entries(t).map(([k, v]) => `${k} ${fmt(v)}`).join(", ") : "n/a")
+    lines.push("", `throughput ours / bare = **${fmt(ap.ratioPercent, 1)} %** (goal >= ${ap.goalPercent} %: ${ap.ratioPercent >= ap.goalPercent ? "met" : "MISSED"}); without metadata (own ffprobe) ${fmt(ap.probingRatioPercent, 1)} %; ${fmt(ap.videoSeconds, 1)} s of video per pass; peak RSS MB: Node ${fmt(ap.nodePeakRssMb)}, tools (ours) ${tools(ap.toolPeakRssMb?.ours)}, tools (bare) ${tools(ap.toolPeakRssMb?.bare)}`)
+  }
   return lines.join("\n")
 }
 
 const results = { machine: machine(), quick }
 await mkdir(distDir, { recursive: true })
-const entries = ["throughput", "latency", "heic", "video", "enhance"]
+const entries = ["throughput", "latency", "heic", "video", "enhance", "aipreview"]
 for (const e of entries) await bundle(path.join(benchDir, "src", `${e}.ts`), path.join(distDir, `${e}.mjs`))
 console.log(`bundled ${entries.length} bench entries into ${path.relative(root, distDir)}/; fixtures ${fixtures}`)
 
@@ -249,6 +259,7 @@ if (only.has("enhance")) {
     for (const name of Object.values(results.enhance[kind].files).flat()) results.enhance.single.push(await child("enhance", ["--kind", kind, "--single", name]))
   }
 }
+if (only.has("aipreview")) results.aipreview = await child("aipreview")
 results.machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)))
 results.totalMinutes = Number(((performance.now() - started) / 60000).toFixed(2))
 
@@ -263,6 +274,13 @@ if (results.enhance && !quick) {
   await writeFile(path.join(resultsDir, "enhance.json"), JSON.stringify(own, null, 2) + "\n")
   await writeFile(path.join(resultsDir, "enhance.md"), markdown(own) + "\n")
   console.log(`wrote ${path.relative(root, path.join(resultsDir, "enhance.json"))}`)
+}
+if (results.aipreview && !quick) {
+  // Kept on their own like the enhancement figures: `BENCH_ONLY=aipreview` updates docs/performance.md section 8 alone.
+  const own = { machine: results.machine, quick, aipreview: results.aipreview }
+  await writeFile(path.join(resultsDir, "aipreview.json"), JSON.stringify(own, null, 2) + "\n")
+  await writeFile(path.join(resultsDir, "aipreview.md"), markdown(own) + "\n")
+  console.log(`wrote ${path.relative(root, path.join(resultsDir, "aipreview.json"))}`)
 }
 if (SECTIONS.every((s) => only.has(s)) && !quick) {
   await writeFile(path.join(resultsDir, "latest.json"), JSON.stringify(results, null, 2) + "\n")

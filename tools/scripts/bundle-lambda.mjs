@@ -22,6 +22,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 /** npm packages left external: native addons installed in the image itself. */
 export const LAMBDA_EXTERNALS = ["sharp"]
 
+/**
+ * Optional native speed-ups that `ws` (pulled in by @google/genai) requires inside try/catch and
+ * does without: never installed in the images, left external so the bundle loads without them.
+ */
+export const OPTIONAL_EXTERNALS = ["bufferutil", "utf-8-validate"]
+
 /** Inputs that must never be in a Lambda bundle (local stand-ins and the local executor). */
 export const FORBIDDEN_INPUTS = [
   /(^|\/)node_modules\/dynalite\//,
@@ -53,7 +59,7 @@ export const bundleLambda = async (app, outfile = lambdaBundlePath(app)) => {
     format: "esm",
     target: "node24",
     mainFields: ["module", "main"],
-    external: LAMBDA_EXTERNALS,
+    external: [...LAMBDA_EXTERNALS, ...OPTIONAL_EXTERNALS],
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: "none",

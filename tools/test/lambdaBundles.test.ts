@@ -17,7 +17,7 @@ import { BlobStore, SessionStore } from "@curator/store"
 import { Effect } from "effect"
 import sharp from "sharp"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { forbiddenInputs, LAMBDA_EXTERNALS } from "../scripts/bundle-lambda.mjs"
+import { forbiddenInputs, LAMBDA_EXTERNALS, OPTIONAL_EXTERNALS } from "../scripts/bundle-lambda.mjs"
 import { bundlePath, makeTaskRoot, runTask } from "./lambdaTask.js"
 import { type StandIns, startSsmStandIn, startStandIns } from "./standIns.js"
 import { startSfnStandIn } from "@curator/orchestration/sfn-testing"
@@ -69,7 +69,7 @@ describe.each(APPS)("%s bundle", (app) => {
     expect(inputs.some((i) => i.includes("node_modules/effect/"))).toBe(true) // npm packages are bundled
     const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]))
     const externals = new Set(Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)))
-    expect([...externals].filter((p) => !builtins.has(p) && !LAMBDA_EXTERNALS.includes(p))).toEqual([])
+    expect([...externals].filter((p) => !builtins.has(p) && !LAMBDA_EXTERNALS.includes(p) && !OPTIONAL_EXTERNALS.includes(p))).toEqual([])
   })
 })
 

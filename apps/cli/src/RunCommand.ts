@@ -10,7 +10,7 @@
 import fs from "node:fs/promises"
 import path from "node:path"
 import { DEFAULT_TTL_SECONDS, type SelectionJobInput, type SelectionJobRecord } from "@curator/contracts"
-import { DataDirLock, LocalOrchestrator, LocalStack } from "@curator/local"
+import { DataDirLock, geminiConfigFromEnv, LocalOrchestrator, LocalStack } from "@curator/local"
 import { BlobStore, SessionStore } from "@curator/store"
 import { Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -51,7 +51,10 @@ export const runCommand = Command.make("run", options, (cfg) =>
     if (cfg.max < 1) return yield* Effect.fail(new Error("--max must be at least 1"))
 
     yield* DataDirLock.acquire(dataDir)
-    const job = yield* runJob({ folder, out, targetCount: cfg.max, tripContext: cfg.context }).pipe(Effect.provide(LocalStack.layer({ dataDir })))
+    // GEMINI_API_KEY set -> Gemini selection (CURATOR_GEMINI_* settings); unset -> offline, no network.
+    const gemini = geminiConfigFromEnv(process.env)
+    yield* Console.log(gemini === null ? "Offline selection (no GEMINI_API_KEY)." : `Gemini selection (${gemini.models.selection}).`)
+    const job = yield* runJob({ folder, out, targetCount: cfg.max, tripContext: cfg.context }).pipe(Effect.provide(LocalStack.layer({ dataDir, gemini })))
     if (job.status === "failed") {
       yield* Console.error(`The selection job failed: ${job.errorMessage ?? job.errorTag ?? "unknown error"}`)
       process.exitCode = 1

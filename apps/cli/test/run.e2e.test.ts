@@ -4,11 +4,12 @@
  * real fixture folder (20 files: 16 good, 4 truncated) and on the generated
  * sample trip. Asserts on the artifacts it writes and on its exit code.
  */
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { pathToFileURL } from "node:url"
+import { startGeminiStandIn } from "@curator/ai/gemini-testing"
 import sharp from "sharp"
 import { beforeAll, describe, expect, it } from "vitest"
 
@@ -30,6 +31,18 @@ interface SelectionJson {
 
 const runCli = (args: ReadonlyArray<string>) =>
   spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 240_000, env: { ...process.env, NO_COLOR: "1" } })
+
+/** Like runCli, but without blocking the event loop (the Gemini stand-in runs in this process). */
+const runCliAsync = (args: ReadonlyArray<string>, env: Record<string, string>) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, NO_COLOR: "1", ...env } })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
+    child.on("error", reject)
+    child.on("close", (status) => resolve({ status, stdout, stderr }))
+  })
 
 beforeAll(async () => {
   // The same build script `npm start` runs (a workspace script, loaded by path).
@@ -79,6 +92,63 @@ describe("curator run", () => {
     expect(fs.readFileSync(path.join(out, "report.html"), "utf8")).toContain("IMG_2104.jpg")
     fs.rmSync(work, { recursive: true, force: true })
   }, 300_000)
+
+  it("with GEMINI_API_KEY set, selects through the SDK (pointed at the local Gemini stand-in) and writes the same artifacts", async () => {
+    const standIn = await startGeminiStandIn()
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-gemini-"))
+    const out = path.join(work, "out")
+    try {
+      standIn.script({
+        text: JSON.stringify({
+          scenes: [{ name: "Start of the trip", items: [0, 1] }],
+          selected: [
+            { index: 1, scene: "Start of the trip", justification: "Gemini: the clearest view of the day.", comparisonNote: "Sharper than item 0." },
+            { index: 0, scene: "Start of the trip", justification: "Gemini: a good opener.", comparisonNote: "Only one of its kind." }
+          ],
+          excluded: []
+        })
+      })
+      const r = await runCliAsync(["run", "--sample", "--out", out, "--data", path.join(work, "data"), "--max", "6"], {
+        GEMINI_API_KEY: "e2e-key",
+        CURATOR_GEMINI_BASE_URL: standIn.baseUrl,
+        CURATOR_GEMINI_MODEL_SELECTION: "gemini-e2e"
+      })
+      expect(r.status, r.stderr + r.stdout).toBe(0)
+      expect(r.stdout).toContain("Gemini selection (gemini-e2e).")
+      expect(r.stdout).toMatch(/scene\(s\) \(Gemini selection, gemini-e2e\)/)
+      const sel = JSON.parse(fs.readFileSync(path.join(out, "selection.json"), "utf8")) as SelectionJson
+      expect(sel.selected.map((s) => s.justification)).toEqual(["Gemini: the clearest view of the day.", "Gemini: a good opener."])
+      const inputs = fs.readdirSync(path.join(out, "sample-trip"))
+      expect([...sel.selected.map((s) => s.fileName), ...sel.excluded.map((e) => e.fileName)].sort()).toEqual([...inputs].sort())
+      expect(sel.excluded.find((e) => e.fileName === "IMG_2104.jpg")?.category).toBe("unprocessable")
+      expect((await sharp(path.join(out, "contact-sheet.jpg")).metadata()).format).toBe("jpeg")
+      const [request, ...more] = standIn.generateRequests()
+      expect(more).toHaveLength(0)
+      expect(request!.path).toBe("/v1beta/models/gemini-e2e:generateContent")
+      expect(request!.headers["x-goog-api-key"]).toBe("e2e-key")
+      const body = request!.json as { contents: Array<{ parts: Array<{ inlineData?: { mimeType: string } }> }> }
+      const images = body.contents[0]!.parts.filter((p) => p.inlineData?.mimeType === "image/jpeg")
+      // every processed file sends at least its thumbnail (the corrupt one never reaches the model)
+      expect(images.length).toBeGreaterThanOrEqual(inputs.length - 1)
+    } finally {
+      await standIn.close()
+      fs.rmSync(work, { recursive: true, force: true })
+    }
+  }, 300_000)
+
+  it("says 'offline selection' without a key", () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-offline-"))
+    fs.mkdirSync(path.join(work, "in"))
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1" }
+    delete env["GEMINI_API_KEY"]
+    const r = spawnSync(process.execPath, [cli, "run", path.join(work, "in"), "--out", path.join(work, "out"), "--data", path.join(work, "data")], {
+      encoding: "utf8",
+      timeout: 120_000,
+      env
+    })
+    expect(r.stdout).toContain("Offline selection (no GEMINI_API_KEY).")
+    fs.rmSync(work, { recursive: true, force: true })
+  }, 120_000)
 
   it("refuses a second process on the same data folder", async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-lock-"))

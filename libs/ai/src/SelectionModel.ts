@@ -7,7 +7,7 @@
  * (`MediaItem`), its 400 px JPEG thumbnail, extra JPEG frames for videos, the
  * person's trip context and the target count. The offline layer
  * (`SelectionModel.layerOffline`) uses image statistics, capture times and GPS;
- * the Gemini layer (a later issue) will send the same thumbnails, metadata and
+ * the Gemini layer (`SelectionModelGemini`, GeminiSelection.ts) sends the same thumbnails, metadata and
  * trip context to the model.
  */
 import {

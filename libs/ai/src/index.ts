@@ -1,7 +1,8 @@
 /**
- * @curator/ai — the AI services. Now: `SelectionModel` with its offline layer
- * (image statistics, capture times and GPS; no network, no key). Gemini layers
- * and PhotoEditor, VideoAnalyzer, Captioner come in later issues.
+ * @curator/ai — the AI services: `SelectionModel` with its offline layer
+ * (image statistics, capture times and GPS; no network, no key) and its Gemini
+ * layer (`SelectionModelGemini` over `GeminiClient`, used only when
+ * `GEMINI_API_KEY` is set); PhotoEditor and VideoAnalyzer (offline layers).
  */
 export {
   DEFAULT_TARGET_COUNT,
@@ -17,3 +18,12 @@ export * from "./PhotoEditor.js"
 export * from "./VideoAnalyzer.js"
 export * from "./PhotoEnhancementTask.js"
 export * from "./VideoEnhancementTask.js"
+export * from "./GeminiClient.js"
+export {
+  checkSelectionAnswer,
+  describeItem,
+  SELECTION_RESPONSE_SCHEMA,
+  SelectionModelGemini,
+  toSelectionResult
+} from "./GeminiSelection.js"
+export { PROMPTS } from "./prompts.generated.js"

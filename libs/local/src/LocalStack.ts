@@ -3,7 +3,7 @@
  * Curator in one process, with no cloud account and no AI key —
  * blobs in `<dataDir>/blobs`, sessions in an in-process dynalite persisted in
  * `<dataDir>/db` (the SAME SessionStore code as on AWS), the media services,
- * the offline SelectionModel, and the SelectionPipeline ASL run in-process by
+ * the offline SelectionModel (the Gemini one when `gemini` settings are given), and the SelectionPipeline ASL run in-process by
  * `LocalOrchestrator` with its Task states bound by name to the worker task
  * definitions (`thumbnailTask`, `selectionTask`) wrapped by the same
  * `makeTaskHandler` the Lambda apps use; likewise the EnhancementPipeline
@@ -15,10 +15,13 @@
  */
 import path from "node:path"
 import {
+  GeminiClient,
+  type GeminiConfig,
   PhotoEditor,
   photoEnhancementTask,
   type PhotoEnhancementTaskServices,
   SelectionModel,
+  SelectionModelGemini,
   selectionTask,
   type SelectionTaskServices,
   VideoAnalyzer,
@@ -45,20 +48,29 @@ export interface LocalStackOptions {
   readonly retryIntervalOverrides?: Readonly<Record<string, number | ReadonlyArray<number>>>
   /** Media settings (limits, decoders); default from `MEDIA_*` environment variables. */
   readonly media?: Partial<MediaSettings>
+  /**
+   * Gemini settings (`geminiConfigFromEnv(process.env)`): given -> the Gemini SelectionModel;
+   * absent or null (no `GEMINI_API_KEY`) -> the offline SelectionModel, no network.
+   */
+  readonly gemini?: GeminiConfig | null
 }
+
+/** The SelectionModel for the options: Gemini when a config is given, else offline. */
+const selectionLayer = (gemini: GeminiConfig | null | undefined): Layer.Layer<SelectionModel> =>
+  gemini === undefined || gemini === null ? SelectionModel.layerOffline : SelectionModelGemini.pipe(Layer.provide(GeminiClient.layer(gemini)))
 
 /** Function ARNs the local definition names; never invoked (states are bound by name). */
 const localFunctionArn = (app: string) => `arn:aws:lambda:local:000000000000:function:curator-${app}`
 
 /** The local stack's layers. */
 export const LocalStack = {
-  /** Everything: BlobStore, SessionStore, DynamoDb, media services, the offline AI services, Orchestrator, LocalOrchestrator. */
+  /** Everything: BlobStore, SessionStore, DynamoDb, media services, the AI services (offline unless `gemini` is given), Orchestrator, LocalOrchestrator. */
   layer: (options: LocalStackOptions) => {
     const base = Layer.mergeAll(
       BlobStore.layerLocal({ root: path.join(options.dataDir, "blobs") }),
       SessionStoreLocal.layer({ dataDir: options.dataDir }),
       options.media === undefined ? Media.layer : Media.layerWith(options.media),
-      SelectionModel.layerOffline,
+      selectionLayer(options.gemini),
       PhotoEditor.layerOffline,
       VideoAnalyzer.layerOffline
     )

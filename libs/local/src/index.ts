@@ -9,3 +9,5 @@ export * from "./LocalOrchestrator.js"
 export * from "./reconcile.js"
 export * from "./LocalStack.js"
 export * from "./DataDirLock.js"
+/** Gemini settings from the environment (null without GEMINI_API_KEY), for `LocalStackOptions.gemini`. */
+export { type GeminiConfig, geminiConfigFromEnv } from "@curator/ai"

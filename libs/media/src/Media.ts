@@ -3,6 +3,7 @@
  * environment ({@link MediaConfig.layer}) or from explicit settings ({@link Media.layerWith}).
  */
 import { Layer } from "effect"
+import { AiPreviewEncoder } from "./AiPreviewEncoder.js"
 import { HeifDecoder } from "./HeifDecoder.js"
 import { MediaConfig, type MediaSettings } from "./MediaConfig.js"
 import { MediaInspector } from "./MediaInspector.js"
@@ -21,7 +22,7 @@ const servicesOn = <E, R>(config: Layer.Layer<MediaConfig, E, R>) => {
   const renderer = ThumbnailRenderer.layer.pipe(Layer.provideMerge(reader))
   const sampler = VideoFrameSampler.layer.pipe(Layer.provideMerge(renderer))
   const photos = PhotoRenderer.layer.pipe(Layer.provideMerge(sampler))
-  const video = Layer.mergeAll(VideoProbe.layer, VideoEnhancer.layer).pipe(Layer.provideMerge(photos))
+  const video = Layer.mergeAll(VideoProbe.layer, VideoEnhancer.layer, AiPreviewEncoder.layer).pipe(Layer.provideMerge(photos))
   return MediaInspector.layer.pipe(Layer.provideMerge(video))
 }
 

@@ -138,6 +138,28 @@ const previewOf = (image: Sharp) =>
     catch: corruptFromSharp
   }).pipe(Effect.map(({ data, info }): PhotoPreview => ({ bytes: new Uint8Array(data), width: info.width, height: info.height })))
 
+/** Longest edge in px of a photo uploaded to the AI model (issue 6: "photos downscaled (longest edge 1920) before upload"). */
+export const AI_IMAGE_EDGE = 1920
+/** JPEG quality of the AI upload: 85, as the display previews (clean at this size, a few hundred kB). */
+export const AI_IMAGE_JPEG_QUALITY = 85
+
+/**
+ * Encodes an upright pipeline as the AI upload: scaled inside {@link AI_IMAGE_EDGE} (never
+ * enlarged), alpha flattened on white, converted to sRGB with no metadata kept (no GPS or
+ * device tags reach the model), JPEG {@link AI_IMAGE_JPEG_QUALITY}.
+ */
+const aiImageOf = (image: Sharp) =>
+  Effect.tryPromise({
+    try: () =>
+      image
+        .resize(AI_IMAGE_EDGE, AI_IMAGE_EDGE, { fit: "inside", withoutEnlargement: true })
+        .flatten({ background: "#ffffff" })
+        .toColourspace("srgb")
+        .jpeg({ quality: AI_IMAGE_JPEG_QUALITY })
+        .toBuffer({ resolveWithObject: true }),
+    catch: corruptFromSharp
+  }).pipe(Effect.map(({ data, info }): PhotoPreview => ({ bytes: new Uint8Array(data), width: info.width, height: info.height })))
+
 /**
  * Measures encoded image bytes (any format sharp decodes; EXIF orientation applied):
  * see {@link PhotoMeasurement}. Undecodable -> `CorruptMediaError`.
@@ -162,6 +184,8 @@ export interface OpenedPhoto {
   readonly render: (params: PhotoAdjustments) => Effect.Effect<RenderedPhoto, CorruptMediaError>
   /** {@link PhotoRenderer.previewOriginal} of this photo (the "before"). */
   readonly previewOriginal: Effect.Effect<PhotoPreview, CorruptMediaError>
+  /** {@link PhotoRenderer.aiImage} of this photo. */
+  readonly aiImage: Effect.Effect<PhotoPreview, CorruptMediaError>
 }
 
 /** The service. */
@@ -192,6 +216,12 @@ export class PhotoRenderer extends Context.Service<PhotoRenderer, {
    * libheif, upright), no adjustment, scaled and encoded as `preview`. Fails with {@link PhotoRenderError}.
    */
   readonly previewOriginal: (path: string, sniffed: SniffedType) => Effect.Effect<PhotoPreview, PhotoRenderError>
+  /**
+   * The photo at `path` as uploaded to the AI model: decoded as `render` decodes it (HEIC through
+   * libheif, EXIF orientation applied), longest edge <= {@link AI_IMAGE_EDGE} px (never enlarged),
+   * sRGB JPEG {@link AI_IMAGE_JPEG_QUALITY} with no metadata. Fails with {@link PhotoRenderError}.
+   */
+  readonly aiImage: (path: string, sniffed: SniffedType) => Effect.Effect<PhotoPreview, PhotoRenderError>
   /** {@link measurePhoto}. */
   readonly measure: (bytes: Uint8Array) => Effect.Effect<PhotoMeasurement, CorruptMediaError>
 }>()("curator/media/PhotoRenderer") {
@@ -258,7 +288,8 @@ export class PhotoRenderer extends Context.Service<PhotoRenderer, {
           height,
           statistics: Effect.suspend(() => statisticsOf(pipeline(), { width, height })),
           render,
-          previewOriginal: Effect.suspend(() => previewOf(pipeline()))
+          previewOriginal: Effect.suspend(() => previewOf(pipeline())),
+          aiImage: Effect.suspend(() => aiImageOf(pipeline()))
         } satisfies OpenedPhoto
       })
 
@@ -275,7 +306,9 @@ export class PhotoRenderer extends Context.Service<PhotoRenderer, {
       const previewOriginal = (path: string, sniffed: SniffedType) =>
         Effect.scoped(Effect.flatMap(open(path, sniffed), (photo) => photo.previewOriginal))
 
-      return PhotoRenderer.of({ open, render, statistics, preview, previewOriginal, measure: measurePhoto })
+      const aiImage = (path: string, sniffed: SniffedType) => Effect.scoped(Effect.flatMap(open(path, sniffed), (photo) => photo.aiImage))
+
+      return PhotoRenderer.of({ open, render, statistics, preview, previewOriginal, aiImage, measure: measurePhoto })
     })
   )
 }

@@ -1,0 +1,226 @@
+/**
+ * The Gemini SelectionModel: ONE comparative `generateContent` call over all
+ * items, structured output (`responseJsonSchema`), answer mapped back to the
+ * contract's `SelectionResult`.
+ *
+ * Request: system instruction = `prompts/selection.md` (target count filled in);
+ * one user turn = the trip context, then per item a text line with its number
+ * and metadata (kind, local time with UTC offset, place, camera, size, video
+ * duration and audio) followed by its pictures as `inlineData` JPEG parts (a
+ * photo: its thumbnail; a video: its thumbnail and frames).
+ *
+ * Answer rule (see README): items are addressed by their 0-based number. An
+ * answer that is not the schema's shape, names a number out of range, names an
+ * item twice or points `duplicateOfIndex` out of range is REJECTED: one repair
+ * turn with the exact problem, then AiBadResponseError. Items the answer does
+ * not mention at all are not an error: they are appended to `excluded` as
+ * `redundant-scene` with a reason saying the model passed over them. Picks past
+ * `targetCount` move to `excluded` (`redundant-scene`, "ranked below the target").
+ */
+import {
+  type ExcludedItem,
+  ExclusionCategory,
+  type MediaItem,
+  type SceneGroup,
+  type SelectedItem,
+  type SelectionResult
+} from "@curator/contracts"
+import type { Part } from "@google/genai"
+import { Effect, Layer, Schema } from "effect"
+import { type DecodeResult, GeminiClient } from "./GeminiClient.js"
+import { PROMPTS } from "./prompts.generated.js"
+import { decodeSelectionInput, type SelectionInput, SelectionModel } from "./SelectionModel.js"
+
+/** The answer's shape as Gemini returns it (numbers are the 0-based item numbers of the request). */
+const GeminiSelectionAnswer = Schema.Struct({
+  scenes: Schema.Array(Schema.Struct({ name: Schema.String, items: Schema.Array(Schema.Number) })),
+  selected: Schema.Array(Schema.Struct({ index: Schema.Number, scene: Schema.String, justification: Schema.String, comparisonNote: Schema.String })),
+  excluded: Schema.Array(
+    Schema.Struct({
+      index: Schema.Number,
+      category: ExclusionCategory,
+      reason: Schema.String,
+      duplicateOfIndex: Schema.NullOr(Schema.Number)
+    })
+  )
+})
+type GeminiSelectionAnswer = typeof GeminiSelectionAnswer.Type
+
+/** The JSON Schema sent as `generationConfig.responseJsonSchema` (mirrors {@link GeminiSelectionAnswer}). */
+export const SELECTION_RESPONSE_SCHEMA: Record<string, unknown> = {
+  type: "object",
+  properties: {
+    scenes: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { name: { type: "string" }, items: { type: "array", items: { type: "integer" } } },
+        required: ["name", "items"]
+      }
+    },
+    selected: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          index: { type: "integer" },
+          scene: { type: "string" },
+          justification: { type: "string" },
+          comparisonNote: { type: "string" }
+        },
+        required: ["index", "scene", "justification", "comparisonNote"]
+      }
+    },
+    excluded: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          index: { type: "integer" },
+          category: { type: "string", enum: ["near-duplicate", "quality-issue", "content-mismatch", "redundant-scene"] },
+          reason: { type: "string" },
+          duplicateOfIndex: { type: ["integer", "null"] }
+        },
+        required: ["index", "category", "reason", "duplicateOfIndex"]
+      }
+    }
+  },
+  required: ["scenes", "selected", "excluded"]
+}
+
+const pad2 = (n: number) => String(n).padStart(2, "0")
+/** `+02:00` / `-05:30` for an offset in minutes. */
+const formatOffset = (minutes: number) => `${minutes < 0 ? "-" : "+"}${pad2(Math.floor(Math.abs(minutes) / 60))}:${pad2(Math.abs(minutes) % 60)}`
+
+/** One item's metadata line of the prompt. */
+export const describeItem = (index: number, item: MediaItem): string => {
+  const time = item.captureTime === null
+    ? "time unknown"
+    : item.captureTime.offsetMinutes !== null
+    ? `${item.captureTime.local}${formatOffset(item.captureTime.offsetMinutes)}`
+    : item.captureTime.utc !== null
+    ? `${item.captureTime.local} local (UTC ${item.captureTime.utc})`
+    : `${item.captureTime.local} local (UTC offset unknown)`
+  const place = item.gps === null ? "place unknown" : `at ${item.gps.lat.toFixed(5)}, ${item.gps.lon.toFixed(5)}`
+  const camera = [item.make, item.model].filter((s) => s !== null && s !== "").join(" ") || "camera unknown"
+  const video = item.kind === "video"
+    ? `, ${item.durationSeconds === null ? "duration unknown" : `${item.durationSeconds.toFixed(1)} s`}, ${item.hasAudio === null ? "audio unknown" : item.hasAudio ? "with sound" : "no sound"}`
+    : ""
+  return `item ${index}: ${item.kind}, ${time}, ${place}, ${camera}, ${item.width}x${item.height}${video}`
+}
+
+/**
+ * Checks a parsed answer against `count` items: shape, every number an integer
+ * in 0..count-1, no item twice, `duplicateOfIndex` in range. The message of a
+ * failure goes back to the model in the repair turn.
+ */
+export const checkSelectionAnswer = (json: unknown, count: number): DecodeResult<GeminiSelectionAnswer> => {
+  let answer: GeminiSelectionAnswer
+  try {
+    answer = Schema.decodeUnknownSync(GeminiSelectionAnswer)(json)
+  } catch (e) {
+    return { ok: false, error: `the answer does not match the schema (${e instanceof Error ? e.message : String(e)})` }
+  }
+  const inRange = (n: number) => Number.isInteger(n) && n >= 0 && n < count
+  const range = `item numbers are 0..${count - 1}`
+  const seen = new Set<number>()
+  for (const n of [...answer.selected.map((s) => s.index), ...answer.excluded.map((e) => e.index)]) {
+    if (!inRange(n)) return { ok: false, error: `item number ${n} does not exist (${range})` }
+    if (seen.has(n)) return { ok: false, error: `item ${n} appears more than once across selected and excluded` }
+    seen.add(n)
+  }
+  for (const e of answer.excluded) {
+    if (e.duplicateOfIndex !== null && !inRange(e.duplicateOfIndex)) return { ok: false, error: `duplicateOfIndex ${e.duplicateOfIndex} of item ${e.index} does not exist (${range})` }
+  }
+  for (const s of answer.scenes) {
+    const bad = s.items.find((n) => !inRange(n))
+    if (bad !== undefined) return { ok: false, error: `scene "${s.name}" lists item number ${bad}, which does not exist (${range})` }
+  }
+  return { ok: true, value: answer }
+}
+
+/** Maps a checked answer to the contract's result (numbers -> fileIds, missing items and overflow -> excluded). */
+export const toSelectionResult = (answer: GeminiSelectionAnswer, items: ReadonlyArray<MediaItem>, targetCount: number, model: string): SelectionResult => {
+  const id = (n: number) => items[n]!.fileId
+  const kept = answer.selected.slice(0, targetCount)
+  const selected: Array<SelectedItem> = kept.map((s, k) => ({
+    rank: k + 1,
+    fileId: id(s.index),
+    kind: items[s.index]!.kind,
+    scene: s.scene,
+    justification: s.justification,
+    comparisonNote: s.comparisonNote
+  }))
+  const excluded: Array<ExcludedItem> = [
+    ...answer.selected.slice(targetCount).map((s): ExcludedItem => ({
+      fileId: id(s.index),
+      reason: `Ranked below the target of ${targetCount}: ${s.justification}`,
+      category: "redundant-scene",
+      duplicateOf: null
+    })),
+    ...answer.excluded.map((e): ExcludedItem => ({
+      fileId: id(e.index),
+      reason: e.reason,
+      category: e.category,
+      duplicateOf: e.category === "near-duplicate" && e.duplicateOfIndex !== null ? id(e.duplicateOfIndex) : null
+    }))
+  ]
+  const mentioned = new Set([...answer.selected.map((s) => s.index), ...answer.excluded.map((e) => e.index)])
+  items.forEach((item, n) => {
+    if (!mentioned.has(n)) {
+      excluded.push({ fileId: item.fileId, reason: "Not picked: the model passed over this item without comment.", category: "redundant-scene", duplicateOf: null })
+    }
+  })
+  const sceneGroups: Array<SceneGroup> = answer.scenes.map((s) => {
+    const members = [...new Set(s.items)].map((n) => items[n]!)
+    const withGps = members.find((m) => m.gps !== null)
+    const times = members.flatMap((m) => (m.captureTime === null ? [] : [m.captureTime.utc ?? m.captureTime.local])).sort()
+    return {
+      name: s.name,
+      gps: withGps?.gps ?? null,
+      timeRange: times.length === 0 ? null : { start: times[0]!, end: times[times.length - 1]! },
+      items: members.map((m) => m.fileId)
+    }
+  })
+  return { model, selected, excluded, sceneGroups }
+}
+
+const jpeg = (bytes: Uint8Array): Part => ({ inlineData: { mimeType: "image/jpeg", data: Buffer.from(bytes).toString("base64") } })
+
+const selectGemini = Effect.fn("SelectionModel.select.gemini")(function*(input: SelectionInput) {
+  const client = yield* GeminiClient
+  const { items, targetCount, tripContext } = yield* decodeSelectionInput(input)
+  const model = client.config.models.selection
+  if (items.length === 0) return { model, selected: [], excluded: [], sceneGroups: [] } satisfies SelectionResult
+  const parts: Array<Part> = [
+    { text: `Trip context: ${tripContext.trim() === "" ? "(none given)" : tripContext.trim()}\nPick at most ${targetCount} of these ${items.length} items.` }
+  ]
+  items.forEach((c, n) => {
+    parts.push({ text: describeItem(n, c.item) }, jpeg(c.thumbnail))
+    if (c.item.kind === "video") for (const f of c.frames) parts.push(jpeg(f))
+  })
+  const { usage, value } = yield* client.generateJson({
+    what: "selection",
+    model,
+    systemInstruction: PROMPTS.selection.replaceAll("TARGET_COUNT", String(targetCount)),
+    parts,
+    responseJsonSchema: SELECTION_RESPONSE_SCHEMA,
+    decode: (json) => checkSelectionAnswer(json, items.length)
+  })
+  yield* Effect.logInfo("Gemini selection").pipe(
+    Effect.annotateLogs({ model, items: items.length, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens, totalTokens: usage.totalTokens })
+  )
+  return toSelectionResult(value, items.map((c) => c.item), targetCount, model)
+})
+
+/**
+ * The Gemini SelectionModel layer (needs a {@link GeminiClient}). Model name in
+ * the result: `config.models.selection`.
+ */
+export const SelectionModelGemini: Layer.Layer<SelectionModel, never, GeminiClient> = Layer.effect(
+  SelectionModel,
+  Effect.gen(function*() {
+    const client = yield* GeminiClient
+    return SelectionModel.of({ select: (input) => selectGemini(input).pipe(Effect.provideService(GeminiClient, client)) })
+  })
+)

@@ -1,0 +1,201 @@
+/**
+ * AiPreviewEncoder: the compressed preview of a video that the AI model (Gemini) receives
+ * instead of the original (issue 6): WebM, AV1 video (SVT-AV1) + mono Opus audio.
+ *
+ * - Video: {@link AI_PREVIEW_MAX_FPS} fps (ffmpeg `fps` filter: frames dropped from a faster source;
+ *   a slower source, e.g. a 2 fps timelapse, gets repeated frames, which AV1 codes almost for free)
+ *   and at most {@link AI_PREVIEW_MAX_WIDTH} px wide (never upscaled; height from
+ *   the displayed aspect ratio, both even). ffmpeg autorotates by the display matrix and WebM has
+ *   none, so the pixels are upright (a rotated phone clip comes out portrait). libsvtav1, CRF
+ *   {@link AiPreviewSettings.crf} (default 35), preset {@link AiPreviewSettings.preset} (default 10),
+ *   8-bit 4:2:0.
+ * - Audio: the first audio stream as mono Opus {@link AI_PREVIEW_AUDIO_BITRATE}; no audio in ->
+ *   no audio stream out. Duration follows the source (no trimming, no -shortest).
+ * - Metadata: container and stream metadata are dropped (`-map_metadata -1`): the model gets no
+ *   GPS or device tags from the file (the prompt carries what it needs).
+ * - Source facts (displayed size, duration, audio presence): from the caller's `MediaMetadata` when
+ *   given (the AI task has it from the inspection, which probed the file already), else from one
+ *   ffprobe run. Skipping that second probe is what keeps the encoder within 10 % of the bare ffmpeg
+ *   command on short clips (an ffprobe start costs 60-140 ms on this machine; docs/performance.md).
+ * - Budget: like VideoEnhancer, duration x displayed pixels is compared with what
+ *   {@link AiPreviewSettings.pixelsPerSecond} can encode within `timeBudget` BEFORE encoding; past it
+ *   the call fails with a terminal `MediaTooLargeError` that says why. The budget is also the kill
+ *   timeout of the encode.
+ * - Hardening: everything runs through ProcessRunner (guarded input, `-nostdin`, protocol
+ *   whitelist, `file:` path, forced `mov` demuxer, SIGKILL on timeout, per-call temp dir). An
+ *   unreadable input (e.g. a truncated MOV with no `moov`) fails with `CorruptMediaError`.
+ *
+ * Preset choice (measured, 2-core machine, idle, GoPro fixture 848x480 10.5 s -> 768x440 at 5 fps,
+ * CRF 35): preset 8 3.41 s / 694 kB, preset 10 1.73 s / 731 kB, preset 12 1.18 s / 771 kB.
+ * 10 halves preset 8's time for +5 % bytes; 12 is faster still but SVT-AV1 turns most coding tools
+ * off there for another +5.5 % bytes. Figures in docs/performance.md ("AI video preview").
+ */
+import { copyFile, mkdir, stat } from "node:fs/promises"
+import path from "node:path"
+import { Config, Context, Duration, Effect, Layer } from "effect"
+import { type CorruptMediaError, MediaTooLargeError, type MediaToolTimeoutError, type UnsupportedMediaError } from "@curator/contracts"
+import { ProcessRunner } from "./ProcessRunner.js"
+import { filterPath } from "./internal/videoSignal.js"
+import type { MediaMetadata } from "./MetadataReader.js"
+import { readVideoStreams } from "./internal/videoStreams.js"
+
+/** Largest frame rate of the preview, frames per second (issue 6: "at most 5 fps"). */
+export const AI_PREVIEW_MAX_FPS = 5
+/** Largest width of the preview in px (issue 6: "768 px wide"); narrower sources keep their width. */
+export const AI_PREVIEW_MAX_WIDTH = 768
+/** Opus bitrate of the preview's mono audio (issue 6: "about 24 kb/s"; speech stays intelligible). */
+export const AI_PREVIEW_AUDIO_BITRATE = "24k"
+
+/**
+ * The encoder settings.
+ * - `crf`: SVT-AV1 constant rate factor (0-63); 35 per issue 6: small files, content still readable.
+ * - `preset`: SVT-AV1 speed preset (0 slowest .. 13 fastest); 10 by measurement (module doc).
+ * - `pixelsPerSecond`: displayed px x seconds of SOURCE video this machine turns into a preview per
+ *   second of wall time (probe + decode + scale + encode). Default 1,000,000: the GoPro fixture
+ *   (4.27 M px·s) took 1.73 s idle (2.5 M px·s/s); the default assumes both cores are shared, as in
+ *   the enhancement budget. Env `MEDIA_AI_PREVIEW_PIXELS_PER_SECOND`.
+ * - `timeBudget`: wall time one preview may take, and its kill timeout; default 5 minutes (the AI
+ *   call itself still has to fit in the same Lambda invocation). Env `MEDIA_AI_PREVIEW_TIME_BUDGET`.
+ */
+export interface AiPreviewSettings {
+  readonly crf: number
+  readonly preset: number
+  readonly pixelsPerSecond: number
+  readonly timeBudget: Duration.Duration
+}
+
+/** The defaults documented on {@link AiPreviewSettings}. */
+export const defaultAiPreviewSettings: AiPreviewSettings = {
+  crf: 35,
+  preset: 10,
+  pixelsPerSecond: 1_000_000,
+  timeBudget: Duration.minutes(5)
+}
+
+/** Reads {@link AiPreviewSettings} from the environment, defaults otherwise. */
+export const aiPreviewSettingsConfig: Config.Config<AiPreviewSettings> = Config.all({
+  crf: Config.Number("MEDIA_AI_PREVIEW_CRF").pipe(Config.withDefault(defaultAiPreviewSettings.crf)),
+  preset: Config.Number("MEDIA_AI_PREVIEW_PRESET").pipe(Config.withDefault(defaultAiPreviewSettings.preset)),
+  pixelsPerSecond: Config.Number("MEDIA_AI_PREVIEW_PIXELS_PER_SECOND").pipe(Config.withDefault(defaultAiPreviewSettings.pixelsPerSecond)),
+  timeBudget: Config.Duration("MEDIA_AI_PREVIEW_TIME_BUDGET").pipe(Config.withDefault(defaultAiPreviewSettings.timeBudget))
+})
+
+/**
+ * The preview's size for a source of `width` x `height` displayed px: width <= {@link AI_PREVIEW_MAX_WIDTH}
+ * and never larger than the source, height from the aspect ratio, both even (4:2:0 needs even sizes).
+ */
+export const aiPreviewGeometry = (source: { readonly width: number; readonly height: number }) => {
+  const width = Math.max(2, Math.floor(Math.min(AI_PREVIEW_MAX_WIDTH, source.width) / 2) * 2)
+  const height = Math.max(2, Math.round((source.height * width) / source.width / 2) * 2)
+  return { width, height }
+}
+
+/**
+ * The ffmpeg output arguments of a preview (after the hardened input): video map + fps + scale,
+ * SVT-AV1, optional mono Opus, no metadata, WebM. Exported so the benchmark runs the bare command
+ * with exactly these settings.
+ */
+export const aiPreviewOutputArgs = (
+  geometry: { readonly width: number; readonly height: number },
+  hasAudio: boolean,
+  settings: Pick<AiPreviewSettings, "crf" | "preset">
+): ReadonlyArray<string> => [
+  "-map", "0:v:0",
+  ...(hasAudio ? ["-map", "0:a:0", "-c:a", "libopus", "-b:a", AI_PREVIEW_AUDIO_BITRATE, "-ac", "1"] : ["-an"]),
+  "-sn", "-dn",
+  "-map_metadata", "-1", "-map_chapters", "-1",
+  "-vf", `fps=${AI_PREVIEW_MAX_FPS},scale=${geometry.width}:${geometry.height},format=yuv420p`,
+  "-c:v", "libsvtav1", "-preset", String(settings.preset), "-crf", String(settings.crf),
+  "-f", "webm"
+]
+
+/** A written preview: its path, size in bytes and px, frame rate (fps), duration of the source (s), audio presence. */
+export interface AiVideoPreview {
+  readonly path: string
+  readonly bytes: number
+  readonly width: number
+  readonly height: number
+  readonly fps: number
+  readonly durationSeconds: number
+  readonly hasAudio: boolean
+  readonly mime: "video/webm"
+}
+
+/**
+ * Where to write: `outDir` (created if missing); `name` is the file stem (default: the input's stem
+ * + `.ai`). `metadata`: the video's MetadataReader result, when the caller has it (saves a probe).
+ */
+export interface AiPreviewOptions {
+  readonly outDir: string
+  readonly name?: string
+  readonly metadata?: Pick<MediaMetadata, "width" | "height" | "durationSeconds" | "hasAudio">
+}
+
+/** The errors of {@link AiPreviewEncoder.video}. */
+export type AiPreviewError = MediaTooLargeError | UnsupportedMediaError | CorruptMediaError | MediaToolTimeoutError
+
+const make = (settings: AiPreviewSettings) =>
+  Effect.gen(function* () {
+    const runner = yield* ProcessRunner
+    const budgetSeconds = Duration.toSeconds(settings.timeBudget)
+
+    const video = Effect.fn("AiPreviewEncoder.video")(function* (input: string, options: AiPreviewOptions) {
+      const known = options.metadata
+      const source =
+        known !== undefined && known.durationSeconds !== null && known.hasAudio !== null
+          ? { width: known.width, height: known.height, durationSeconds: known.durationSeconds, hasAudio: known.hasAudio }
+          : yield* readVideoStreams(runner, input)
+      const pixelSeconds = source.width * source.height * source.durationSeconds
+      const estimate = pixelSeconds / settings.pixelsPerSecond
+      if (estimate > budgetSeconds) {
+        return yield* new MediaTooLargeError({
+          message:
+            `${source.width}x${source.height} px x ${source.durationSeconds.toFixed(1)} s is ${(pixelSeconds / 1e6).toFixed(1)} M px·s: ` +
+            `its AI preview would take about ${Math.round(estimate)} s at ${settings.pixelsPerSecond} px·s per second, ` +
+            `over the ${Math.round(budgetSeconds)} s budget (not encoded)`
+        })
+      }
+      const geometry = aiPreviewGeometry(source)
+      yield* Effect.promise(() => mkdir(options.outDir, { recursive: true }))
+      const output = path.join(options.outDir, `${options.name ?? `${path.parse(input).name}.ai`}.webm`)
+      yield* Effect.scoped(
+        Effect.gen(function* () {
+          const tmp = path.join(filterPath(yield* runner.tempDir), "preview.webm")
+          yield* runner.ffmpeg(input, (command) => command.outputOptions([...aiPreviewOutputArgs(geometry, source.hasAudio, settings)]).output(tmp), {
+            demuxer: "mov",
+            timeout: settings.timeBudget
+          })
+          yield* Effect.promise(() => copyFile(tmp, output))
+        })
+      )
+      const { size } = yield* Effect.promise(() => stat(output))
+      return {
+        path: output,
+        bytes: size,
+        ...geometry,
+        fps: AI_PREVIEW_MAX_FPS,
+        durationSeconds: source.durationSeconds,
+        hasAudio: source.hasAudio,
+        mime: "video/webm"
+      } satisfies AiVideoPreview
+    })
+
+    return AiPreviewEncoder.of({ video })
+  })
+
+/** The service. */
+export class AiPreviewEncoder extends Context.Service<AiPreviewEncoder, {
+  /**
+   * Encodes the AI preview of the video at `path` (module doc) into `<outDir>/<name>.webm` and
+   * returns what was written. Fails with `MediaTooLargeError` (over the time budget, before
+   * encoding), `CorruptMediaError` (unreadable input), `MediaToolTimeoutError` (killed at the
+   * budget), `UnsupportedMediaError` (refused input: protocol, playlist).
+   */
+  readonly video: (path: string, options: AiPreviewOptions) => Effect.Effect<AiVideoPreview, AiPreviewError>
+}>()("curator/media/AiPreviewEncoder") {
+  /** Settings from the environment (`MEDIA_AI_PREVIEW_*`). */
+  static readonly layer = Layer.effect(AiPreviewEncoder, Effect.flatMap(aiPreviewSettingsConfig, make))
+
+  /** Fixed settings: the defaults with `overrides` applied (tests, benchmarks). */
+  static readonly layerWith = (overrides: Partial<AiPreviewSettings>) => Layer.effect(AiPreviewEncoder, make({ ...defaultAiPreviewSettings, ...overrides }))
+}
