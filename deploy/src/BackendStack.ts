@@ -71,7 +71,9 @@ export class BackendStack extends Stack {
 
     // --- Functions
     const common = { [Env.bucket]: bucket.bucketName, [Env.table]: table.tableName }
-    const aiWorker = { [Env.geminiKeyParameter]: config.geminiKeyParameter }
+    // No parameter configured (`-c geminiKeyParameter=none`): no variable, and the AI workers stay offline.
+    const gemini = config.geminiKeyParameter
+    const aiWorker: Record<string, string> = gemini === null ? {} : { [Env.geminiKeyParameter]: gemini }
     const make = (app: LambdaApp, environment: Record<string, string>) => {
       const spec = Functions[app]
       const name = constructId(app)
@@ -158,7 +160,7 @@ export class BackendStack extends Stack {
 
     allow(selection, "ReadThumbnails", ["s3:GetObject"], objects(BlobPatterns.thumb))
     allow(selection, "Records", [...TABLE_READ, ...TABLE_WRITE], [table.tableArn])
-    allow(selection, "GeminiKey", ["ssm:GetParameter"], [parameterArn(config.geminiKeyParameter)])
+    if (gemini !== null) allow(selection, "GeminiKey", ["ssm:GetParameter"], [parameterArn(gemini)])
     listBucket(selection)
 
     for (const [fn, sid] of [
@@ -169,7 +171,7 @@ export class BackendStack extends Stack {
       // Earlier rounds' outputs are read back for feedback rounds; every output is written under enhanced/.
       allow(fn, `ReadWriteEnhanced`, ["s3:GetObject", ...WRITE], objects(BlobPatterns.enhanced))
       allow(fn, "Records", [...TABLE_READ, ...TABLE_WRITE], [table.tableArn])
-      allow(fn, "GeminiKey", ["ssm:GetParameter"], [parameterArn(config.geminiKeyParameter)])
+      if (gemini !== null) allow(fn, "GeminiKey", ["ssm:GetParameter"], [parameterArn(gemini)])
       listBucket(fn)
     }
 

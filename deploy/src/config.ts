@@ -132,8 +132,13 @@ export interface DeployConfig {
   readonly repositoryNames: { readonly [F in ImageFamily]: string }
   /** SSM String parameter with the origin-verify header value, created out of band (context `originVerifyParameter`). */
   readonly originVerifyParameter: string
-  /** SSM SecureString parameter with the Gemini API key, created out of band (context `geminiKeyParameter`). */
-  readonly geminiKeyParameter: string
+  /**
+   * SSM SecureString parameter with the Gemini API key, created out of band (context
+   * `geminiKeyParameter`; default `/curator/gemini-api-key`). The AI workers fail their cold start
+   * when it is configured but missing, so create it before deploying; `-c geminiKeyParameter=none`
+   * deploys without Gemini (null: no variable, no SSM permission; the workers stay offline).
+   */
+  readonly geminiKeyParameter: string | null
   /** Whether to set reserved concurrency (context `reservedConcurrency=false` for accounts with a small concurrency quota). */
   readonly reservedConcurrency: boolean
   /** Email for alarm notifications (context `alarmEmail`); undefined = an SNS topic without subscription. */
@@ -232,7 +237,7 @@ export const readConfig = (get: (key: string) => unknown): DeployConfig => {
     region: str("region"),
     repositoryNames: { light: str("lightRepositoryName") ?? "curator-lambda-light", heavy: str("heavyRepositoryName") ?? "curator-lambda-heavy" },
     originVerifyParameter: str("originVerifyParameter") ?? DefaultParameters.originVerify,
-    geminiKeyParameter: str("geminiKeyParameter") ?? DefaultParameters.geminiKey,
+    geminiKeyParameter: str("geminiKeyParameter") === "none" ? null : (str("geminiKeyParameter") ?? DefaultParameters.geminiKey),
     reservedConcurrency: str("reservedConcurrency") !== "false",
     alarmEmail: str("alarmEmail"),
     webOrigins,

@@ -92,6 +92,16 @@ describe("environment", () => {
     expect(env[Env.originVerifyParameter]).toBe("/curator/origin-verify")
     expect(envOf("selection-worker")[Env.geminiKeyParameter]).toBe("/curator/gemini-api-key")
   })
+
+  it("-c geminiKeyParameter=none: no Gemini variable and no SSM permission on any worker (they stay offline)", () => {
+    const offline = synth({ geminiKeyParameter: "none" }).templates.backend
+    for (const app of ["selection-worker", "enhancement-worker", "video-worker"] as const) {
+      expect(Object.keys(fnProps(offline, app).Environment.Variables)).not.toContain(Env.geminiKeyParameter)
+    }
+    const policies = JSON.stringify(offline.findResources("AWS::IAM::Policy"))
+    expect(policies).not.toContain("gemini-api-key")
+    expect(JSON.stringify(backend.findResources("AWS::IAM::Policy"))).toContain("gemini-api-key")
+  })
 })
 
 describe("HTTP API", () => {

@@ -54,3 +54,15 @@ export const formatTimeRange = (range: { readonly start: string; readonly end: s
   if (start === end) return start
   return start.slice(0, 10) === end.slice(0, 10) ? `${start} – ${end.slice(11)}` : `${start} – ${end}`
 }
+
+/**
+ * The Review step's provenance label for `SelectionResult.model`: "offline"
+ * (the offline SelectionModel) -> "Offline selection"; anything else is the
+ * Gemini model's name (e.g. "gemini-2.5-flash") -> "Gemini selection (gemini-2.5-flash)".
+ * A blank name (not produced today) reads "Gemini selection".
+ */
+export const selectionModelLabel = (model: string): string => {
+  const name = model.trim()
+  if (name === "offline") return "Offline selection"
+  return name === "" ? "Gemini selection" : `Gemini selection (${name})`
+}

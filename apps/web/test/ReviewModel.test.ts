@@ -1,6 +1,6 @@
 import type { SelectionResult } from "@curator/contracts"
 import { describe, expect, it } from "vitest"
-import { categoryLabel, formatTimeRange, includedCount, isIncluded, overrideFor, selectedByModel, splitExcluded } from "../src/ReviewModel.js"
+import { categoryLabel, formatTimeRange, includedCount, isIncluded, overrideFor, selectedByModel, selectionModelLabel, splitExcluded } from "../src/ReviewModel.js"
 
 const result: SelectionResult = {
   model: "offline",
@@ -47,5 +47,12 @@ describe("ReviewModel", () => {
     expect(formatTimeRange({ start: "2019-03-21T14:02:11", end: "2019-03-22T09:00:00" })).toBe("2019-03-21 14:02 – 2019-03-22 09:00")
     expect(formatTimeRange({ start: "2019-03-21T14:02:11", end: "2019-03-21T14:02:50" })).toBe("2019-03-21 14:02")
     expect(formatTimeRange(null)).toBeNull()
+  })
+
+  it("labels the selection's provenance: offline, or Gemini with its model name", () => {
+    expect(selectionModelLabel("offline")).toBe("Offline selection")
+    expect(selectionModelLabel("gemini-2.5-flash")).toBe("Gemini selection (gemini-2.5-flash)")
+    expect(selectionModelLabel(" gemini-2.5-pro ")).toBe("Gemini selection (gemini-2.5-pro)")
+    expect(selectionModelLabel("")).toBe("Gemini selection")
   })
 })

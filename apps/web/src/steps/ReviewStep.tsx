@@ -14,7 +14,7 @@ import { call, messageOf } from "../ApiClient.js"
 import type { Navigate } from "../App.js"
 import { Viewer, type ViewerItem } from "../components/Viewer.js"
 import { runPool } from "../Pool.js"
-import { categoryLabel, formatTimeRange, includedCount, isIncluded, overrideFor, selectedByModel, splitExcluded } from "../ReviewModel.js"
+import { categoryLabel, formatTimeRange, includedCount, isIncluded, overrideFor, selectedByModel, selectionModelLabel, splitExcluded } from "../ReviewModel.js"
 
 /** Thumbnail URLs by fileId, fetched 6 at a time (the browser's per-host connection limit). */
 const useThumbnails = (sessionId: string, fileIds: ReadonlyArray<string>) => {
@@ -235,7 +235,7 @@ export const ReviewStep = (props: { sessionId: string; jobId: string; navigate: 
           <p class="muted">In rank order, with why each was chosen. Switch any item in or out; changes are saved as you go.</p>
         </div>
         <span class="badge badge-model" data-testid="model" title={`Selection model: ${result.model}`}>
-          {result.model === "offline" ? "Offline selection" : `Selected by ${result.model}`}
+          {selectionModelLabel(result.model)}
         </span>
       </div>
 
