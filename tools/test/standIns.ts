@@ -6,7 +6,6 @@
  * CURATOR_S3_ENDPOINT / CURATOR_DYNAMODB_ENDPOINT).
  */
 import fs from "node:fs/promises"
-import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import os from "node:os"
 import path from "node:path"
@@ -77,35 +76,5 @@ export const startStandIns = async (): Promise<StandIns> => {
   }
 }
 
-/** A minimal SSM stand-in (awsJson1_1): `AmazonSSM.GetParameter` answered from `parameters`. */
-export interface SsmStandIn {
-  readonly endpoint: string
-  readonly parameters: Map<string, string>
-  readonly close: () => Promise<void>
-}
-
-/** Starts the SSM stand-in on 127.0.0.1 and a free port (no npm emulator of SSM is installed; the API reads one parameter). */
-export const startSsmStandIn = async (): Promise<SsmStandIn> => {
-  const parameters = new Map<string, string>()
-  const server = createServer((req, res) => {
-    const chunks: Array<Buffer> = []
-    req.on("data", (c: Buffer) => chunks.push(c))
-    req.on("end", () => {
-      const json = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as { Name?: string; WithDecryption?: boolean }
-      const reply = (status: number, body: unknown) => {
-        res.writeHead(status, { "content-type": "application/x-amz-json-1.1" })
-        res.end(JSON.stringify(body))
-      }
-      if (req.headers["x-amz-target"] !== "AmazonSSM.GetParameter") return reply(400, { __type: "UnknownOperationException" })
-      const value = json.Name === undefined ? undefined : parameters.get(json.Name)
-      if (value === undefined) return reply(400, { __type: "ParameterNotFound", message: `parameter ${json.Name} not found` })
-      return reply(200, { Parameter: { Name: json.Name, Type: "SecureString", Value: json.WithDecryption === true ? value : "AQICAH-encrypted", Version: 1 } })
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    parameters,
-    close: () => new Promise((resolve) => server.close(() => resolve()))
-  }
-}
+/** The SSM stand-in lives with the store's AWS entry point (shared with the Lambda entry tests). */
+export { type SsmStandIn, startSsmStandIn } from "@curator/store/aws-testing"

@@ -23,9 +23,8 @@
  * `InternalDefectError` (details in the log) and is tried again on the next
  * invocation. Never imports the local stack, media or ai.
  */
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm"
 import { SfnOrchestrator } from "@curator/orchestration/sfn"
-import { AwsStores } from "@curator/store/aws"
+import { AwsStores, readSecureParameter } from "@curator/store/aws"
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda"
 import { CognitoJwtVerifier } from "aws-jwt-verify"
 import { type Config, type Context, ConfigProvider, Effect, Layer, Scope } from "effect"
@@ -36,8 +35,6 @@ import { UrlSigner } from "./UrlSigner.js"
 /** The environment the entry reads (`process.env` on Lambda). */
 export type LambdaEnv = Readonly<Record<string, string | undefined>>
 
-/** SDK attempts per SSM call (standard retry mode); read once per cold start. */
-export const SSM_MAX_ATTEMPTS = 3
 
 /**
  * The API's services on AWS (see the module doc), configured from the
@@ -52,17 +49,6 @@ export const awsApiServices: Layer.Layer<ApiServices, Config.ConfigError> = Laye
 const required = (env: LambdaEnv, name: string): string => {
   const value = env[name]?.trim()
   if (value === undefined || value === "") throw new Error(`missing environment variable ${name}`)
-  return value
-}
-
-/**
- * Reads the origin-verify secret: SSM `GetParameter` of `name` with
- * `WithDecryption: true`. Rejects when the parameter is missing or empty.
- */
-export const readOriginSecret = async (client: SSMClient, name: string): Promise<string> => {
-  const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }))
-  const value = out.Parameter?.Value
-  if (value === undefined || value === "") throw new Error(`SSM parameter ${name} is empty`)
   return value
 }
 
@@ -86,19 +72,7 @@ const coldStart = async (options: MakeHandlerOptions): Promise<ApiGatewayV2Handl
       clientId: required(env, "CURATOR_COGNITO_CLIENT_ID"),
       tokenUse: "access"
     })
-  const ssmEndpoint = env.CURATOR_SSM_ENDPOINT?.trim()
-  const ssm = new SSMClient({
-    region,
-    retryMode: "standard",
-    maxAttempts: SSM_MAX_ATTEMPTS,
-    ...(ssmEndpoint === undefined || ssmEndpoint === "" ? {} : { endpoint: ssmEndpoint })
-  })
-  let originSecret: string
-  try {
-    originSecret = await readOriginSecret(ssm, parameter)
-  } finally {
-    ssm.destroy()
-  }
+  const originSecret = await readSecureParameter({ region, name: parameter, endpoint: env.CURATOR_SSM_ENDPOINT })
   const provider = ConfigProvider.fromEnv({ env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)) })
   const scope = Effect.runSync(Scope.make())
   const services = (await Effect.runPromise(

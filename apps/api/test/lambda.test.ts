@@ -7,10 +7,10 @@
  * `CognitoJwtVerifier`'s stand-in here only where a token is needed
  * (LambdaAdapter.test.ts covers the real verifier).
  */
-import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb"
 import { type SfnStandIn, startSfnStandIn } from "@curator/orchestration/sfn-testing"
+import { type SsmStandIn, startSsmStandIn } from "@curator/store/aws-testing"
 import { ensureTable } from "@curator/store/local"
 import type { APIGatewayProxyEventV2 } from "aws-lambda"
 import dynalite from "dynalite"
@@ -25,43 +25,6 @@ const TABLE = "curator-test"
 const SELECTION = "arn:aws:states:eu-west-1:123456789012:stateMachine:curator-selection"
 const ENHANCEMENT = "arn:aws:states:eu-west-1:123456789012:stateMachine:curator-enhancement"
 
-interface SsmStandIn {
-  readonly endpoint: string
-  readonly requests: Array<{ target: string; json: any }>
-  readonly parameters: Map<string, string>
-  readonly close: () => Promise<void>
-}
-
-/** A minimal SSM (awsJson1_1) answering GetParameter from `parameters`. */
-const startSsm = async (): Promise<SsmStandIn> => {
-  const requests: Array<{ target: string; json: any }> = []
-  const parameters = new Map<string, string>()
-  const server: Server = createServer((req, res) => {
-    const chunks: Array<Buffer> = []
-    req.on("data", (c: Buffer) => chunks.push(c))
-    req.on("end", () => {
-      const json = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}")
-      const target = String(req.headers["x-amz-target"])
-      requests.push({ target, json })
-      const reply = (status: number, body: unknown) => {
-        res.writeHead(status, { "content-type": "application/x-amz-json-1.1" })
-        res.end(JSON.stringify(body))
-      }
-      if (target !== "AmazonSSM.GetParameter") return reply(400, { __type: "UnknownOperationException", message: target })
-      const value = parameters.get(json.Name)
-      if (value === undefined) return reply(400, { __type: "ParameterNotFound", message: `parameter ${json.Name} not found` })
-      return reply(200, { Parameter: { Name: json.Name, Type: "SecureString", Value: json.WithDecryption === true ? value : "AQICAH-encrypted", Version: 1 } })
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    parameters,
-    close: () => new Promise((resolve) => server.close(() => resolve()))
-  }
-}
-
 let ssm: SsmStandIn
 let sfn: SfnStandIn
 let dynamo: { close: (cb: () => void) => void }
@@ -71,7 +34,7 @@ const savedEnv = { ...process.env }
 beforeAll(async () => {
   // The SDK clients take credentials from the default chain (process.env), as on a stand-in run.
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" })
-  ssm = await startSsm()
+  ssm = await startSsmStandIn()
   sfn = await startSfnStandIn({ stateMachineArns: [SELECTION, ENHANCEMENT] })
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()))

@@ -20,22 +20,16 @@
  *
  * All read `AWS_REGION`; `CURATOR_SSM_ENDPOINT` points SSM at a stand-in (tests).
  */
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm"
 import { GeminiClient, type GeminiConfig, geminiConfigFromEnv, SelectionModel, SelectionModelGemini } from "@curator/ai"
-import { AwsStores } from "@curator/store/aws"
+import { AwsStores, readSecureParameter } from "@curator/store/aws"
 import { ConfigProvider, Layer } from "effect"
 import { makeHandler } from "./main.js"
 
 /** The environment the entry reads (`process.env` on Lambda). */
 export type LambdaEnv = Readonly<Record<string, string | undefined>>
 
-/** SDK attempts per SSM call (standard retry mode); read once per cold start (same as the API entry). */
-export const SSM_MAX_ATTEMPTS = 3
-
 /** The task handler: the SelectionPipeline fan-in event -> the encoded `SelectionTaskResult`. */
 export type SelectionLambdaHandler = ReturnType<typeof makeHandler<unknown>>
-
-const messageOf = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e))
 
 /**
  * The Gemini settings for this cold start: null (offline) when
@@ -50,18 +44,10 @@ export const readGeminiConfig = async (env: LambdaEnv): Promise<GeminiConfig | n
   if (parameter === "") return null
   const region = env["AWS_REGION"]?.trim() ?? ""
   if (region === "") throw new Error(`missing environment variable AWS_REGION (needed to read the Gemini key from SSM parameter ${parameter})`)
-  const endpoint = env["CURATOR_SSM_ENDPOINT"]?.trim() ?? ""
-  const ssm = new SSMClient({ region, retryMode: "standard", maxAttempts: SSM_MAX_ATTEMPTS, ...(endpoint === "" ? {} : { endpoint }) })
-  let key: string | undefined
-  try {
-    const out = await ssm.send(new GetParameterCommand({ Name: parameter, WithDecryption: true }))
-    key = out.Parameter?.Value?.trim()
-  } catch (error) {
-    throw new Error(`could not read the Gemini key from SSM parameter ${parameter}: ${messageOf(error)}`, { cause: error })
-  } finally {
-    ssm.destroy()
-  }
-  const config = key === undefined || key === "" ? null : geminiConfigFromEnv({ ...env, GEMINI_API_KEY: key })
+  const key = await readSecureParameter({ region, name: parameter, endpoint: env["CURATOR_SSM_ENDPOINT"] }).catch((error: unknown) => {
+    throw new Error(`could not read the Gemini key: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+  })
+  const config = geminiConfigFromEnv({ ...env, GEMINI_API_KEY: key })
   if (config === null) throw new Error(`SSM parameter ${parameter} (the Gemini key) is empty`)
   return config
 }

@@ -7,51 +7,13 @@
  * never called. The stores point at closed ports: building them does no I/O,
  * and an invalid event is rejected after the cold start, before any store call.
  */
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
 import { DEFAULT_SELECTION_MODEL } from "@curator/ai"
+import { type SsmStandIn, startSsmStandIn } from "@curator/store/aws-testing"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { makeLambdaHandler, readGeminiConfig } from "../src/lambda.js"
 
 const PARAMETER = "/curator/test/gemini-key"
 const KEY = "gemini-key-0123456789"
-
-interface SsmStandIn {
-  readonly endpoint: string
-  readonly requests: Array<{ target: string; json: any }>
-  readonly parameters: Map<string, string>
-  readonly close: () => Promise<void>
-}
-
-/** A minimal SSM (awsJson1_1) answering GetParameter from `parameters` (the value only when WithDecryption is true). */
-const startSsm = async (): Promise<SsmStandIn> => {
-  const requests: Array<{ target: string; json: any }> = []
-  const parameters = new Map<string, string>()
-  const server: Server = createServer((req, res) => {
-    const chunks: Array<Buffer> = []
-    req.on("data", (c: Buffer) => chunks.push(c))
-    req.on("end", () => {
-      const json = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}")
-      const target = String(req.headers["x-amz-target"])
-      requests.push({ target, json })
-      const reply = (status: number, body: unknown) => {
-        res.writeHead(status, { "content-type": "application/x-amz-json-1.1" })
-        res.end(JSON.stringify(body))
-      }
-      if (target !== "AmazonSSM.GetParameter") return reply(400, { __type: "UnknownOperationException", message: target })
-      const value = parameters.get(json.Name)
-      if (value === undefined) return reply(400, { __type: "ParameterNotFound", message: `parameter ${json.Name} not found` })
-      return reply(200, { Parameter: { Name: json.Name, Type: "SecureString", Value: json.WithDecryption === true ? value : "AQICAH-encrypted", Version: 1 } })
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    parameters,
-    close: () => new Promise((resolve) => server.close(() => resolve()))
-  }
-}
 
 let ssm: SsmStandIn
 const savedEnv = { ...process.env }
@@ -59,7 +21,7 @@ const savedEnv = { ...process.env }
 beforeAll(async () => {
   // The SDK clients take credentials from the default chain (process.env), as on a stand-in run.
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" })
-  ssm = await startSsm()
+  ssm = await startSsmStandIn()
 })
 
 afterAll(async () => {
@@ -121,11 +83,11 @@ describe("selection-worker lambda entry", () => {
     const handler = makeLambdaHandler({ env: env({ CURATOR_GEMINI_KEY_PARAMETER: PARAMETER }) })
     const missing = await rejection(handler({}))
     expect(missing.name).toBe("InternalDefectError")
-    expect(missing.message).toContain(`could not read the Gemini key from SSM parameter ${PARAMETER}`)
+    expect(missing.message).toContain(`could not read the Gemini key: could not read SSM parameter ${PARAMETER}`)
     expect(missing.message).toContain("ParameterNotFound")
     ssm.parameters.set(PARAMETER, " ")
     const empty = await rejection(handler({}))
-    expect([empty.name, empty.message]).toEqual(["InternalDefectError", `selection-worker could not start: SSM parameter ${PARAMETER} (the Gemini key) is empty`])
+    expect([empty.name, empty.message]).toEqual(["InternalDefectError", `selection-worker could not start: could not read the Gemini key: SSM parameter ${PARAMETER} is empty`])
     ssm.parameters.set(PARAMETER, KEY)
     expect((await rejection(handler({}))).name).toBe("InvalidInputError")
     expect(ssm.requests).toEqual([getParameter, getParameter, getParameter])

@@ -20,6 +20,7 @@
  * stand-ins).
  */
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3"
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm"
 import { Config, ConfigProvider, Context, Effect, Layer } from "effect"
 import { BlobStore } from "./BlobStore.js"
 import { DYNAMODB_MAX_ATTEMPTS, DynamoDb } from "./DynamoDb.js"
@@ -222,3 +223,29 @@ export const AwsStores = {
   /** {@link AwsStores.layer} with the settings read by {@link readAwsStoresSettings} (what every Lambda entry uses). */
   layerFromEnv: awsStoresLayerFromEnv
 } as const
+
+/** SDK attempts per SSM call (standard retry mode); the Lambdas read their parameters once per cold start. */
+export const SSM_MAX_ATTEMPTS = 3
+
+/**
+ * Reads one SSM parameter with `WithDecryption: true` (a SecureString's plain value; a String's
+ * value as is) through a client made for this call and destroyed after it: `region`, and
+ * `endpoint` for a stand-in (CURATOR_SSM_ENDPOINT in tests). Resolves to the trimmed value.
+ * Rejects with an Error naming the parameter when it cannot be read (missing, access denied,
+ * SSM unreachable after SSM_MAX_ATTEMPTS) or is empty.
+ */
+export const readSecureParameter = async (options: { readonly region: string; readonly name: string; readonly endpoint?: string | undefined }): Promise<string> => {
+  const endpoint = options.endpoint?.trim() ?? ""
+  const ssm = new SSMClient({ region: options.region, retryMode: "standard", maxAttempts: SSM_MAX_ATTEMPTS, ...(endpoint === "" ? {} : { endpoint }) })
+  let value: string | undefined
+  try {
+    const out = await ssm.send(new GetParameterCommand({ Name: options.name, WithDecryption: true }))
+    value = out.Parameter?.Value?.trim()
+  } catch (error) {
+    throw new Error(`could not read SSM parameter ${options.name}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error })
+  } finally {
+    ssm.destroy()
+  }
+  if (value === undefined || value === "") throw new Error(`SSM parameter ${options.name} is empty`)
+  return value
+}
