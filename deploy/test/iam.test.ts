@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { constructId } from "../src/BackendStack.js"
-import { LambdaApps, type LambdaApp } from "../src/config.js"
+import { LambdaApps, type LambdaApp, type TaskFunction, TaskFunctions } from "../src/config.js"
 import { grantsOfRole, roleOf, synth, type Grant } from "./support.js"
 
 const { templates } = synth()
@@ -9,7 +9,7 @@ const backend = templates.backend
 const BUCKET = "import:CuratorStorage:ExportsOutputFnGetAttMediaBucket"
 const TABLE = "import:CuratorStorage:ExportsOutputFnGetAttSessionTable"
 
-const grantsOf = (app: LambdaApp) => grantsOfRole(backend, roleOf(backend, "AWS::Lambda::Function", `${constructId(app)}Function`))
+const grantsOf = (app: LambdaApp | TaskFunction) => grantsOfRole(backend, roleOf(backend, "AWS::Lambda::Function", `${constructId(app)}Function`))
 const machineGrants = (prefix: string) => grantsOfRole(backend, roleOf(backend, "AWS::StepFunctions::StateMachine", prefix))
 
 /** The grants as `action -> sorted resources`, resources shortened to `bucket/<suffix>`, `bucket`, `table`, ... */
@@ -42,10 +42,10 @@ describe("least privilege per function (every action and resource listed)", () =
     })
   })
 
-  it("selection-worker: reads thumbnails only (no PutObject anywhere), its records, the Gemini key", () => {
+  it("selection-worker: reads thumbnails and (for the Gemini video previews) originals, no PutObject anywhere, its records, the Gemini key", () => {
     const s = summary(grantsOf("selection-worker"))
     expect(s).toEqual({
-      "s3:GetObject": ["bucket/*/thumb/*"],
+      "s3:GetObject": ["bucket/*/original/*", "bucket/*/thumb/*"],
       "s3:ListBucket": ["bucket"],
       ...RECORDS,
       "ssm:GetParameter": ["ssm:/curator/gemini-api-key"]
@@ -64,7 +64,26 @@ describe("least privilege per function (every action and resource listed)", () =
     })
   })
 
-  it("api: table read/write, presign rights, starts and describes only the two machines, its one parameter; never invokes a Lambda", () => {
+  it("caption-worker: reads thumbnails only (no PutObject anywhere), its records, the Gemini key", () => {
+    expect(summary(grantsOf("caption-worker"))).toEqual({
+      "s3:GetObject": ["bucket/*/thumb/*"],
+      "s3:ListBucket": ["bucket"],
+      ...RECORDS,
+      "ssm:GetParameter": ["ssm:/curator/gemini-api-key"]
+    })
+  })
+
+  it("bundle-worker: reads originals and enhanced outputs, reads and writes bundles only, its records, no Gemini key", () => {
+    expect(summary(grantsOf("bundle-worker"))).toEqual({
+      "s3:GetObject": ["bucket/*/bundle/*", "bucket/*/enhanced/*", "bucket/*/original/*"],
+      "s3:PutObject": ["bucket/*/bundle/*"],
+      "s3:AbortMultipartUpload": ["bucket/*/bundle/*"],
+      "s3:ListBucket": ["bucket"],
+      ...RECORDS
+    })
+  })
+
+  it("api: table read/write, presign rights, starts and describes only the four machines, its one parameter; never invokes a Lambda", () => {
     const s = summary(grantsOf("api"))
     expect(s).toEqual({
       ...RECORDS,
@@ -75,15 +94,20 @@ describe("least privilege per function (every action and resource listed)", () =
       "s3:DeleteObject": ["bucket/*/original/*"],
       "s3:GetObject": ["bucket/*/bundle/*", "bucket/*/enhanced/*", "bucket/*/original/*", "bucket/*/thumb/*"],
       "s3:ListBucket": ["bucket"],
-      "states:StartExecution": ["EnhancementStateMachine", "SelectionStateMachine"],
-      "states:DescribeExecution": ["executions:EnhancementStateMachine", "executions:SelectionStateMachine"],
+      "states:StartExecution": ["CaptionStateMachine", "DownloadStateMachine", "EnhancementStateMachine", "SelectionStateMachine"],
+      "states:DescribeExecution": [
+        "executions:CaptionStateMachine",
+        "executions:DownloadStateMachine",
+        "executions:EnhancementStateMachine",
+        "executions:SelectionStateMachine"
+      ],
       "ssm:GetParameter": ["ssm:/curator/origin-verify"]
     })
     expect(s["lambda:InvokeFunction"]).toBeUndefined()
   })
 
   it("no function writes outside its prefixes or touches another service, and nothing is granted on '*'", () => {
-    for (const app of LambdaApps) {
+    for (const app of [...LambdaApps, ...TaskFunctions]) {
       for (const g of grantsOf(app)) {
         expect(g.resource).not.toBe("*")
         expect(g.action).not.toContain("*")
@@ -97,7 +121,7 @@ describe("least privilege per function (every action and resource listed)", () =
 
   it("function roles carry only the basic execution managed policy (logs)", () => {
     const roles = backend.findResources("AWS::IAM::Role")
-    for (const app of LambdaApps) {
+    for (const app of [...LambdaApps, ...TaskFunctions]) {
       const role = roles[roleOf(backend, "AWS::Lambda::Function", `${constructId(app)}Function`)]!
       expect(JSON.stringify(role.Properties.ManagedPolicyArns)).toContain("service-role/AWSLambdaBasicExecutionRole")
       expect(role.Properties.ManagedPolicyArns).toHaveLength(1)
@@ -116,6 +140,20 @@ describe("state machine roles", () => {
   it("enhancement invokes the enhancement and video workers only and updates the table", () => {
     expect(summary(machineGrants("EnhancementStateMachine"))).toEqual({
       "lambda:InvokeFunction": ["EnhancementWorkerFunction", "VideoWorkerFunction"],
+      "dynamodb:UpdateItem": ["table"]
+    })
+  })
+
+  it("caption invokes the caption function only and updates the table", () => {
+    expect(summary(machineGrants("CaptionStateMachine"))).toEqual({
+      "lambda:InvokeFunction": ["CaptionWorkerFunction"],
+      "dynamodb:UpdateItem": ["table"]
+    })
+  })
+
+  it("download invokes the bundle function only and updates the table", () => {
+    expect(summary(machineGrants("DownloadStateMachine"))).toEqual({
+      "lambda:InvokeFunction": ["BundleWorkerFunction"],
       "dynamodb:UpdateItem": ["table"]
     })
   })

@@ -1,6 +1,8 @@
 import { ErrorTable, errorTags } from "@curator/contracts"
 import {
   auditDefinition,
+  captionPipeline,
+  downloadPipeline,
   DYNAMODB_UPDATE_ITEM,
   enhancementPipeline,
   selectionPipeline,
@@ -44,6 +46,8 @@ const fn = (prefix: string) => fakeArn(logicalId(backend, "AWS::Lambda::Function
 
 const selection = synthesized("SelectionStateMachine")
 const enhancement = synthesized("EnhancementStateMachine")
+const caption = synthesized("CaptionStateMachine")
+const download = synthesized("DownloadStateMachine")
 
 describe("the synthesized definitions are the ones the local executor runs", () => {
   it("selection equals selectionPipeline(ARNs) of @curator/orchestration", () => {
@@ -58,10 +62,18 @@ describe("the synthesized definitions are the ones the local executor runs", () 
     )
   })
 
-  it("are Standard workflows that pass the orchestration audit", () => {
+  it("caption equals captionPipeline(ARNs) of @curator/orchestration", () => {
+    expect(caption).toEqual(captionPipeline({ captionFunctionArn: fn("CaptionWorkerFunction"), tableName: TABLE_NAME }))
+  })
+
+  it("download equals downloadPipeline(ARNs) of @curator/orchestration", () => {
+    expect(download).toEqual(downloadPipeline({ bundleFunctionArn: fn("BundleWorkerFunction"), tableName: TABLE_NAME }))
+  })
+
+  it("are four Standard workflows that pass the orchestration audit", () => {
+    backend.resourceCountIs("AWS::StepFunctions::StateMachine", 4)
     for (const m of Object.values(machines)) expect(m.Properties.StateMachineType).toBe("STANDARD")
-    expect(auditDefinition(selection)).toEqual([])
-    expect(auditDefinition(enhancement)).toEqual([])
+    for (const d of [selection, enhancement, caption, download]) expect(auditDefinition(d)).toEqual([])
   })
 
   it("substitute refuses a placeholder without a value", () => {
@@ -74,16 +86,20 @@ const lambdaTasks = (definition: StateMachineDefinition) =>
 
 const cases = [
   ...lambdaTasks(selection).map((t) => ["selection", t.name, t.state] as const),
-  ...lambdaTasks(enhancement).map((t) => ["enhancement", t.name, t.state] as const)
+  ...lambdaTasks(enhancement).map((t) => ["enhancement", t.name, t.state] as const),
+  ...lambdaTasks(caption).map((t) => ["caption", t.name, t.state] as const),
+  ...lambdaTasks(download).map((t) => ["download", t.name, t.state] as const)
 ]
 
 describe("every error tag of THE error table sits in the right Retry or Catch of the synthesized machines", () => {
-  it("finds the four worker Tasks, each on its own function", () => {
+  it("finds the six worker Tasks, each on its own function", () => {
     expect(cases.map(([m, name, state]) => [m, name, state.Resource])).toEqual([
       ["selection", "MakeThumbnail", fn("ThumbnailWorkerFunction")],
       ["selection", "SelectMedia", fn("SelectionWorkerFunction")],
       ["enhancement", "EnhancePhoto", fn("EnhancementWorkerFunction")],
-      ["enhancement", "EnhanceVideo", fn("VideoWorkerFunction")]
+      ["enhancement", "EnhanceVideo", fn("VideoWorkerFunction")],
+      ["caption", "WriteCaption", fn("CaptionWorkerFunction")],
+      ["download", "BundlePost", fn("BundleWorkerFunction")]
     ])
   })
 

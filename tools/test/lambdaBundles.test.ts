@@ -13,10 +13,12 @@ import fs from "node:fs/promises"
 import { builtinModules } from "node:module"
 import path from "node:path"
 import { BlobKeys, VIDEO_FRAME_COUNT } from "@curator/contracts"
-import { BlobStore, SessionStore } from "@curator/store"
+import { BlobStore, PostStore, SessionStore } from "@curator/store"
+import exifr from "exifr"
 import { Effect } from "effect"
 import sharp from "sharp"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import yauzl from "yauzl"
 import { forbiddenInputs, LAMBDA_EXTERNALS, OPTIONAL_EXTERNALS } from "../scripts/bundle-lambda.mjs"
 import { bundlePath, makeTaskRoot, runTask } from "./lambdaTask.js"
 import { type StandIns, startSsmStandIn, startStandIns } from "./standIns.js"
@@ -125,6 +127,67 @@ describe("bundled task handlers against s3rver + dynalite", () => {
     expect(record?.rounds.map((r) => r.round)).toEqual([0])
   }, 240_000)
 
+  it("video-worker bundleHandler: a post's JPEG -> a ZIP in S3 without GPS, the post done; the ExifTool script comes from MEDIA_EXIFTOOL_PATH", async () => {
+    const { key } = await upload("jpeg-nikon-coolpix-p6000-gps.jpg", "b1")
+    const entry = { fileId: "b1", key, entryName: "01-nikon.jpg", kind: "photo", bytes: 161_713 } as const
+    const post = (postId: string) => ({ postId, index: 0, label: "Smoke", status: "pending", entries: [entry], bundles: [], errorTag: null, errorMessage: null, expiresAt }) as const
+    await standIns.runtime.runPromise(
+      PostStore.use((p) =>
+        p.createDownloadJob("s1", {
+          jobId: "d1", status: "running", keepGps: false, bundleBytes: 1024 * 1024, generation: 0, postRevisions: { p1: 0, p2: 0 },
+          startedAt: "2026-01-01T00:00:00Z", finishedAt: null, errorTag: null, errorMessage: null, expiresAt
+        }, [post("p1"), post("p2")])
+      )
+    )
+    const event = (postId: string) => ({ sessionId: "s1", jobId: "d1", expiresAt, keepGps: false, bundleBytes: 1024 * 1024, postId })
+    const taskRoot = await makeTaskRoot("video-worker")
+    taskRoots.push(taskRoot)
+    // As in the image (docker/Dockerfile.heavy): the script by path; the task root has no node_modules/exiftool-vendored.pl.
+    const exiftool = path.join(root, "node_modules/exiftool-vendored.pl/bin/exiftool")
+    const { outcomes } = await runTask(taskRoot, { ...standIns.env, MEDIA_EXIFTOOL_PATH: exiftool }, [event("p1")], "bundleHandler")
+    expect(outcomes).toEqual([{ ok: true, value: { postId: "p1", bundles: [{ name: "01-smoke", bytes: expect.any(Number), entries: ["01-nikon.jpg"] }] } }])
+    const zip = Buffer.from(await run(BlobStore.use((b) => b.get(BlobKeys.bundle("s1", "d1", "01-smoke")))))
+    const jpeg = await new Promise<Buffer>((resolve, reject) =>
+      yauzl.fromBuffer(zip, { lazyEntries: false }, (error, file) => {
+        if (error !== null || file === undefined) return reject(error)
+        file.once("entry", (e: yauzl.Entry) => file.openReadStream(e, (err, stream) => {
+          if (err !== null || stream === undefined) return reject(err)
+          const chunks: Array<Buffer> = []
+          stream.on("data", (c: Buffer) => chunks.push(c)).on("end", () => resolve(Buffer.concat(chunks)))
+        }))
+      })
+    )
+    expect((await exifr.gps(path.join(fixtures, "jpeg-nikon-coolpix-p6000-gps.jpg")))?.latitude).toBeCloseTo(43.46745, 3)
+    expect(await exifr.gps(jpeg)).toBeUndefined()
+    expect((await standIns.runtime.runPromise(PostStore.use((p) => p.getDownloadPost("s1", "d1", "p1")))).status).toBe("done")
+    // Without it the bundle finds no script (no node_modules/exiftool-vendored.pl, no `exiftool` on the image's PATH).
+    const imagePath = (process.env.PATH ?? "").split(":").filter((dir) => !dir.includes("node_modules")).join(":")
+    const without = await runTask(taskRoot, { ...standIns.env, PATH: imagePath }, [event("p2")], "bundleHandler")
+    expect(without.outcomes).toEqual([{ ok: false, name: "InternalDefectError", message: expect.stringContaining("MEDIA_EXIFTOOL_PATH") }])
+  }, 120_000)
+
+  it("selection-worker captionHandler: a post with a GPS photo -> an offline caption naming its place (the city table ships next to the bundle)", async () => {
+    const { item } = await run(SessionStore.use((s) => s.listSelectionItems("s1", "j1"))).then((records) => ({ item: records.find((r) => r.fileId === "f1")?.item }))
+    expect(item?.gps).not.toBeNull()
+    await standIns.runtime.runPromise(
+      SessionStore.use((s) => s.createSession({ sessionId: "s1", createdAt: "2026-01-01T00:00:00Z", expiresAt, generation: 0, tripContext: "A smoke test" })).pipe(Effect.andThen(PostStore.use((p) =>
+        p.putPost("s1", { postId: "p1", index: 0, label: "Smoke", fileIds: ["f1"], revision: 0, createdAt: "2026-01-01T00:00:00Z", updatedAt: "2026-01-01T00:00:00Z", expiresAt }, null)
+          .pipe(Effect.andThen(p.createCaptionJob("s1", {
+            jobId: "c1", postId: "p1", status: "running", rounds: [], pendingFeedback: null, acceptedRound: null, execution: "c1",
+            startedAt: "2026-01-01T00:00:00Z", finishedAt: null, errorTag: null, errorMessage: null, expiresAt
+          })))
+      )))
+    )
+    const taskRoot = await makeTaskRoot("selection-worker")
+    taskRoots.push(taskRoot)
+    expect(await fs.readdir(taskRoot)).toContain("cities.pbf")
+    const { outcomes } = await runTask(taskRoot, standIns.env, [{ sessionId: "s1", jobId: "c1", postId: "p1", round: 0, feedback: null, expiresAt }], "captionHandler")
+    expect(outcomes).toEqual([{ ok: true, value: { jobId: "c1", round: 0 } }])
+    const job = await standIns.runtime.runPromise(PostStore.use((p) => p.getCaptionJob("s1", "c1")))
+    expect(job.rounds[0]?.model).toBe("offline")
+    expect(job.rounds[0]?.draft.locationTag).toMatch(/\S+, \S+/)
+  }, 120_000)
+
   it("a bundle without its environment fails the first invocation with a message naming the variable", async () => {
     const taskRoot = await makeTaskRoot("selection-worker")
     taskRoots.push(taskRoot)
@@ -136,7 +199,9 @@ describe("bundled task handlers against s3rver + dynalite", () => {
     const ssm = await startSsmStandIn()
     const selection = "arn:aws:states:us-east-1:123456789012:stateMachine:curator-selection"
     const enhancement = "arn:aws:states:us-east-1:123456789012:stateMachine:curator-enhancement"
-    const sfn = await startSfnStandIn({ stateMachineArns: [selection, enhancement] })
+    const caption = "arn:aws:states:us-east-1:123456789012:stateMachine:curator-caption"
+    const download = "arn:aws:states:us-east-1:123456789012:stateMachine:curator-download"
+    const sfn = await startSfnStandIn({ stateMachineArns: [selection, enhancement, caption, download] })
     try {
       ssm.parameters.set("/curator/smoke/origin-verify", "smoke-secret")
       const event = (method: string, rawPath: string, headers: Record<string, string>) => ({
@@ -153,6 +218,8 @@ describe("bundled task handlers against s3rver + dynalite", () => {
         ...standIns.env,
         CURATOR_SELECTION_STATE_MACHINE_ARN: selection,
         CURATOR_ENHANCEMENT_STATE_MACHINE_ARN: enhancement,
+        CURATOR_CAPTION_STATE_MACHINE_ARN: caption,
+        CURATOR_DOWNLOAD_STATE_MACHINE_ARN: download,
         CURATOR_ORIGIN_VERIFY_PARAMETER: "/curator/smoke/origin-verify",
         CURATOR_COGNITO_USER_POOL_ID: "us-east-1_CuratorS1",
         CURATOR_COGNITO_CLIENT_ID: "curatorsmokeclient00000001",

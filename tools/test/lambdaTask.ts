@@ -24,10 +24,17 @@ export interface TaskRun {
   readonly outcomes: ReadonlyArray<Outcome>
 }
 
-/** A task root (`<tmp>/lambda.mjs` + `node_modules/sharp`, `node_modules/@img`) for `app`'s bundle; removed by the caller. */
+/**
+ * A task root for `app`'s bundle, as the image lays it out: every file of dist/apps/<app>/ but the
+ * esbuild metafile (`lambda.mjs` and its data files, e.g. `cities.pbf`) + `node_modules/sharp`,
+ * `node_modules/@img`; removed by the caller.
+ */
 export const makeTaskRoot = async (app: string): Promise<string> => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), `task-${app}-`))
-  await fs.copyFile(bundlePath(app), path.join(dir, "lambda.mjs"))
+  const built = path.dirname(bundlePath(app))
+  for (const file of await fs.readdir(built)) {
+    if (!file.endsWith(".meta.json")) await fs.copyFile(path.join(built, file), path.join(dir, file))
+  }
   await fs.mkdir(path.join(dir, "node_modules"))
   for (const pkg of ["sharp", "@img"]) await fs.symlink(path.join(root, "node_modules", pkg), path.join(dir, "node_modules", pkg))
   return dir
@@ -41,7 +48,7 @@ const mod = await import(process.env.SMOKE_BUNDLE_URL)
 const initMs = performance.now() - t0
 const outcomes = []
 for (const event of JSON.parse(process.env.SMOKE_EVENTS)) {
-  try { outcomes.push({ ok: true, value: await mod.handler(event, {}) }) }
+  try { outcomes.push({ ok: true, value: await mod[process.env.SMOKE_HANDLER](event, {}) }) }
   catch (e) { outcomes.push({ ok: false, name: e?.name ?? typeof e, message: e?.message ?? String(e) }) }
 }
 process.stdout.write("\\nSMOKE " + JSON.stringify({ initMs, outcomes }) + "\\n")
@@ -50,9 +57,16 @@ process.exit(0)
 
 /**
  * Loads `taskRoot`/lambda.mjs in a fresh process with exactly `env` (plus PATH, HOME) and
- * invokes its handler on `events` in order. Rejects when the process fails to report.
+ * invokes its export `handlerName` (default `handler`, what the image's CMD names; a CMD
+ * override such as `lambda.bundleHandler` names another) on `events` in order. Rejects when
+ * the process fails to report.
  */
-export const runTask = (taskRoot: string, env: Readonly<Record<string, string>>, events: ReadonlyArray<unknown>): Promise<TaskRun> =>
+export const runTask = (
+  taskRoot: string,
+  env: Readonly<Record<string, string>>,
+  events: ReadonlyArray<unknown>,
+  handlerName = "handler"
+): Promise<TaskRun> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--input-type=module", "-e", CHILD], {
       cwd: taskRoot,
@@ -61,7 +75,8 @@ export const runTask = (taskRoot: string, env: Readonly<Record<string, string>>,
         HOME: process.env.HOME ?? "",
         ...env,
         SMOKE_BUNDLE_URL: new URL(`file://${path.join(taskRoot, "lambda.mjs")}`).href,
-        SMOKE_EVENTS: JSON.stringify(events)
+        SMOKE_EVENTS: JSON.stringify(events),
+        SMOKE_HANDLER: handlerName
       },
       stdio: ["ignore", "pipe", "pipe"]
     })

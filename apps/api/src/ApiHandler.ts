@@ -12,7 +12,7 @@
  * `RouteNotFound`; a defect 500 `InternalDefectError` (details only in the log).
  */
 import type { Orchestrator } from "@curator/orchestration"
-import type { BlobStore, SessionStore } from "@curator/store"
+import type { BlobStore, PostStore, SessionStore } from "@curator/store"
 import { ApiErrorBody, CuratorApi } from "@curator/contracts"
 import { Cause, type Context, Effect, Layer, Schema } from "effect"
 import { HttpRouter, HttpServer, HttpServerResponse } from "effect/http"
@@ -21,7 +21,7 @@ import { CuratorApiHandlers } from "./ApiHandlers.js"
 import type { UrlSigner } from "./UrlSigner.js"
 
 /** The services the API runs on. */
-export type ApiServices = SessionStore | BlobStore | UrlSigner | Orchestrator
+export type ApiServices = SessionStore | PostStore | BlobStore | UrlSigner | Orchestrator
 
 /** A built API handler. `dispose` releases the handler's runtime (not the services, which the caller owns). */
 export interface ApiHandler {

@@ -1,7 +1,9 @@
 /**
  * The implementation of every route of `CuratorApi` (@curator/contracts
- * Api.ts) over four services: SessionStore, BlobStore (only `head` and
- * `delete`: bytes never pass through the API), UrlSigner and Orchestrator.
+ * Api.ts) over five services: SessionStore, PostStore, BlobStore (only `head`
+ * and `delete`: bytes never pass through the API), UrlSigner and
+ * Orchestrator. The routes of issue 7 (posts, captions, downloads) are in
+ * PostsHandlers.ts; helpers shared by both in internal/.
  *
  * Ownership: every route first reads the session's META (unknown or expired
  * -> 404), and reads jobs, uploads and reviews under the session's partition
@@ -46,13 +48,27 @@ import { BlobStore, SessionStore, type StoreCallError } from "@curator/store"
 import { Clock, Effect, Layer } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { badRequest, conflict, fromDomain, notFound, tooLarge, unavailableAs503 } from "./internal/apiErrors.js"
+import {
+  keptItems,
+  mayStillBeStarting,
+  mediaUrl,
+  interruptedWhy,
+  nowIso,
+  nowSeconds,
+  reconcileRunning,
+  requireJob,
+  requireSession,
+  requireUpload,
+  reviewOf
+} from "./internal/common.js"
+import { reconcilePostsWithReview, sessionPostsSummary } from "./internal/posts.js"
+import { PostsApiHandlers } from "./PostsHandlers.js"
 import { randomId } from "./internal/ids.js"
 import { UrlSigner } from "./UrlSigner.js"
 
 /** Lifetime of an upload URL: 1 h (seconds), long enough for a 5 GiB video on a slow uplink to start. */
 export const UPLOAD_URL_TTL_SECONDS = 60 * 60
-/** Lifetime of a media GET URL: 15 min (seconds); the web app asks again when one expired. */
-export const MEDIA_URL_TTL_SECONDS = 15 * 60
+export { MEDIA_URL_TTL_SECONDS, START_GRACE_SECONDS } from "./internal/common.js"
 /** Items a selection picks when the request does not say. */
 export const DEFAULT_TARGET_COUNT = 20
 
@@ -77,8 +93,6 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
 /** Content types most browsers cannot display: their preview is the thumbnail. */
 const NOT_BROWSER_DISPLAYABLE = new Set(["image/heic", "image/heif", "image/tiff"])
 
-const nowSeconds = Clock.currentTimeMillis.pipe(Effect.map((ms) => Math.floor(ms / 1000)))
-const nowIso = Clock.currentTimeMillis.pipe(Effect.map((ms) => new Date(ms).toISOString()))
 
 const uploadInfo = (u: UploadRecord): UploadInfo => ({ fileId: u.fileId, name: u.fileName, type: u.mime, size: u.bytes, status: u.status })
 
@@ -89,96 +103,6 @@ const jobSummary = (j: SelectionJobRecord): SelectionJobSummary => ({
   startedAt: j.startedAt,
   finishedAt: j.finishedAt
 })
-
-/** The session's META, or 404 when unknown or expired. */
-const requireSession = (sessionId: string) =>
-  SessionStore.use((s) => s.getSession(sessionId)).pipe(
-    Effect.catchTag("NotFoundError", () => Effect.fail(notFound(`session ${sessionId} not found (unknown or expired)`))),
-    unavailableAs503
-  )
-
-/** The session's job, or 404 (also for another session's job id). */
-const requireJob = (sessionId: string, jobId: string) =>
-  SessionStore.use((s) => s.getSelectionJob(sessionId, jobId)).pipe(
-    Effect.catchTag("NotFoundError", () => Effect.fail(notFound(`selection job ${jobId} not found in session ${sessionId}`))),
-    unavailableAs503
-  )
-
-/** The session's upload, or 404 (also for another session's file id). */
-const requireUpload = (sessionId: string, fileId: string) =>
-  SessionStore.use((s) => s.getUpload(sessionId, fileId)).pipe(
-    Effect.catchTag("NotFoundError", () => Effect.fail(notFound(`file ${fileId} not found in session ${sessionId}`))),
-    unavailableAs503
-  )
-
-/** The review state of a job from its records. */
-const reviewOf = (sessionId: string, jobId: string) =>
-  Effect.gen(function* () {
-    const sessions = yield* SessionStore
-    const overrides = yield* sessions.listOverrides(sessionId, jobId)
-    const review = yield* sessions.getReview(sessionId, jobId)
-    return {
-      jobId,
-      overrides: overrides.map((o) => ({ fileId: o.fileId, action: o.action })),
-      confirmed: review !== null,
-      confirmedAt: review?.confirmedAt ?? null
-    } satisfies ReviewState
-  }).pipe(unavailableAs503)
-
-/** Why a record left running/processing is failed, from its execution's description; `subject` names the execution ("its execution"). */
-const interruptedWhy = (execution: ExecutionDescription, subject = "its execution") =>
-  execution.status === "UNKNOWN"
-    ? `${subject} is no longer known (the process that ran it stopped)`
-    : `${subject} ended as ${execution.status}${execution.error === undefined ? "" : ` (${execution.error})`} without recording an outcome`
-
-/**
- * Reconciles a job whose record says `running` with its execution (named by
- * its job id): when the orchestrator reports it ended (FAILED, TIMED_OUT,
- * ABORTED, or SUCCEEDED without recording an outcome) or does not know it (a
- * local process that stopped), the job is failed with JobInterruptedError,
- * so no job stays running forever (ARCHITECTURE.md "Errors and retries").
- * An UNKNOWN execution within START_GRACE_SECONDS of `startedAt` is still
- * starting (the record is written just before the execution starts).
- * `reread` reads the record again (the execution may have recorded its
- * outcome meanwhile); `fail` fails it (a StoreConflictError = it completed
- * meanwhile). Returns the current record.
- */
-/**
- * How long after a job or round was recorded as started an execution the
- * orchestrator does not know yet is still taken as starting, not interrupted
- * (seconds). The record is written just before the execution is started, so
- * a poll can fall in between; 60 s is far above that gap (milliseconds) and
- * far below any wait a person would notice.
- */
-export const START_GRACE_SECONDS = 60
-
-/** Whether an execution reported UNKNOWN may still be starting: `startedAt` (ISO 8601) less than START_GRACE_SECONDS ago. */
-const mayStillBeStarting = (execution: ExecutionDescription, startedAt: string | null | undefined) =>
-  Effect.map(Clock.currentTimeMillis, (now) => {
-    if (execution.status !== "UNKNOWN" || startedAt === null || startedAt === undefined) return false
-    const at = Date.parse(startedAt)
-    return Number.isFinite(at) && now - at < START_GRACE_SECONDS * 1000
-  })
-
-const reconcileRunning = <J extends { readonly jobId: string; readonly status: JobStatus; readonly startedAt: string }, R1, R2>(
-  job: J,
-  reread: Effect.Effect<J, NotFoundError | StoreCallError, R1>,
-  fail: (errorTag: string, errorMessage: string, finishedAt: string) => Effect.Effect<void, NotFoundError | StoreConflictError | StoreCallError, R2>
-) =>
-  Effect.gen(function* () {
-    if (job.status !== "running") return job
-    const execution = yield* (yield* Orchestrator).describe(job.jobId)
-    if (execution.status === "RUNNING" || (yield* mayStillBeStarting(execution, job.startedAt))) return job
-    const current = yield* reread
-    if (current.status !== "running") return current
-    yield* fail("JobInterruptedError", `interrupted: ${interruptedWhy(execution)}; retry to start a new job`, yield* nowIso).pipe(
-      Effect.catchTag("StoreConflictError", () => Effect.void)
-    )
-    return yield* reread
-  }).pipe(
-    Effect.catchTag("NotFoundError", (e) => Effect.fail(notFound(e.message))),
-    unavailableAs503
-  )
 
 /** A selection job reconciled with its execution (see {@link reconcileRunning}). */
 const reconcileJob = (sessionId: string, job: SelectionJobRecord) =>
@@ -221,7 +145,8 @@ const SessionsLive = HttpApiBuilder.group(CuratorApi, "sessions", (handlers) =>
           uploads: uploads.map(uploadInfo),
           selection: job === null ? null : jobSummary(job),
           review: job === null ? null : yield* reviewOf(params.sessionId, job.jobId),
-          enhancement: job === null ? null : yield* enhancementSummaryOf(params.sessionId, job.jobId)
+          enhancement: job === null ? null : yield* enhancementSummaryOf(params.sessionId, job.jobId),
+          ...(yield* sessionPostsSummary(params.sessionId, meta))
         }
       })
     )
@@ -425,23 +350,12 @@ const SelectionLive = HttpApiBuilder.group(CuratorApi, "selection", (handlers) =
         const job = yield* requireJob(sessionId, jobId)
         if (job.status !== "complete") return yield* conflict("InvalidInputError", `selection job ${jobId} is ${job.status}; only a complete job's review can be confirmed`)
         yield* SessionStore.use((s) => Effect.flatMap(nowIso, (confirmedAt) => s.confirmReview(sessionId, { jobId, confirmedAt, expiresAt: job.expiresAt }))).pipe(unavailableAs503)
+        // Confirming again after a reopen: posts lose the items that are no longer kept (issue 7, ARCHITECTURE.md "State").
+        yield* reconcilePostsWithReview(sessionId, job)
         return yield* reviewOf(sessionId, jobId)
       })
     )
 )
-
-/** A signed GET URL of `key` (404 when the blob does not exist yet). */
-const mediaUrl = (key: string, variant: MediaUrl["variant"], what: string) =>
-  Effect.gen(function* () {
-    const info = yield* (yield* BlobStore).head(key).pipe(
-      Effect.catchTag("NotFoundError", () => Effect.fail(notFound(`${what} does not exist (yet)`))),
-      Effect.catchTag("InvalidInputError", (e) => Effect.die(e)),
-      unavailableAs503
-    )
-    const expiresAt = (yield* nowSeconds) + MEDIA_URL_TTL_SECONDS
-    const url = yield* (yield* UrlSigner).presignGet({ key, contentType: info.contentType, expiresAt })
-    return { url, contentType: info.contentType, variant, expiresAt }
-  })
 
 const thumbnailUrl = (sessionId: string, fileId: string) => mediaUrl(BlobKeys.thumbnail(sessionId, fileId), "thumbnail", `the thumbnail of file ${fileId}`)
 
@@ -627,30 +541,6 @@ const enhancementSummaryOf = (sessionId: string, selectionJobId: string) =>
       acceptedAt: acceptance?.acceptedAt ?? null
     } satisfies EnhancementJobSummary
   })
-
-/**
- * The kept items of a selection job, in rank order: its selected items minus
- * `exclude` overrides, then `include` overrides (fileId order), keeping only
- * files whose selection item is done (its MediaItem gives the kind) and
- * whose upload is stored.
- */
-const keptItems = (sessionId: string, selection: SelectionJobRecord) =>
-  Effect.gen(function* () {
-    const sessions = yield* SessionStore
-    const overrides = yield* sessions.listOverrides(sessionId, selection.jobId)
-    const excluded = new Set(overrides.filter((o) => o.action === "exclude").map((o) => o.fileId))
-    const selected = [...(selection.result?.selected ?? [])].sort((a, b) => a.rank - b.rank).map((s) => s.fileId)
-    const ordered = [...new Set([...selected.filter((f) => !excluded.has(f)), ...overrides.filter((o) => o.action === "include").map((o) => o.fileId)])]
-    const done = new Map(
-      (yield* sessions.listSelectionItems(sessionId, selection.jobId)).flatMap((r) => (r.status === "done" && r.item !== null ? [[r.fileId, r.item.kind] as const] : []))
-    )
-    const uploaded = new Map((yield* sessions.listUploads(sessionId)).filter((u) => u.status === "uploaded").map((u) => [u.fileId, u]))
-    return ordered.flatMap((fileId): Array<{ item: EnhancementJobItem; upload: UploadRecord }> => {
-      const kind = done.get(fileId)
-      const upload = uploaded.get(fileId)
-      return kind === undefined || upload === undefined ? [] : [{ item: { fileId, kind }, upload }]
-    })
-  }).pipe(unavailableAs503)
 
 const targetOf = (upload: UploadRecord, round: number, feedback: string | null): EnhancementTarget => ({
   fileId: upload.fileId,
@@ -876,5 +766,5 @@ const EnhancementLive = HttpApiBuilder.group(CuratorApi, "enhancement", (handler
     )
 )
 
-/** Every group's handlers; needs SessionStore, BlobStore, UrlSigner and Orchestrator. */
-export const CuratorApiHandlers = Layer.mergeAll(SessionsLive, UploadsLive, SelectionLive, MediaLive, EnhancementLive)
+/** Every group's handlers; needs SessionStore, PostStore, BlobStore, UrlSigner and Orchestrator. */
+export const CuratorApiHandlers = Layer.mergeAll(SessionsLive, UploadsLive, SelectionLive, MediaLive, EnhancementLive, PostsApiHandlers)

@@ -7,13 +7,15 @@
  * with HMAC-SHA256; `layerS3` presigns S3 URLs (SigV4 query signing through
  * `@curator/store/aws`): a PUT signs the exact `Content-Length` and
  * `Content-Type` (`signableHeaders`; they stay headers), a GET is served with
- * the grant's content type (`response-content-type`).
+ * the grant's content type (`response-content-type`) and, when the grant has
+ * one, its content disposition (`response-content-disposition`).
  *
  * Local URL grammar (all query values ASCII):
  *
- *   /blob/<key>?m=PUT|GET&exp=<epoch s>&ct=<content type>&len=<bytes, PUT only>&sig=<base64url>
+ *   /blob/<key>?m=PUT|GET&exp=<epoch s>&ct=<content type>&len=<bytes, PUT only>[&cd=<content disposition, GET only>]&sig=<base64url>
  *
- * `sig = HMAC-SHA256(sessionKey, "curator-blob-v1\n" + m + "\n" + key + "\n" + exp + "\n" + ct + "\n" + len)`
+ * `sig = HMAC-SHA256(sessionKey, "curator-blob-v1\n" + m + "\n" + key + "\n" + exp + "\n" + ct + "\n" + len [+ "\n" + cd])`
+ * (the `cd` line only when the URL carries one, so URLs without it sign as before)
  * where `sessionKey = HMAC-SHA256(secret, "curator-session-key-v1\n" + sessionId)`
  * and `sessionId` is the key's first segment: every session has its own
  * signing key (derived, so nothing extra is stored), a URL binds the session's
@@ -38,13 +40,15 @@ export interface BlobGrant {
   readonly contentLength: number | null
   /** Expiry, epoch seconds. */
   readonly expiresAt: number
+  /** GET only: the `Content-Disposition` the blob is served with (e.g. `attachment; filename="01-post.zip"`); absent = none. */
+  readonly contentDisposition?: string | undefined
 }
 
 /** The UrlSigner operations. */
 export interface UrlSignerService {
   /** A URL that lets its holder PUT exactly `contentLength` bytes of `contentType` under `key` until `expiresAt`. */
   readonly presignPut: (grant: Omit<BlobGrant, "method">) => Effect.Effect<string>
-  /** A URL that lets its holder GET `key` (served as `contentType`) until `expiresAt`. */
+  /** A URL that lets its holder GET `key` (served as `contentType`, and with `contentDisposition` when given) until `expiresAt`. */
   readonly presignGet: (grant: Omit<BlobGrant, "method" | "contentLength">) => Effect.Effect<string>
 }
 
@@ -65,7 +69,14 @@ const sessionKey = (secret: Uint8Array, sessionId: string) => createHmac("sha256
 
 const signatureOf = (secret: Uint8Array, grant: BlobGrant): Buffer => {
   const sessionId = grant.key.split("/")[0] ?? ""
-  const canonical = [grant.method, grant.key, String(grant.expiresAt), grant.contentType, grant.contentLength === null ? "" : String(grant.contentLength)].join("\n")
+  const canonical = [
+    grant.method,
+    grant.key,
+    String(grant.expiresAt),
+    grant.contentType,
+    grant.contentLength === null ? "" : String(grant.contentLength),
+    ...(grant.contentDisposition === undefined ? [] : [grant.contentDisposition])
+  ].join("\n")
   return createHmac("sha256", sessionKey(secret, sessionId)).update(SIGNATURE_CONTEXT + canonical).digest()
 }
 
@@ -73,6 +84,7 @@ const signatureOf = (secret: Uint8Array, grant: BlobGrant): Buffer => {
 export const signBlobUrl = (secret: Uint8Array, grant: BlobGrant): string => {
   const query = new URLSearchParams({ m: grant.method, exp: String(grant.expiresAt), ct: grant.contentType })
   if (grant.contentLength !== null) query.set("len", String(grant.contentLength))
+  if (grant.contentDisposition !== undefined) query.set("cd", grant.contentDisposition)
   query.set("sig", signatureOf(secret, grant).toString("base64url"))
   return `${BLOB_PATH_PREFIX}${grant.key}?${query.toString()}`
 }
@@ -101,18 +113,21 @@ export const verifyBlobUrl = (
     const exp = q.get("exp")
     const contentType = q.get("ct")
     const len = q.get("len")
+    const cd = q.get("cd")
     const sig = q.get("sig")
     if (signedMethod !== "PUT" && signedMethod !== "GET") return refuse("the blob URL has no valid method (m)")
     if (exp === null || !INTEGER.test(exp)) return refuse("the blob URL has no valid expiry (exp)")
     if (contentType === null || contentType === "") return refuse("the blob URL has no content type (ct)")
     if (signedMethod === "PUT" ? len === null || !INTEGER.test(len) : len !== null) return refuse("the blob URL has no valid size (len)")
+    if (cd !== null && signedMethod !== "GET") return refuse("only a GET blob URL carries a content disposition (cd)")
     if (sig === null || sig === "") return refuse("the blob URL is not signed (sig)")
     const grant: BlobGrant = {
       method: signedMethod,
       key,
       contentType,
       contentLength: len === null ? null : Number(len),
-      expiresAt: Number(exp)
+      expiresAt: Number(exp),
+      ...(cd === null ? {} : { contentDisposition: cd })
     }
     const expected = signatureOf(secret, grant)
     const given = Buffer.from(sig, "base64url")
@@ -181,7 +196,13 @@ export class UrlSigner extends Context.Service<UrlSigner, UrlSignerService>()("c
                 expiresAt: grant.expiresAt
               }),
         presignGet: (grant) =>
-          presignS3Get(options.client, { bucket: options.bucket, key: grant.key, contentType: grant.contentType, expiresAt: grant.expiresAt })
+          presignS3Get(options.client, {
+            bucket: options.bucket,
+            key: grant.key,
+            contentType: grant.contentType,
+            expiresAt: grant.expiresAt,
+            ...(grant.contentDisposition === undefined ? {} : { contentDisposition: grant.contentDisposition })
+          })
       })
     )
 

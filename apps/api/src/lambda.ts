@@ -12,9 +12,10 @@
  *   an API; the web app sends its access token; the JWKS is fetched from the
  *   pool's `/.well-known/jwks.json` on first use and cached);
  * - the services: `AwsStores.layerFromEnv` (S3 BlobStore, DynamoDB
- *   SessionStore; `CURATOR_BUCKET`, `CURATOR_TABLE`), `UrlSigner.layerS3FromStorage`
+ *   SessionStore and PostStore; `CURATOR_BUCKET`, `CURATOR_TABLE`), `UrlSigner.layerS3FromStorage`
  *   (presigner over the same S3 client and bucket), `SfnOrchestrator.layerFromEnv`
- *   (`CURATOR_SELECTION_STATE_MACHINE_ARN`, `CURATOR_ENHANCEMENT_STATE_MACHINE_ARN`);
+ *   (`CURATOR_SELECTION_STATE_MACHINE_ARN`, `CURATOR_ENHANCEMENT_STATE_MACHINE_ARN`,
+ *   `CURATOR_CAPTION_STATE_MACHINE_ARN`, `CURATOR_DOWNLOAD_STATE_MACHINE_ARN`);
  *   all read `AWS_REGION`; optional stand-in endpoints for tests
  *   `CURATOR_S3_ENDPOINT`, `CURATOR_DYNAMODB_ENDPOINT`, `CURATOR_SFN_ENDPOINT`,
  *   `CURATOR_SSM_ENDPOINT`. The services live as long as the Lambda process.

@@ -60,6 +60,31 @@ describe("local signed blob URLs", () => {
     expect((await verify(withParam("len", "-1"))).error).toMatch(/size/)
   })
 
+  it("signs a GET's Content-Disposition: returned with the grant, refused when changed, removed or put on a PUT", async () => {
+    const download: BlobGrant = {
+      method: "GET",
+      key: "abcdefghijklmnopqrstuvwxyz/bundle/bcdefghijklmnopqrstuvwxyz2/01-porto.zip",
+      contentType: "application/zip",
+      contentLength: null,
+      expiresAt: now + 60,
+      contentDisposition: 'attachment; filename="01-porto.zip"'
+    }
+    const url = new URL(signBlobUrl(secret, download), "http://127.0.0.1:4173")
+    expect(url.searchParams.get("cd")).toBe('attachment; filename="01-porto.zip"')
+    expect(await verify(url, "GET")).toEqual({ ok: download, error: null })
+    const changed = new URL(url)
+    changed.searchParams.set("cd", 'inline; filename="01-porto.zip"')
+    expect((await verify(changed, "GET")).error).toMatch(/signature does not match/)
+    const removed = new URL(url)
+    removed.searchParams.delete("cd")
+    expect((await verify(removed, "GET")).error).toMatch(/signature does not match/)
+    // A URL without a disposition signs exactly as before (no `cd`): adding one breaks it.
+    expect((await verify(withParam("cd", "attachment"), "PUT")).error).toMatch(/only a GET blob URL carries a content disposition/)
+    const plainGet = new URL(signBlobUrl(secret, { ...download, contentDisposition: undefined }), "http://x")
+    expect(plainGet.searchParams.has("cd")).toBe(false)
+    expect((await verify(plainGet, "GET")).ok?.contentDisposition).toBeUndefined()
+  })
+
   it("the layer signs PUT and GET URLs that verify, and refuses a short secret", async () => {
     const urls = await Effect.runPromise(
       Effect.provide(

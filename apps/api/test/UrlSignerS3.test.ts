@@ -42,6 +42,21 @@ describe("UrlSigner.layerS3", () => {
     expect(amzDateSeconds(get?.searchParams.get("X-Amz-Date") ?? "") + Number(get?.searchParams.get("X-Amz-Expires"))).toBe(expiresAt)
   })
 
+  it("presigns a bundle GET with its Content-Disposition (response-content-disposition), none otherwise", async () => {
+    const bundle = "abcdefghijklmnopqrstuvwxyz/bundle/bcdefghijklmnopqrstuvwxyz2/01-porto.zip"
+    const [withDisposition, without] = await runWith(
+      UrlSigner.use((s) =>
+        Effect.all([
+          s.presignGet({ key: bundle, contentType: "application/zip", contentDisposition: 'attachment; filename="01-porto.zip"', expiresAt: nowS() + 60 }),
+          s.presignGet({ key: bundle, contentType: "application/zip", expiresAt: nowS() + 60 })
+        ])
+      ),
+      UrlSigner.layerS3({ bucket: "media", client })
+    ).then((urls) => urls.map((u) => new URL(u)))
+    expect(withDisposition?.searchParams.get("response-content-disposition")).toBe('attachment; filename="01-porto.zip"')
+    expect(without?.searchParams.has("response-content-disposition")).toBe(false)
+  })
+
   it("takes bucket and client from S3Storage (what AwsStores.layerFromEnv provides)", async () => {
     const url = await runWith(
       UrlSigner.use((s) => s.presignGet({ key, contentType: "image/heic", expiresAt: nowS() + 60 })),

@@ -1,6 +1,6 @@
 /**
  * Test harness: the API handler over REAL local stores (a blob folder and the
- * SessionStore on an in-process dynalite, in a temp folder) and an in-memory
+ * SessionStore and PostStore on an in-process dynalite, in a temp folder) and an in-memory
  * Orchestrator with Step Functions' naming rules whose execution status the
  * test sets (the real local executor runs in apps/cli's server tests, which
  * may import the local stack; the API may not).
@@ -10,6 +10,9 @@ import fs from "node:fs/promises"
 import os from "node:os"
 import path from "node:path"
 import {
+  type CaptionJobInput,
+  captionExecutionName,
+  type DownloadJobInput,
   type EnhancementJobInput,
   enhancementExecutionName,
   ExecutionAlreadyExistsError,
@@ -34,6 +37,10 @@ export interface TestApi {
   readonly started: Map<string, SelectionJobInput>
   /** Enhancement executions started, by execution name (`enhancementExecutionName`). */
   readonly startedEnhancements: Map<string, EnhancementJobInput>
+  /** Caption executions started, by execution name (`captionExecutionName`). */
+  readonly startedCaptions: Map<string, CaptionJobInput>
+  /** Download executions started, by name (= job id). */
+  readonly startedDownloads: Map<string, DownloadJobInput>
   /** Sets what `describe` reports for an execution name (default after start: RUNNING). */
   readonly setExecution: (jobId: string, status: ExecutionStatus) => void
   /** Makes the next `count` enhancement starts fail with OrchestratorUnavailableError (the orchestrator is down). */
@@ -51,9 +58,21 @@ export const withApi = async <A>(body: (api: TestApi) => Promise<A>): Promise<A>
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "curator-api-"))
   const started = new Map<string, SelectionJobInput>()
   const startedEnhancements = new Map<string, EnhancementJobInput>()
+  const startedCaptions = new Map<string, CaptionJobInput>()
+  const startedDownloads = new Map<string, DownloadJobInput>()
   let failingStarts = 0
   const executions = new Map<string, ExecutionStatus>()
   const secret = randomBytes(32)
+  /** Step Functions' naming rule for one execution: the same input again while RUNNING is harmless; an ended name is never reused. */
+  const startNamed = <I>(name: string, input: I, log: Map<string, I>) =>
+    Effect.suspend((): Effect.Effect<void, ExecutionAlreadyExistsError> => {
+      if (executions.has(name) && (executions.get(name) !== "RUNNING" || JSON.stringify(log.get(name)) !== JSON.stringify(input))) {
+        return Effect.fail(new ExecutionAlreadyExistsError({ message: `execution ${name} already exists` }))
+      }
+      log.set(name, input)
+      executions.set(name, "RUNNING")
+      return Effect.void
+    })
   const orchestrator = Layer.succeed(Orchestrator)({
     startSelection: (input) =>
       Effect.suspend(() => {
@@ -81,6 +100,8 @@ export const withApi = async <A>(body: (api: TestApi) => Promise<A>): Promise<A>
         executions.set(name, "RUNNING")
         return Effect.void
       }),
+    startCaption: (input) => startNamed(captionExecutionName(input), input, startedCaptions),
+    startDownload: (input) => startNamed(input.jobId, input, startedDownloads),
     describe: (jobId) => Effect.sync(() => ({ status: executions.get(jobId) ?? "UNKNOWN" }))
   })
   // The real clock, shifted by `offset` ms so a test can step past time-based rules (START_GRACE_SECONDS).
@@ -111,6 +132,8 @@ export const withApi = async <A>(body: (api: TestApi) => Promise<A>): Promise<A>
         services,
         started,
         startedEnhancements,
+        startedCaptions,
+        startedDownloads,
         secret,
         setExecution: (jobId, status) => void executions.set(jobId, status),
         advanceClock: (ms) => void (offset += ms),

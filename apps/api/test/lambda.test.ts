@@ -24,6 +24,8 @@ const PARAMETER = "/curator/test/origin-verify"
 const TABLE = "curator-test"
 const SELECTION = "arn:aws:states:eu-west-1:123456789012:stateMachine:curator-selection"
 const ENHANCEMENT = "arn:aws:states:eu-west-1:123456789012:stateMachine:curator-enhancement"
+const CAPTION = "arn:aws:states:eu-west-1:123456789012:stateMachine:curator-caption"
+const DOWNLOAD = "arn:aws:states:eu-west-1:123456789012:stateMachine:curator-download"
 
 let ssm: SsmStandIn
 let sfn: SfnStandIn
@@ -35,7 +37,7 @@ beforeAll(async () => {
   // The SDK clients take credentials from the default chain (process.env), as on a stand-in run.
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" })
   ssm = await startSsmStandIn()
-  sfn = await startSfnStandIn({ stateMachineArns: [SELECTION, ENHANCEMENT] })
+  sfn = await startSfnStandIn({ stateMachineArns: [SELECTION, ENHANCEMENT, CAPTION, DOWNLOAD] })
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()))
   dynamo = server
@@ -64,6 +66,8 @@ const env = () => ({
   CURATOR_TABLE: TABLE,
   CURATOR_SELECTION_STATE_MACHINE_ARN: SELECTION,
   CURATOR_ENHANCEMENT_STATE_MACHINE_ARN: ENHANCEMENT,
+  CURATOR_CAPTION_STATE_MACHINE_ARN: CAPTION,
+  CURATOR_DOWNLOAD_STATE_MACHINE_ARN: DOWNLOAD,
   CURATOR_ORIGIN_VERIFY_PARAMETER: PARAMETER,
   CURATOR_COGNITO_USER_POOL_ID: "eu-west-1_CuratorT1",
   CURATOR_COGNITO_CLIENT_ID: "curatorwebclient0000000001",
@@ -112,7 +116,7 @@ describe("api lambda entry", () => {
     expect(ssm.requests).toEqual([{ target: "AmazonSSM.GetParameter", json: { Name: PARAMETER, WithDecryption: true } }])
   })
 
-  it("runs the API on the AWS services: a session is written to DynamoDB and read back", async () => {
+  it("runs the API on the AWS services: a session is written to DynamoDB and read back (with the PostStore's fields)", async () => {
     ssm.parameters.set(PARAMETER, SECRET)
     const handler = makeHandler({ env: env(), verifier })
     const headers = { "x-origin-verify": SECRET, authorization: "Bearer good", "content-type": "application/json" }
@@ -121,7 +125,7 @@ describe("api lambda entry", () => {
     const { sessionId } = JSON.parse(created.body ?? "")
     const state = await handler(event("GET", `/api/sessions/${sessionId}`, headers))
     expect(state.statusCode).toBe(200)
-    expect(JSON.parse(state.body ?? "").session.tripContext).toBe("Kyoto")
+    expect(JSON.parse(state.body ?? "")).toMatchObject({ session: { tripContext: "Kyoto" }, generation: 0, postCount: 0, download: null })
     expect((await handler(event("GET", `/api/sessions/${sessionId}`, { ...headers, authorization: "Bearer bad" }))).statusCode).toBe(401)
   })
 

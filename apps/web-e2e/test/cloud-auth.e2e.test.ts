@@ -197,7 +197,10 @@ const handleApi = (req: http.IncomingMessage, res: http.ServerResponse, url: URL
       uploads: [],
       selection: null,
       review: null,
-      enhancement: null
+      enhancement: null,
+      generation: 0,
+      postCount: 0,
+      download: null
     })
   }
   answer(404, { error: { tag: "NotFound", message: "no such route in the stand-in" } })

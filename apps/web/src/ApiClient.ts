@@ -12,7 +12,18 @@
  * per request so a renewed token is used at once), and a 401 starts a new
  * sign-in ({@link needsSignIn}).
  */
-import { ApiErrorBody, CuratorApi } from "@curator/contracts"
+import {
+  ApiBadRequest,
+  ApiConflict,
+  ApiErrorBody,
+  ApiForbidden,
+  ApiInternal,
+  ApiNotFound,
+  ApiTooLarge,
+  ApiUnauthorized,
+  ApiUnavailable,
+  CuratorApi
+} from "@curator/contracts"
 import { Effect, Schema } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
@@ -45,7 +56,7 @@ const toFailure = (error: unknown): Effect.Effect<ApiFailure> => {
   if (typeof error === "object" && error !== null && "error" in error) {
     const body = decodeErrorBody({ error: (error as { error: unknown }).error })
     if (body._tag === "Some") {
-      const status = "_tag" in error ? statusOfTag((error as { _tag: string })._tag) : 0
+      const status = statusOf(error)
       return Effect.succeed(new ApiFailure(status, body.value.error.tag, body.value.error.message))
     }
   }
@@ -66,18 +77,24 @@ const toFailure = (error: unknown): Effect.Effect<ApiFailure> => {
   return Effect.succeed(new ApiFailure(0, "UnexpectedResponse", `Unexpected answer from Curator: ${String(error)}`))
 }
 
-/** HTTP status of each declared API error class (libs/contracts Api.ts). */
-const statusOfTag = (tag: string): number =>
-  ({
-    ApiBadRequest: 400,
-    ApiUnauthorized: 401,
-    ApiForbidden: 403,
-    ApiNotFound: 404,
-    ApiConflict: 409,
-    ApiTooLarge: 413,
-    ApiInternal: 500,
-    ApiUnavailable: 503
-  })[tag] ?? 0
+/**
+ * HTTP status of each declared API error class (libs/contracts Api.ts), by
+ * class: the decoded errors are instances of these Schema.Error classes
+ * (they carry no `_tag` field, and class names do not survive minification).
+ */
+const DECLARED_ERRORS: ReadonlyArray<readonly [new (...args: never) => object, number]> = [
+  [ApiBadRequest, 400],
+  [ApiUnauthorized, 401],
+  [ApiForbidden, 403],
+  [ApiNotFound, 404],
+  [ApiConflict, 409],
+  [ApiTooLarge, 413],
+  [ApiInternal, 500],
+  [ApiUnavailable, 503]
+]
+
+/** The HTTP status of a decoded API error (0 when it is none of the declared classes). */
+const statusOf = (error: object): number => DECLARED_ERRORS.find(([cls]) => error instanceof cls)?.[1] ?? 0
 
 /** Adds the current {@link authHeaders} to a request (none in local mode). */
 export const withAuthHeaders = (request: HttpClientRequest.HttpClientRequest): HttpClientRequest.HttpClientRequest =>

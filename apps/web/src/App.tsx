@@ -4,10 +4,17 @@
  * shows from the API, so a reload or a second tab resumes from the session
  * store rather than from memory.
  */
+import type { SessionState } from "@curator/contracts"
 import { useCallback, useEffect, useState } from "preact/hooks"
+import { call } from "./ApiClient.js"
 import type { Account } from "./CloudAuth.js"
-import { parseRoute, type Route, routePath } from "./Route.js"
+import { reachedSteps, STEPS, stepIndex, stepOf } from "./FlowModel.js"
+import { parseRoute, type Route, routePath, sessionOf } from "./Route.js"
+import { onSessionChanged } from "./SessionEvents.js"
+import { CaptionStep } from "./steps/CaptionStep.js"
+import { DownloadStep } from "./steps/DownloadStep.js"
 import { EnhanceStep } from "./steps/EnhanceStep.js"
+import { GroupStep } from "./steps/GroupStep.js"
 import { ReviewStep } from "./steps/ReviewStep.js"
 import { SelectStep } from "./steps/SelectStep.js"
 import { UploadStep } from "./steps/UploadStep.js"
@@ -15,15 +22,27 @@ import { UploadStep } from "./steps/UploadStep.js"
 /** Moves to a route: `replace` rewrites the current history entry (no extra Back step). */
 export type Navigate = (route: Route, options?: { replace?: boolean }) => void
 
-const STEPS = [
-  { id: "upload", label: "Upload" },
-  { id: "select", label: "Selection" },
-  { id: "review", label: "Review" },
-  { id: "enhance", label: "Enhance" }
-] as const
-
-const stepIndex = (route: Route): number =>
-  route.step === "start" || route.step === "upload" ? 0 : route.step === "select" ? 1 : route.step === "review" ? 2 : route.step === "enhance" ? 3 : -1
+/**
+ * The session the route belongs to, re-read from the API when the route
+ * changes or a step reports a change (SessionEvents.ts); null before the
+ * first answer and outside a session.
+ */
+const useSessionState = (sessionId: string | null, path: string): SessionState | null => {
+  const [state, setState] = useState<{ sessionId: string; state: SessionState } | null>(null)
+  const [nonce, setNonce] = useState(0)
+  useEffect(() => onSessionChanged(() => setNonce((n) => n + 1)), [])
+  useEffect(() => {
+    if (sessionId === null) return
+    const controller = new AbortController()
+    call((api) => api.sessions.get({ params: { sessionId } }), controller.signal)
+      .then((s) => {
+        if (!controller.signal.aborted) setState({ sessionId, state: s })
+      })
+      .catch(() => undefined)
+    return () => controller.abort()
+  }, [sessionId, path, nonce])
+  return state !== null && state.sessionId === sessionId ? state.state : null
+}
 
 /** Props of {@link App}: in cloud mode the signed-in account (header: email + sign out) and its renewals. */
 export interface AppProps {
@@ -47,10 +66,14 @@ export const App = ({ account: initialAccount, onAccountChange }: AppProps = {})
     setRoute(next)
     scrollTo({ top: 0 })
   }, [])
-  const current = stepIndex(route)
+  const currentStep = stepOf(route)
+  const current = currentStep === null ? -1 : stepIndex(currentStep)
   useEffect(() => {
     document.title = current >= 0 ? `${STEPS[current]?.label} · Curator` : "Curator"
   }, [current])
+  const sessionId = sessionOf(route)
+  const session = useSessionState(sessionId, routePath(route))
+  const reached = sessionId !== null && session !== null ? reachedSteps(sessionId, session) : new Map<string, Route>()
 
   return (
     <>
@@ -65,13 +88,33 @@ export const App = ({ account: initialAccount, onAccountChange }: AppProps = {})
             </span>
             Curator
           </a>
-          <ol class="steps" aria-label="Progress">
-            {STEPS.map((s, i) => (
-              <li key={s.id} aria-current={i === current ? "step" : undefined} class={i < current ? "done" : undefined}>
-                {s.label}
-              </li>
-            ))}
-          </ol>
+          <nav aria-label="Steps">
+            <ol class="steps" data-testid="steps">
+              {STEPS.map((s, i) => {
+                const target = reached.get(s.id)
+                const here = i === current
+                const cls = [target !== undefined ? "reached" : "", i < current && target !== undefined ? "done" : ""].filter((c) => c !== "").join(" ") || undefined
+                return (
+                  <li key={s.id} aria-current={here ? "step" : undefined} class={cls} data-step={s.id} data-reached={String(target !== undefined)}>
+                    {target !== undefined && !here ? (
+                      <a
+                        href={routePath(target)}
+                        onClick={(e) => {
+                          if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return
+                          e.preventDefault()
+                          navigate(target)
+                        }}
+                      >
+                        {s.label}
+                      </a>
+                    ) : (
+                      <span>{s.label}</span>
+                    )}
+                  </li>
+                )
+              })}
+            </ol>
+          </nav>
           {account !== undefined ? (
             <div class="account" data-testid="account">
               <span class="account-email muted">{account.email}</span>
@@ -91,6 +134,12 @@ export const App = ({ account: initialAccount, onAccountChange }: AppProps = {})
           <ReviewStep key={route.jobId} sessionId={route.sessionId} jobId={route.jobId} navigate={navigate} />
         ) : route.step === "enhance" ? (
           <EnhanceStep key={route.jobId} sessionId={route.sessionId} jobId={route.jobId} navigate={navigate} />
+        ) : route.step === "group" ? (
+          <GroupStep key={route.sessionId} sessionId={route.sessionId} navigate={navigate} />
+        ) : route.step === "caption" ? (
+          <CaptionStep key={`${route.sessionId}/${route.postId ?? ""}`} sessionId={route.sessionId} postId={route.postId} navigate={navigate} />
+        ) : route.step === "download" ? (
+          <DownloadStep key={`${route.sessionId}/${route.jobId ?? ""}`} sessionId={route.sessionId} jobId={route.jobId} navigate={navigate} />
         ) : (
           <div class="center">
             <h1>Page not found</h1>

@@ -46,3 +46,11 @@ export const nextDelay = (policy: BackoffPolicy, idlePolls: number, random: numb
   const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** Math.max(0, idlePolls))
   return Math.round(base / 2 + (base / 2) * random)
 }
+
+/**
+ * The caption and download steps' policy: 0.5 s growing to 4 s, as above. A
+ * caption round is one task (at most 15 min, TASK_TIMEOUT_SECONDS) and a
+ * download's state machine ends within its TimeoutSeconds (orchestration);
+ * 3600 polls at the capped delay last at least 2 h, longer than either.
+ */
+export const postsPolicy: BackoffPolicy = { initialMs: 500, factor: 1.6, maxMs: 4000, maxPolls: 3600 }

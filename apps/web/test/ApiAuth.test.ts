@@ -29,7 +29,10 @@ const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
       uploads: [],
       selection: null,
       review: null,
-      enhancement: null
+      enhancement: null,
+      generation: 0,
+      postCount: 0,
+      download: null
     }))
 }
 

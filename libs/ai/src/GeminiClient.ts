@@ -28,10 +28,28 @@ import { Context, Duration, Effect, Layer } from "effect"
 export const GEMINI_API_VERSION = "v1beta"
 /** Default model for selection (structured, multimodal comparison). */
 export const DEFAULT_SELECTION_MODEL = "gemini-2.5-flash"
-/** Default model for photo edits (image in, image out). Not used yet. */
+/** Default model for photo edits (image in, image out). */
 export const DEFAULT_PHOTO_EDIT_MODEL = "gemini-2.5-flash-image"
-/** Default model for video analysis (preview in, ffmpeg parameters out). Not used yet. */
+/** Default model for the self-check of a photo edit (two images in, JSON out). */
+export const DEFAULT_PHOTO_REVIEW_MODEL = "gemini-2.5-flash"
+/** Default model for video analysis (preview in, ffmpeg parameters out). */
 export const DEFAULT_VIDEO_ANALYSIS_MODEL = "gemini-2.5-flash"
+/**
+ * Default cap on the tokens one session's selection may use (prompt + output, all calls and repair
+ * turns): 2,000,000 (issue 6 brief). Gemini counts an inline image at about 258 tokens per 768 px
+ * tile and video at about 263 tokens per second (ai.google.dev token docs), so a 200-item session
+ * with a few minutes of video stays well under it; past it the selection fails with
+ * QuotaExceededError (terminal).
+ */
+export const DEFAULT_SESSION_TOKEN_QUOTA = 2_000_000
+/** Default largest number of items in one selection request (larger sessions are split; GeminiSelection.ts). */
+export const DEFAULT_SELECTION_BATCH_ITEMS = 100
+/**
+ * Default largest inline bytes (thumbnails and frames, before base64) in one selection request:
+ * 14 MB, so the base64 request (x 4/3) stays under Gemini's 20 MB request limit (ai.google.dev,
+ * "inline data ... total request size 20 MB"). Video previews go through the Files API and do not count.
+ */
+export const DEFAULT_SELECTION_BATCH_BYTES = 14_000_000
 /** Default bound of one HTTP attempt, ms (a selection over ~100 thumbnails takes tens of seconds). */
 export const DEFAULT_TIMEOUT_MS = 120_000
 /** Default bound of the wait for an uploaded file to become ACTIVE, ms. */
@@ -46,7 +64,11 @@ export const DEFAULT_FILE_POLL_MS = 2_000
 export interface GeminiConfig {
   readonly apiKey: string
   readonly baseUrl: string | null
-  readonly models: { readonly selection: string; readonly photoEdit: string; readonly videoAnalysis: string }
+  readonly models: { readonly selection: string; readonly photoEdit: string; readonly photoReview: string; readonly videoAnalysis: string }
+  /** Tokens a session's selection may use in total (see {@link DEFAULT_SESSION_TOKEN_QUOTA}). */
+  readonly sessionTokenQuota: number
+  /** Largest items / inline bytes of one selection request ({@link DEFAULT_SELECTION_BATCH_ITEMS}, {@link DEFAULT_SELECTION_BATCH_BYTES}). */
+  readonly selectionBatch: { readonly items: number; readonly bytes: number }
   readonly timeoutMs: number
   readonly fileActiveTimeoutMs: number
   readonly filePollMs: number
@@ -62,7 +84,9 @@ const nonEmpty = (value: string | undefined, fallback: string): string => (value
  * Reads the configuration from an environment: `GEMINI_API_KEY` (absent or
  * blank -> null: no Gemini, offline layers), `CURATOR_GEMINI_BASE_URL`,
  * `CURATOR_GEMINI_MODEL_SELECTION`, `CURATOR_GEMINI_MODEL_PHOTO_EDIT`,
- * `CURATOR_GEMINI_MODEL_VIDEO_ANALYSIS`, `CURATOR_GEMINI_TIMEOUT_MS`,
+ * `CURATOR_GEMINI_MODEL_PHOTO_REVIEW`, `CURATOR_GEMINI_MODEL_VIDEO_ANALYSIS`,
+ * `CURATOR_GEMINI_SESSION_TOKEN_QUOTA`, `CURATOR_GEMINI_SELECTION_BATCH_ITEMS`,
+ * `CURATOR_GEMINI_SELECTION_BATCH_BYTES`, `CURATOR_GEMINI_TIMEOUT_MS`,
  * `CURATOR_GEMINI_FILE_ACTIVE_TIMEOUT_MS` (defaults: the `DEFAULT_*` constants;
  * a non-positive or non-integer number falls back to the default).
  */
@@ -76,7 +100,13 @@ export const geminiConfigFromEnv = (env: Readonly<Record<string, string | undefi
     models: {
       selection: nonEmpty(env["CURATOR_GEMINI_MODEL_SELECTION"], DEFAULT_SELECTION_MODEL),
       photoEdit: nonEmpty(env["CURATOR_GEMINI_MODEL_PHOTO_EDIT"], DEFAULT_PHOTO_EDIT_MODEL),
+      photoReview: nonEmpty(env["CURATOR_GEMINI_MODEL_PHOTO_REVIEW"], DEFAULT_PHOTO_REVIEW_MODEL),
       videoAnalysis: nonEmpty(env["CURATOR_GEMINI_MODEL_VIDEO_ANALYSIS"], DEFAULT_VIDEO_ANALYSIS_MODEL)
+    },
+    sessionTokenQuota: positiveInt(env["CURATOR_GEMINI_SESSION_TOKEN_QUOTA"], DEFAULT_SESSION_TOKEN_QUOTA),
+    selectionBatch: {
+      items: positiveInt(env["CURATOR_GEMINI_SELECTION_BATCH_ITEMS"], DEFAULT_SELECTION_BATCH_ITEMS),
+      bytes: positiveInt(env["CURATOR_GEMINI_SELECTION_BATCH_BYTES"], DEFAULT_SELECTION_BATCH_BYTES)
     },
     timeoutMs: positiveInt(env["CURATOR_GEMINI_TIMEOUT_MS"], DEFAULT_TIMEOUT_MS),
     fileActiveTimeoutMs: positiveInt(env["CURATOR_GEMINI_FILE_ACTIVE_TIMEOUT_MS"], DEFAULT_FILE_ACTIVE_TIMEOUT_MS),
@@ -146,9 +176,31 @@ export interface JsonRequest<A> {
   readonly what: string
   readonly model: string
   readonly systemInstruction?: string
+  /** Earlier turns of the same conversation (user/model alternating), sent before the user turn of `parts`. */
+  readonly history?: ReadonlyArray<Content>
   readonly parts: ReadonlyArray<Part>
   readonly responseJsonSchema: Record<string, unknown>
   readonly decode: (json: unknown) => DecodeResult<A>
+}
+
+/**
+ * An image request (an image model's edit): the whole conversation as `contents` (the last turn is
+ * the user's), an optional system instruction and the output's aspect ratio (sent as
+ * `generationConfig.imageConfig.aspectRatio`, with `responseModalities: ["TEXT", "IMAGE"]`).
+ */
+export interface ImageRequest {
+  readonly what: string
+  readonly model: string
+  readonly systemInstruction?: string
+  readonly contents: ReadonlyArray<Content>
+  readonly aspectRatio: string
+}
+
+/** An image answer: the first image part's bytes and MIME type, the text parts joined, the tokens. */
+export interface ImageAnswer {
+  readonly image: { readonly bytes: Uint8Array; readonly mimeType: string }
+  readonly text: string
+  readonly usage: TokenUsage
 }
 
 /** A file held by the Files API, ACTIVE (usable as `fileData.fileUri`). */
@@ -168,6 +220,9 @@ export interface GeminiFile {
  * - `uploadFile(bytes, mimeType, displayName)`: Files API resumable upload, then
  *   polls the file until ACTIVE for at most `fileActiveTimeoutMs`
  *   (-> AiUnavailableError when it does not get there; state FAILED -> AiBadResponseError).
+ * - `generateImage(request)`: one `generateContent` call to an image model; a refusal as above,
+ *   an answer without an image part -> AiBadResponseError (terminal; the state machine does not
+ *   retry it, the person can ask again with feedback).
  */
 export class GeminiClient extends Context.Service<
   GeminiClient,
@@ -175,6 +230,7 @@ export class GeminiClient extends Context.Service<
     readonly config: GeminiConfig
     readonly generateJson: <A>(request: JsonRequest<A>) => Effect.Effect<{ readonly value: A; readonly usage: TokenUsage }, GeminiError>
     readonly uploadFile: (bytes: Uint8Array, mimeType: string, displayName: string) => Effect.Effect<GeminiFile, GeminiError>
+    readonly generateImage: (request: ImageRequest) => Effect.Effect<ImageAnswer, GeminiError>
   }
 >()("curator/ai/GeminiClient") {
   /** A client for `config` (no I/O until the first call). */
@@ -235,13 +291,15 @@ export const makeGeminiClient = (config: GeminiConfig): GeminiClient["Service"] 
   const generateJson = <A>(request: JsonRequest<A>) =>
     Effect.gen(function*() {
       const firstTurn: Content = { role: "user", parts: [...request.parts] }
-      const first = yield* call(request.what, request.model, [firstTurn], request)
+      const history = request.history ?? []
+      const first = yield* call(request.what, request.model, [...history, firstTurn], request)
       const firstText = yield* answerText(request.what, first)
       const firstUsage = usageOf(first)
       const attempt = parse(request, firstText)
       if (attempt.ok) return { value: attempt.value, usage: firstUsage }
       yield* Effect.logWarning(`${request.what}: Gemini answer rejected (${attempt.error}); asking once more`)
       const repairTurns: ReadonlyArray<Content> = [
+        ...history,
         firstTurn,
         { role: "model", parts: [{ text: firstText }] },
         {
@@ -278,5 +336,32 @@ export const makeGeminiClient = (config: GeminiConfig): GeminiClient["Service"] 
       return { name, uri: file.uri, mimeType: file.mimeType ?? mimeType }
     })
 
-  return { config, generateJson, uploadFile }
+  const generateImage = (request: ImageRequest) =>
+    Effect.gen(function*() {
+      const answer = yield* Effect.tryPromise({
+        try: () =>
+          ai.models.generateContent({
+            model: request.model,
+            contents: [...request.contents],
+            config: {
+              ...(request.systemInstruction === undefined ? {} : { systemInstruction: request.systemInstruction }),
+              responseModalities: ["TEXT", "IMAGE"],
+              imageConfig: { aspectRatio: request.aspectRatio }
+            }
+          }),
+        catch: (e) => toAiError(e, request.what)
+      })
+      const text = yield* answerText(request.what, answer)
+      const part = (answer.candidates?.[0]?.content?.parts ?? []).find((p) => p.inlineData?.data !== undefined && (p.inlineData.mimeType ?? "").startsWith("image/"))
+      if (part?.inlineData?.data === undefined) {
+        return yield* new AiBadResponseError({ message: `${request.what}: Gemini answered without an image${text.trim() === "" ? "" : ` ("${text.trim().slice(0, 200)}")`}` })
+      }
+      return {
+        image: { bytes: new Uint8Array(Buffer.from(part.inlineData.data, "base64")), mimeType: part.inlineData.mimeType ?? "image/png" },
+        text,
+        usage: usageOf(answer)
+      } satisfies ImageAnswer
+    })
+
+  return { config, generateJson, uploadFile, generateImage }
 }

@@ -6,8 +6,23 @@
  * Request: system instruction = `prompts/selection.md` (target count filled in);
  * one user turn = the trip context, then per item a text line with its number
  * and metadata (kind, local time with UTC offset, place, camera, size, video
- * duration and audio) followed by its pictures as `inlineData` JPEG parts (a
- * photo: its thumbnail; a video: its thumbnail and frames).
+ * duration and audio) followed by its pictures: a photo's thumbnail as an
+ * `inlineData` JPEG part; a video's thumbnail and its AI preview (AV1 + Opus
+ * WebM, uploaded through the Files API, a `fileData` part with the `fileUri`),
+ * or its frames as inline JPEGs when it has no preview.
+ *
+ * Large sessions ({@link planBatches}): when the items exceed
+ * `config.selectionBatch` (items, inline bytes), they are split in capture-time
+ * order into consecutive batches, each batch gets a share of the target
+ * proportional to its size ({@link proportionalQuotas}, largest remainder) and
+ * is selected on its own; the results are merged ({@link mergeBatchResults}:
+ * picks batch after batch in their own rank order). Every item is still
+ * accounted for exactly once.
+ *
+ * Tokens: `usageMetadata` of every call (repair turns included) is summed per
+ * session; past `config.sessionTokenQuota` the selection fails with
+ * QuotaExceededError (terminal; logged with the count) before the next batch is
+ * sent. The total is logged and returned as `tokensUsed`.
  *
  * Answer rule (see README): items are addressed by their 0-based number. An
  * answer that is not the schema's shape, names a number out of range, names an
@@ -21,15 +36,16 @@ import {
   type ExcludedItem,
   ExclusionCategory,
   type MediaItem,
+  QuotaExceededError,
   type SceneGroup,
   type SelectedItem,
   type SelectionResult
 } from "@curator/contracts"
 import type { Part } from "@google/genai"
 import { Effect, Layer, Schema } from "effect"
-import { type DecodeResult, GeminiClient } from "./GeminiClient.js"
+import { type DecodeResult, GeminiClient, type GeminiFile } from "./GeminiClient.js"
 import { PROMPTS } from "./prompts.generated.js"
-import { decodeSelectionInput, type SelectionInput, SelectionModel } from "./SelectionModel.js"
+import { decodeSelectionInput, type SelectionCandidate, type SelectionInput, SelectionModel } from "./SelectionModel.js"
 
 /** The answer's shape as Gemini returns it (numbers are the 0-based item numbers of the request). */
 const GeminiSelectionAnswer = Schema.Struct({
@@ -187,30 +203,132 @@ export const toSelectionResult = (answer: GeminiSelectionAnswer, items: Readonly
 
 const jpeg = (bytes: Uint8Array): Part => ({ inlineData: { mimeType: "image/jpeg", data: Buffer.from(bytes).toString("base64") } })
 
+/** Inline bytes a candidate adds to a request: its thumbnail, and a video's frames when it has no preview. */
+const inlineBytes = (c: SelectionCandidate): number =>
+  c.thumbnail.length + (c.item.kind === "video" && c.preview === undefined ? c.frames.reduce((n, f) => n + f.length, 0) : 0)
+
+const timeKey = (c: SelectionCandidate) => c.item.captureTime === null ? "\uffff" : (c.item.captureTime.utc ?? c.item.captureTime.local)
+
+/**
+ * Splits a session into requests within the limits (`config.selectionBatch`): candidates in capture-
+ * time order (unknown times last, stable; UTC when known, else local), cut into consecutive batches of at most `items` items and
+ * `bytes` inline bytes — consecutive, so a scene stays in one request as far as possible. One batch
+ * when everything fits (the usual case: one comparative call).
+ */
+export const planBatches = <C extends SelectionCandidate>(candidates: ReadonlyArray<C>, limits: { readonly items: number; readonly bytes: number }): ReadonlyArray<ReadonlyArray<C>> => {
+  if (candidates.length <= limits.items && candidates.reduce((n, c) => n + inlineBytes(c), 0) <= limits.bytes) return [candidates]
+  const ordered = candidates.map((c, i) => ({ c, i })).sort((a, b) => (timeKey(a.c) < timeKey(b.c) ? -1 : timeKey(a.c) > timeKey(b.c) ? 1 : a.i - b.i)).map((x) => x.c)
+  const batches: Array<Array<C>> = []
+  let current: Array<C> = []
+  let bytes = 0
+  for (const c of ordered) {
+    const size = inlineBytes(c)
+    if (current.length > 0 && (current.length >= limits.items || bytes + size > limits.bytes)) {
+      batches.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push(c)
+    bytes += size
+  }
+  if (current.length > 0) batches.push(current)
+  return batches
+}
+
+/**
+ * Each batch's share of `targetCount`, proportional to its size by the largest-remainder method (the
+ * shares sum to `targetCount` exactly, or to the item count when that is smaller; no share exceeds
+ * its batch).
+ */
+export const proportionalQuotas = (targetCount: number, sizes: ReadonlyArray<number>): ReadonlyArray<number> => {
+  const total = sizes.reduce((a, b) => a + b, 0)
+  const target = Math.min(targetCount, total)
+  if (total === 0) return sizes.map(() => 0)
+  const exact = sizes.map((n) => (target * n) / total)
+  const quotas = exact.map((x, i) => Math.min(sizes[i]!, Math.floor(x)))
+  let left = target - quotas.reduce((a, b) => a + b, 0)
+  const order = exact.map((x, i) => ({ i, r: x - Math.floor(x) })).sort((a, b) => b.r - a.r || a.i - b.i)
+  while (left > 0) {
+    let gave = false
+    for (const { i } of order) {
+      if (left === 0) break
+      if (quotas[i]! < sizes[i]!) {
+        quotas[i]! += 1
+        left--
+        gave = true
+      }
+    }
+    if (!gave) break
+  }
+  return quotas
+}
+
+/**
+ * Merges per-batch results (batches in capture-time order): selected items keep their batch's rank
+ * order, batch after batch, and are renumbered 1..n; exclusions and scenes are concatenated.
+ */
+export const mergeBatchResults = (results: ReadonlyArray<SelectionResult>, model: string): SelectionResult => ({
+  model,
+  selected: results.flatMap((r) => r.selected).map((s, k) => ({ ...s, rank: k + 1 })),
+  excluded: results.flatMap((r) => r.excluded),
+  sceneGroups: results.flatMap((r) => r.sceneGroups)
+})
+
 const selectGemini = Effect.fn("SelectionModel.select.gemini")(function*(input: SelectionInput) {
   const client = yield* GeminiClient
   const { items, targetCount, tripContext } = yield* decodeSelectionInput(input)
   const model = client.config.models.selection
-  if (items.length === 0) return { model, selected: [], excluded: [], sceneGroups: [] } satisfies SelectionResult
-  const parts: Array<Part> = [
-    { text: `Trip context: ${tripContext.trim() === "" ? "(none given)" : tripContext.trim()}\nPick at most ${targetCount} of these ${items.length} items.` }
-  ]
-  items.forEach((c, n) => {
-    parts.push({ text: describeItem(n, c.item) }, jpeg(c.thumbnail))
-    if (c.item.kind === "video") for (const f of c.frames) parts.push(jpeg(f))
-  })
-  const { usage, value } = yield* client.generateJson({
-    what: "selection",
-    model,
-    systemInstruction: PROMPTS.selection.replaceAll("TARGET_COUNT", String(targetCount)),
-    parts,
-    responseJsonSchema: SELECTION_RESPONSE_SCHEMA,
-    decode: (json) => checkSelectionAnswer(json, items.length)
-  })
-  yield* Effect.logInfo("Gemini selection").pipe(
-    Effect.annotateLogs({ model, items: items.length, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens, totalTokens: usage.totalTokens })
-  )
-  return toSelectionResult(value, items.map((c) => c.item), targetCount, model)
+  if (items.length === 0) return { model, selected: [], excluded: [], sceneGroups: [], tokensUsed: 0 } satisfies SelectionResult
+  const quota = client.config.sessionTokenQuota
+  const batches = planBatches(items, client.config.selectionBatch)
+  const quotas = proportionalQuotas(targetCount, batches.map((b) => b.length))
+  let tokensUsed = 0
+  const results: Array<SelectionResult> = []
+  for (const [b, batch] of batches.entries()) {
+    const batchTarget = quotas[b]!
+    if (batchTarget === 0) {
+      // Only when the target is smaller than the number of batches: nothing to pick here.
+      results.push({ model, selected: [], excluded: batch.map((c) => ({ fileId: c.item.fileId, reason: `Not picked: its part of the session had no share of the ${targetCount} picks.`, category: "redundant-scene" as const, duplicateOf: null })), sceneGroups: [] })
+      continue
+    }
+    // Video previews go up through the Files API first (bounded wait for ACTIVE each).
+    const files = yield* Effect.forEach(
+      batch,
+      (c) => (c.item.kind === "video" && c.preview !== undefined ? Effect.map(client.uploadFile(c.preview, "video/webm", `${c.item.fileId}.webm`), (f) => f as GeminiFile | null) : Effect.succeed(null)),
+      { concurrency: 4 }
+    )
+    const part = batches.length === 1 ? "" : `\nThis is part ${b + 1} of ${batches.length} of the session (in time order); pick at most ${batchTarget} of its ${batch.length} items.`
+    const parts: Array<Part> = [
+      { text: `Trip context: ${tripContext.trim() === "" ? "(none given)" : tripContext.trim()}\nPick at most ${batchTarget} of these ${batch.length} items.${part}` }
+    ]
+    batch.forEach((c, n) => {
+      parts.push({ text: describeItem(n, c.item) }, jpeg(c.thumbnail))
+      const file = files[n]
+      if (file !== null && file !== undefined) parts.push({ fileData: { fileUri: file.uri, mimeType: file.mimeType } })
+      else if (c.item.kind === "video") for (const f of c.frames) parts.push(jpeg(f))
+    })
+    const { usage, value } = yield* client.generateJson({
+      what: batches.length === 1 ? "selection" : `selection (part ${b + 1} of ${batches.length})`,
+      model,
+      systemInstruction: PROMPTS.selection.replaceAll("TARGET_COUNT", String(batchTarget)),
+      parts,
+      responseJsonSchema: SELECTION_RESPONSE_SCHEMA,
+      decode: (json) => checkSelectionAnswer(json, batch.length)
+    })
+    tokensUsed += usage.totalTokens
+    yield* Effect.logInfo("Gemini selection").pipe(
+      Effect.annotateLogs({ model, batch: b + 1, batches: batches.length, items: batch.length, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens, sessionTokens: tokensUsed, quota })
+    )
+    if (tokensUsed > quota) {
+      yield* Effect.logWarning("Gemini selection over the session's token quota").pipe(Effect.annotateLogs({ sessionTokens: tokensUsed, quota }))
+      return yield* new QuotaExceededError({
+        message: `the selection used ${tokensUsed} Gemini tokens after ${b + 1} of ${batches.length} request(s), over the session quota of ${quota} (CURATOR_GEMINI_SESSION_TOKEN_QUOTA)`
+      })
+    }
+    results.push(toSelectionResult(value, batch.map((c) => c.item), batchTarget, model))
+  }
+  yield* Effect.logInfo("Gemini selection done").pipe(Effect.annotateLogs({ model, items: items.length, batches: batches.length, tokensUsed, quota }))
+  return { ...mergeBatchResults(results, model), tokensUsed } satisfies SelectionResult
 })
 
 /**
@@ -221,6 +339,6 @@ export const SelectionModelGemini: Layer.Layer<SelectionModel, never, GeminiClie
   SelectionModel,
   Effect.gen(function*() {
     const client = yield* GeminiClient
-    return SelectionModel.of({ select: (input) => selectGemini(input).pipe(Effect.provideService(GeminiClient, client)) })
+    return SelectionModel.of({ select: (input) => selectGemini(input).pipe(Effect.provideService(GeminiClient, client)), videoPreviews: true })
   })
 )

@@ -6,12 +6,17 @@
  * The offline layer (`PhotoEditor.layerOffline`) derives adjustments from image statistics
  * (auto-levels, grey-world white balance, contrast, saturation, noise, sharpening; rules and
  * sources in internal/photoAnalysis.ts) and maps feedback words to parameter steps
- * (internal/photoFeedback.ts). A Gemini layer (later issue) takes the same inputs — the
- * statistics plus an optional preview JPEG — and returns the same shapes.
+ * (internal/photoFeedback.ts).
+ *
+ * The Gemini layer (`PhotoEditorGemini`, GeminiPhotoEditor.ts) edits PIXELS instead: it offers
+ * `edit` (an image model's edit, a self-check, a second pass; feedback as a further turn of the
+ * same conversation), and the task brings the ~1 MP answer to full resolution with
+ * `PhotoRenderer.renderEdited` (decision 0006). The round then stores {@link GeminiPhotoEdit}
+ * instead of adjustments. A layer without `edit` (offline) keeps the adjustments path.
  */
-import type { AiBadResponseError, AiRateLimitedError, AiRefusedError, AiUnavailableError, PhotoAdjustments } from "@curator/contracts"
+import { type AiBadResponseError, type AiRateLimitedError, type AiRefusedError, type AiUnavailableError, PhotoAdjustments as PhotoAdjustmentsSchema, type PhotoAdjustments, type CorruptMediaError } from "@curator/contracts"
 import type { ImageStats } from "@curator/media"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Schema } from "effect"
 import { analyzePhoto } from "./internal/photoAnalysis.js"
 import { interpretFeedback } from "./internal/photoFeedback.js"
 
@@ -43,6 +48,86 @@ export interface FeedbackResult {
   readonly note: string
 }
 
+/** Where the photo sits in the frame padded to a supported aspect ratio (fractions 0..1; internal/aspectRatio.ts). */
+export const PadPlanSchema = Schema.Struct({
+  aspectRatio: Schema.String,
+  left: Schema.Finite,
+  top: Schema.Finite,
+  width: Schema.Finite,
+  height: Schema.Finite
+})
+
+/** One point of the self-check: the frame `region`, the `issue`, its `impact`. */
+export const EditImprovement = Schema.Struct({ region: Schema.String, issue: Schema.String, impact: Schema.Literals(["high", "medium", "low"]) })
+
+/** The self-check of an edit (the review model's JSON answer). `professionalScore` 1..10. */
+export const EditReview = Schema.Struct({
+  overallAssessment: Schema.String,
+  remainingImprovements: Schema.Array(EditImprovement),
+  professionalScore: Schema.Finite.check(Schema.isBetween({ minimum: 1, maximum: 10 }))
+})
+export type EditReview = typeof EditReview.Type
+
+/**
+ * What an image-model edit keeps of its conversation, so a feedback round can continue it:
+ * `model`; `pad` (how the photo was padded; the same for every turn); `turns`: the user texts sent
+ * after the first turn (the refine pass's, then each feedback's), in order; `requests`: the person's
+ * feedback words so far, in order; `review`: the self-check
+ * of round 0 (null when there was none); `passes`: image calls made by the round; `totalTokens`
+ * used by the round (all calls).
+ */
+export const GeminiPhotoConversation = Schema.Struct({
+  model: Schema.String,
+  pad: PadPlanSchema,
+  turns: Schema.Array(Schema.String),
+  requests: Schema.Array(Schema.String),
+  review: Schema.NullOr(EditReview),
+  passes: Schema.Int,
+  totalTokens: Schema.Int
+})
+export type GeminiPhotoConversation = typeof GeminiPhotoConversation.Type
+
+/**
+ * A Gemini round's stored parameters: the conversation plus `answerKey` (blob key of the model's
+ * last image, uncropped PNG: the model turn a feedback round sends back, and what "undo" re-renders
+ * from), `transfer` (how the full resolution was made, decision 0006) and `lutFitError`
+ * (the LUT's low-pass fit error on the ~1 MP answer, RMS 8-bit levels: `lowPassFitError`).
+ */
+export const GeminiPhotoEdit = Schema.Struct({
+  editor: Schema.Literal("gemini"),
+  ...GeminiPhotoConversation.fields,
+  answerKey: Schema.String,
+  transfer: Schema.Literals(["lut", "upscale"]),
+  lutFitError: Schema.Finite
+})
+export type GeminiPhotoEdit = typeof GeminiPhotoEdit.Type
+
+/** The parameters a photo round stores: offline adjustments or a Gemini edit. */
+export const PhotoRoundParams = Schema.Union([GeminiPhotoEdit, PhotoAdjustmentsSchema])
+export type PhotoRoundParams = typeof PhotoRoundParams.Type
+
+/**
+ * One edit request: `image` is the photo as the model gets it (`PhotoRenderer.aiImage`: upright sRGB
+ * JPEG, long edge <= 1920 px) and its size in px; `previous` is null for round 0, else the
+ * conversation so far, the model's last image (uncropped, as stored) and the person's feedback.
+ */
+export interface PhotoEditRequest {
+  readonly image: Uint8Array
+  readonly width: number
+  readonly height: number
+  readonly previous: null | { readonly conversation: GeminiPhotoConversation; readonly answer: Uint8Array; readonly feedback: string }
+}
+
+/**
+ * An edit's outcome: `answer` (the model's last image, uncropped PNG), `edited` (cropped back to the
+ * photo's aspect ratio, PNG, ~1 MP) and the updated `conversation`.
+ */
+export interface PhotoEditResult {
+  readonly answer: Uint8Array
+  readonly edited: Uint8Array
+  readonly conversation: GeminiPhotoConversation
+}
+
 /** Failures a cloud PhotoEditor may end with; the offline layer never fails. */
 export type PhotoEditorError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiUnavailableError
 
@@ -52,6 +137,11 @@ export class PhotoEditor extends Context.Service<PhotoEditor, {
   readonly analyze: (input: PhotoAnalysisInput) => Effect.Effect<PhotoAdjustments, PhotoEditorError>
   /** Applies the person's free-text `feedback` to `params` (see {@link FeedbackResult}). */
   readonly applyFeedback: (params: PhotoAdjustments, feedback: string) => Effect.Effect<FeedbackResult, PhotoEditorError>
+  /**
+   * Present on an image-model editor only (Gemini): edits the pixels (see {@link PhotoEditRequest},
+   * {@link PhotoEditResult}). When present, the enhancement task uses it instead of `analyze`.
+   */
+  readonly edit?: (request: PhotoEditRequest) => Effect.Effect<PhotoEditResult, PhotoEditorError | CorruptMediaError>
 }>()("curator/ai/PhotoEditor") {
   /** Offline: statistics and a phrase table; no network, no key. */
   static readonly layerOffline = Layer.succeed(

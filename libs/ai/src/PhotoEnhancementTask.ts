@@ -17,18 +17,34 @@
  * before it (a retry after the blobs were written but before the append
  * overwrites them with the same content).
  *
+ * With an image-model editor (`PhotoEditor.edit` present: Gemini), the round edits pixels instead:
+ * round 0 sends `PhotoRenderer.aiImage` to `edit`; a feedback round continues the conversation
+ * stored in the latest round's {@link GeminiPhotoEdit} (its model image read back from
+ * `answerKey`); "undo" restores the round before without a model call. The model's uncropped
+ * answer is stored (`<fileId>[.r<n>].gemini.png`, {@link geminiAnswerKey}) and the full resolution
+ * made by `renderEdited` (LUT or upscale, decision 0006). A feedback round on a round made by
+ * adjustments (offline) stays on adjustments.
+ *
  * Errors: the renderer's CorruptMediaError, UnsupportedMediaError,
  * MediaTooLargeError (terminal) and MediaToolTimeoutError; StoreConflictError
  * for a stale round or a video's record; InvalidInputError for a feedback
  * round without feedback; the PhotoEditor's AI errors; the store errors. The
  * state machine's Catch records a failure on the item.
  */
-import { BlobKeys, PhotoAdjustments, PhotoEnhanceTaskEvent, PhotoEnhanceTaskResult } from "@curator/contracts"
-import { PhotoRenderer, ProcessRunner } from "@curator/media"
+import { BlobKeys, CorruptMediaError, type PhotoAdjustments, PhotoEnhanceTaskEvent, PhotoEnhanceTaskResult } from "@curator/contracts"
+import { type OpenedPhoto, PhotoRenderer, ProcessRunner, type RenderedPhoto } from "@curator/media"
 import { BlobStore, SessionStore } from "@curator/store"
 import { Effect } from "effect"
+import { isUndoFeedback } from "./GeminiPhotoEditor.js"
+import { cropToPhoto } from "./internal/aspectRatio.js"
 import { checkRound, roundBasis, roundRecord, sniffFile, storedRound } from "./internal/enhancementRounds.js"
-import { PhotoEditor } from "./PhotoEditor.js"
+import { type GeminiPhotoEdit, PhotoEditor, type PhotoEditResult, PhotoRoundParams } from "./PhotoEditor.js"
+
+/** Blob key of an image model's uncropped answer for a round: `<session>/enhanced/<fileId>[.r<n>].gemini.png`. */
+export const geminiAnswerKey = (sessionId: string, fileId: string, round: number): string =>
+  `${sessionId}/enhanced/${fileId}${round === 0 ? "" : `.r${round}`}.gemini.png`
+
+const isGemini = (params: PhotoRoundParams): params is GeminiPhotoEdit => "editor" in params && params.editor === "gemini"
 
 /** The services the photo enhancement task needs. */
 export type PhotoEnhancementTaskServices = BlobStore | SessionStore | ProcessRunner | PhotoRenderer | PhotoEditor
@@ -52,15 +68,24 @@ export const runPhotoEnhancementTask = Effect.fn("PhotoEnhancementTask.run")(fun
   const sniffed = yield* sniffFile(local)
   // Decoded once for the statistics, the render and the "before" (a HEIC goes through libheif one time).
   const photo = yield* renderer.open(local, sniffed)
-  const params: PhotoAdjustments =
-    event.round === 0
-      ? yield* editor.analyze({ stats: yield* photo.statistics })
-      : yield* Effect.gen(function* () {
-          const basis = yield* roundBasis(PhotoAdjustments, record)
-          const feedback = yield* editor.applyFeedback(basis.current, event.feedback ?? "")
-          return feedback.undo ? basis.previous : feedback.params
-        })
-  const rendered = yield* photo.render(params)
+  const basis = event.round === 0 ? null : yield* roundBasis(PhotoRoundParams, record)
+  let params: PhotoRoundParams
+  let rendered: RenderedPhoto
+  if (basis === null ? editor.edit !== undefined : isGemini(basis.current)) {
+    const made = yield* geminiRound(event, photo, basis)
+    params = made.params
+    rendered = made.rendered
+  } else {
+    const adjustments: PhotoAdjustments =
+      basis === null
+        ? yield* editor.analyze({ stats: yield* photo.statistics })
+        : yield* Effect.gen(function* () {
+            const feedback = yield* editor.applyFeedback(basis.current as PhotoAdjustments, event.feedback ?? "")
+            return feedback.undo ? (basis.previous as PhotoAdjustments) : feedback.params
+          })
+    params = adjustments
+    rendered = yield* photo.render(adjustments)
+  }
   const outputKey = BlobKeys.enhancedRound(sessionId, fileId, event.round, rendered.ext)
   const previewKey = BlobKeys.enhancedPhotoPreview(sessionId, fileId, event.round)
   yield* blobs.put(outputKey, rendered.bytes, rendered.mime)
@@ -68,9 +93,49 @@ export const runPhotoEnhancementTask = Effect.fn("PhotoEnhancementTask.run")(fun
   if (event.round === 0) {
     yield* blobs.put(BlobKeys.enhancedBefore(sessionId, fileId, "photo"), (yield* photo.previewOriginal).bytes, "image/jpeg")
   }
-  yield* sessions.appendEnhancementRound(sessionId, jobId, fileId, "photo", yield* roundRecord(PhotoAdjustments, event, params, outputKey, previewKey))
+  yield* sessions.appendEnhancementRound(sessionId, jobId, fileId, "photo", yield* roundRecord(PhotoRoundParams, event, params, outputKey, previewKey))
   return { fileId, round: event.round, outputKey } satisfies PhotoEnhanceTaskResult
 }, Effect.scoped)
+
+/**
+ * A Gemini round (see the module doc): the edit (or, for "undo", the round before it, re-rendered
+ * from its stored answer) and its full-resolution render.
+ */
+const geminiRound = (event: PhotoEnhanceTaskEvent, photo: OpenedPhoto, basis: { readonly current: PhotoRoundParams; readonly previous: PhotoRoundParams } | null) =>
+  Effect.gen(function* () {
+    const blobs = yield* BlobStore
+    const editor = yield* PhotoEditor
+    const feedback = event.feedback ?? ""
+    if (basis !== null && isUndoFeedback(feedback)) {
+      const previous = basis.previous
+      if (!isGemini(previous)) return { params: previous, rendered: yield* photo.render(previous) }
+      const answer = yield* blobs.get(previous.answerKey)
+      const edited = yield* Effect.tryPromise({
+        try: () => cropToPhoto(answer, previous.pad),
+        catch: (e) => new CorruptMediaError({ message: `the stored Gemini answer ${previous.answerKey} could not be decoded: ${e instanceof Error ? e.message : String(e)}` })
+      })
+      return { params: previous, rendered: yield* photo.renderEdited(edited) }
+    }
+    const edit = editor.edit
+    if (edit === undefined) {
+      return yield* Effect.die(new Error(`round ${event.round} of ${event.fileId} continues a Gemini edit, but this worker has no Gemini PhotoEditor (no key)`))
+    }
+    const ai = yield* photo.aiImage
+    let result: PhotoEditResult
+    if (basis === null) result = yield* edit({ image: ai.bytes, width: ai.width, height: ai.height, previous: null })
+    else {
+      const current = basis.current as GeminiPhotoEdit
+      result = yield* edit({ image: ai.bytes, width: ai.width, height: ai.height, previous: { conversation: current, answer: yield* blobs.get(current.answerKey), feedback } })
+    }
+    const answerKey = geminiAnswerKey(event.sessionId, event.fileId, event.round)
+    yield* blobs.put(answerKey, result.answer, "image/png")
+    const rendered = yield* photo.renderEdited(result.edited)
+    const params: GeminiPhotoEdit = { editor: "gemini", ...result.conversation, answerKey, transfer: rendered.method, lutFitError: Math.round(rendered.lutFitError * 1000) / 1000 }
+    yield* Effect.logInfo("Gemini photo round").pipe(
+      Effect.annotateLogs({ fileId: event.fileId, round: event.round, transfer: rendered.method, lutFitError: params.lutFitError, passes: params.passes, totalTokens: params.totalTokens })
+    )
+    return { params, rendered: rendered as RenderedPhoto }
+  })
 
 /**
  * The task definition: event and result Schemas and the program. The Lambda

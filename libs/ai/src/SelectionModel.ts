@@ -16,6 +16,7 @@ import {
   type AiRefusedError,
   type AiUnavailableError,
   InvalidInputError,
+  type QuotaExceededError,
   MediaItem,
   type SelectionResult
 } from "@curator/contracts"
@@ -33,7 +34,9 @@ export const DEFAULT_TARGET_COUNT = 20
 export const SelectionCandidate = Schema.Struct({
   item: MediaItem,
   thumbnail: Schema.Uint8Array,
-  frames: Schema.Array(Schema.Uint8Array)
+  frames: Schema.Array(Schema.Uint8Array),
+  /** A video's AI preview (AV1 + Opus WebM, `AiPreviewEncoder`), when the model takes previews (`videoPreviews`); absent otherwise. */
+  preview: Schema.optional(Schema.Uint8Array)
 })
 export type SelectionCandidate = typeof SelectionCandidate.Type
 
@@ -52,7 +55,7 @@ export const SelectionInput = Schema.Struct({
 export type SelectionInput = typeof SelectionInput.Encoded
 
 /** Every failure `select` may end with (the Ai* errors come from cloud models only). */
-export type SelectionModelError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiUnavailableError | InvalidInputError
+export type SelectionModelError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiUnavailableError | InvalidInputError | QuotaExceededError
 
 /** Images decoded at once by the offline model (sharp also spreads each decode over libuv threads). */
 const ANALYSIS_CONCURRENCY = 4
@@ -102,6 +105,8 @@ export class SelectionModel extends Context.Service<
   SelectionModel,
   {
     readonly select: (input: SelectionInput) => Effect.Effect<SelectionResult, SelectionModelError>
+    /** True when the model takes videos as their AI previews (`SelectionCandidate.preview`); the task encodes them only then. */
+    readonly videoPreviews?: boolean
   }
 >()("curator/ai/SelectionModel") {
   /**

@@ -1,11 +1,14 @@
 /**
  * VideoAnalyzer: turns a video's measured signal (`VideoAnalysis`, from `VideoProbe` in
  * libs/media) into `VideoAdjustments`, and nudges them with the person's feedback. The offline
- * layer (`VideoAnalyzer.layerOffline`) uses the rules below; a Gemini layer (later issue) will
- * answer the same calls.
+ * layer (`VideoAnalyzer.layerOffline`) uses the rules below. The Gemini layer
+ * (`VideoAnalyzerGemini`, GeminiVideoAnalyzer.ts) also offers `analyseVideo`: the video's AI
+ * preview (AV1/Opus WebM) in, the same `VideoAdjustments` out, so `VideoEnhancer` does not change;
+ * feedback is a further turn of the same conversation.
  */
-import { Context, Effect, Layer } from "effect"
-import { IDENTITY_VIDEO_ADJUSTMENTS, type VideoAdjustments, type VideoAnalysis } from "@curator/contracts"
+import { Context, Effect, Layer, Schema } from "effect"
+import { IDENTITY_VIDEO_ADJUSTMENTS, VideoAdjustments, type VideoAnalysis } from "@curator/contracts"
+import type { GeminiError } from "./GeminiClient.js"
 import { interpretVideoFeedback, type VideoFeedbackInterpretation } from "./internal/videoFeedback.js"
 
 export { interpretVideoFeedback, VIDEO_FEEDBACK_PHRASES, type VideoFeedbackInterpretation } from "./internal/videoFeedback.js"
@@ -64,6 +67,36 @@ export const deriveVideoAdjustments = (analysis: VideoAnalysis): VideoAdjustment
   }
 }
 
+/**
+ * What a Gemini video round keeps of its conversation: `model`, the model's `reason` for its
+ * parameters, the person's feedback `requests` so far (in order) and the `totalTokens` of the round.
+ */
+export const GeminiVideoConversation = Schema.Struct({
+  model: Schema.String,
+  reason: Schema.String,
+  requests: Schema.Array(Schema.String),
+  totalTokens: Schema.Int
+})
+export type GeminiVideoConversation = typeof GeminiVideoConversation.Type
+
+/**
+ * The parameters a video round stores: the `VideoAdjustments` (what VideoEnhancer applies) plus,
+ * for a Gemini round, `gemini` (its conversation). Structurally a VideoAdjustments.
+ */
+export const VideoRoundParams = Schema.Struct({ ...VideoAdjustments.fields, gemini: Schema.optional(GeminiVideoConversation) })
+export type VideoRoundParams = typeof VideoRoundParams.Type
+
+/**
+ * One Gemini analysis: the AI `preview` (WebM bytes), the measured `analysis` (its figures go into
+ * the prompt; `hdrTransfer` decides `toneMap`), and `previous` for a feedback round (the latest
+ * round's parameters with their conversation, and the person's words).
+ */
+export interface VideoAnalysisRequest {
+  readonly preview: { readonly bytes: Uint8Array; readonly mimeType: string; readonly displayName: string }
+  readonly analysis: VideoAnalysis
+  readonly previous: null | { readonly params: VideoRoundParams; readonly feedback: string }
+}
+
 /** The service. */
 export class VideoAnalyzer extends Context.Service<VideoAnalyzer, {
   /** The adjustments for a measured video (offline: {@link deriveVideoAdjustments}). Never fails. */
@@ -73,6 +106,12 @@ export class VideoAnalyzer extends Context.Service<VideoAnalyzer, {
    * tells the caller to restore the previous round's adjustments. Never fails: unknown words change nothing.
    */
   readonly applyFeedback: (adjustments: VideoAdjustments, text: string) => Effect.Effect<VideoFeedbackInterpretation>
+  /**
+   * Present on a model-backed analyzer only (Gemini): the round's parameters from the video's AI
+   * preview (see {@link VideoAnalysisRequest}). When present, the enhancement task uses it instead
+   * of `analyse` / `applyFeedback` (except "undo", which restores the round before).
+   */
+  readonly analyseVideo?: (request: VideoAnalysisRequest) => Effect.Effect<VideoRoundParams, GeminiError>
 }>()("curator/ai/VideoAnalyzer") {
   /** Offline rules, no network, no key. */
   static readonly layerOffline = Layer.succeed(

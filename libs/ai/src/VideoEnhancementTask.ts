@@ -11,6 +11,12 @@
  * "before" clip (`<fileId>.before.mp4`): the source through the same preview
  * encoder with identity adjustments except the HDR tone map.
  *
+ * With a model-backed analyzer (`VideoAnalyzer.analyseVideo` present: Gemini), round 0 and each
+ * feedback round encode the video's AI preview (`AiPreviewEncoder`, WebM) and ask the analyzer
+ * (feedback continues the conversation kept in the latest round's params); "undo" restores the
+ * round before without a model call. The stored params are {@link VideoRoundParams}
+ * (VideoAdjustments + the conversation), applied by VideoEnhancer as any VideoAdjustments.
+ *
  * Idempotent like the photo task: a stored round is returned, the append is
  * conditional on the round before it.
  *
@@ -20,15 +26,17 @@
  * StoreConflictError for a stale round or a photo's record;
  * InvalidInputError for a feedback round without feedback; the store errors.
  */
-import { BlobKeys, VideoAdjustments, VideoEnhanceTaskEvent, VideoEnhanceTaskResult } from "@curator/contracts"
-import { MetadataReader, ProcessRunner, VideoEnhancer, VideoProbe } from "@curator/media"
+import { readFile } from "node:fs/promises"
+import { BlobKeys, VideoEnhanceTaskEvent, VideoEnhanceTaskResult } from "@curator/contracts"
+import { AiPreviewEncoder, MetadataReader, ProcessRunner, VideoEnhancer, VideoProbe } from "@curator/media"
 import { BlobStore, SessionStore } from "@curator/store"
 import { Effect } from "effect"
 import { checkRound, roundBasis, roundRecord, sniffFile, storedRound } from "./internal/enhancementRounds.js"
-import { VideoAnalyzer } from "./VideoAnalyzer.js"
+import { VideoAnalyzer, VideoRoundParams } from "./VideoAnalyzer.js"
+import { isUndoFeedback } from "./GeminiPhotoEditor.js"
 
 /** The services the video enhancement task needs. */
-export type VideoEnhancementTaskServices = BlobStore | SessionStore | ProcessRunner | MetadataReader | VideoProbe | VideoEnhancer | VideoAnalyzer
+export type VideoEnhancementTaskServices = BlobStore | SessionStore | ProcessRunner | MetadataReader | VideoProbe | VideoEnhancer | VideoAnalyzer | AiPreviewEncoder
 
 /** Runs one video enhancement round; returns the round, its output key and its preview key. */
 export const runVideoEnhancementTask = Effect.fn("VideoEnhancementTask.run")(function* (event: VideoEnhanceTaskEvent) {
@@ -52,14 +60,25 @@ export const runVideoEnhancementTask = Effect.fn("VideoEnhancementTask.run")(fun
   yield* blobs.download(event.key, local)
   const sniffed = yield* sniffFile(local)
   const metadata = yield* reader.read(local, sniffed)
-  const params: VideoAdjustments =
-    event.round === 0
-      ? yield* analyzer.analyse(yield* probe.measureSignal(local))
-      : yield* Effect.gen(function* () {
-          const basis = yield* roundBasis(VideoAdjustments, record)
-          const feedback = yield* analyzer.applyFeedback(basis.current, event.feedback ?? "")
-          return feedback.undo ? basis.previous : feedback.params
-        })
+  const analyseVideo = analyzer.analyseVideo
+  const basis = event.round === 0 ? null : yield* roundBasis(VideoRoundParams, record)
+  const feedbackText = event.feedback ?? ""
+  let params: VideoRoundParams
+  if (basis !== null && isUndoFeedback(feedbackText)) params = basis.previous
+  else if (analyseVideo !== undefined) {
+    const previewer = yield* AiPreviewEncoder
+    const preview = yield* previewer.video(local, { outDir: `${dir}/ai`, name: "preview", metadata })
+    params = yield* analyseVideo({
+      preview: { bytes: new Uint8Array(yield* Effect.promise(() => readFile(preview.path))), mimeType: preview.mime, displayName: `${fileId}.webm` },
+      analysis: yield* probe.measureSignal(local),
+      previous: basis === null ? null : { params: basis.current, feedback: feedbackText }
+    })
+  } else if (basis === null) params = yield* analyzer.analyse(yield* probe.measureSignal(local))
+  else {
+    // A round made by a model keeps its conversation only while a model continues it.
+    const { gemini: _, ...current } = basis.current
+    params = (yield* analyzer.applyFeedback(current, feedbackText)).params
+  }
   const enhanced = yield* enhancer.enhance(local, metadata, params, { outDir: `${dir}/out`, name: "enhanced" })
   const outputKey = BlobKeys.enhancedRound(sessionId, fileId, event.round, "mp4")
   const previewKey = BlobKeys.enhancedPreview(sessionId, fileId, event.round)
@@ -69,7 +88,7 @@ export const runVideoEnhancementTask = Effect.fn("VideoEnhancementTask.run")(fun
     const before = yield* enhancer.before(local, params.toneMap, { outDir: `${dir}/out`, name: "original" })
     yield* blobs.putFile(BlobKeys.enhancedBefore(sessionId, fileId, "video"), before, "video/mp4")
   }
-  yield* sessions.appendEnhancementRound(sessionId, jobId, fileId, "video", yield* roundRecord(VideoAdjustments, event, params, outputKey, previewKey))
+  yield* sessions.appendEnhancementRound(sessionId, jobId, fileId, "video", yield* roundRecord(VideoRoundParams, event, params, outputKey, previewKey))
   return { fileId, round: event.round, outputKey, previewKey } satisfies VideoEnhanceTaskResult
 }, Effect.scoped)
 

@@ -2,7 +2,9 @@
  * @curator/ai — the AI services: `SelectionModel` with its offline layer
  * (image statistics, capture times and GPS; no network, no key) and its Gemini
  * layer (`SelectionModelGemini` over `GeminiClient`, used only when
- * `GEMINI_API_KEY` is set); PhotoEditor and VideoAnalyzer (offline layers).
+ * `GEMINI_API_KEY` is set); PhotoEditor and VideoAnalyzer (offline layers, and Gemini layers
+ * `PhotoEditorGemini` / `VideoAnalyzerGemini`); the Captioner (offline layer
+ * with an offline reverse geocoder, `CaptionerGemini`) and the caption task.
  */
 export {
   DEFAULT_TARGET_COUNT,
@@ -27,3 +29,26 @@ export {
   toSelectionResult
 } from "./GeminiSelection.js"
 export { PROMPTS } from "./prompts.generated.js"
+export {
+  CaptionInput,
+  CaptionItem,
+  type CaptionOutput,
+  Captioner,
+  type CaptionerError,
+  checkCaptionInput,
+  OFFLINE_CAPTION_MODEL
+} from "./Captioner.js"
+export { CAPTION_RESPONSE_SCHEMA, captionTurns, CaptionerGemini, checkCaptionAnswer } from "./GeminiCaptioner.js"
+export * from "./CaptionTask.js"
+export {
+  decodeReview,
+  feedbackPrompt,
+  isUndoFeedback,
+  PhotoEditorGemini,
+  REFINE_BELOW_SCORE,
+  refinePrompt,
+  REVIEW_RESPONSE_SCHEMA
+} from "./GeminiPhotoEditor.js"
+export { decodeVideoAnswer, describeSignal, VIDEO_RESPONSE_SCHEMA, VideoAnalyzerGemini } from "./GeminiVideoAnalyzer.js"
+export { cropToPhoto, IMAGE_MODEL_SIZES, nearestAspectRatio, padImage, type PadPlan, padPlan } from "./internal/aspectRatio.js"
+export { mergeBatchResults, planBatches, proportionalQuotas } from "./GeminiSelection.js"

@@ -20,6 +20,7 @@ import { Schema } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup } from "effect/http-api"
 import { MediaItem, MediaKind } from "./MediaItem.js"
 import { JobStatus } from "./Records.js"
+import { BundleInfo, CaptionDraft, CaptionVersion } from "./Posts.js"
 import { SelectionResult } from "./Selection.js"
 
 // ---------------------------------------------------------------------------
@@ -217,7 +218,13 @@ export const SessionState = Schema.Struct({
   uploads: Schema.Array(UploadInfo),
   selection: Schema.NullOr(SelectionJobSummary),
   review: Schema.NullOr(ReviewState),
-  enhancement: Schema.NullOr(Schema.suspend(() => EnhancementJobSummary))
+  enhancement: Schema.NullOr(Schema.suspend(() => EnhancementJobSummary)),
+  /** The session generation (ARCHITECTURE.md "State"): bumped each time a confirmed review is reopened. */
+  generation: Schema.Int,
+  /** How many posts the session has (0 before the Group step). */
+  postCount: Schema.Int,
+  /** The latest download job (null before the first). */
+  download: Schema.NullOr(Schema.suspend(() => DownloadJobSummary))
 })
 export type SessionState = typeof SessionState.Type
 
@@ -334,7 +341,7 @@ export type OverrideRequest = typeof OverrideRequest.Type
 export const MediaUrl = Schema.Struct({
   url: Schema.String,
   contentType: Schema.String,
-  variant: Schema.Literals(["thumbnail", "original", "before", "enhanced", "enhanced-preview"]),
+  variant: Schema.Literals(["thumbnail", "original", "before", "enhanced", "enhanced-preview", "bundle"]),
   expiresAt: Schema.Int
 })
 export type MediaUrl = typeof MediaUrl.Type
@@ -454,6 +461,174 @@ export type AcceptEnhancementRequest = typeof AcceptEnhancementRequest.Type
 /** A round number in a path: a non-negative decimal integer without leading zeros (at most 4 digits). */
 export const RoundParam = Schema.String.check(Schema.isPattern(/^(0|[1-9][0-9]{0,3})$/))
 
+
+// ---------------------------------------------------------------------------
+// Posts, captions, downloads (issue 7; records and limits in Posts.ts)
+// ---------------------------------------------------------------------------
+
+/**
+ * One kept item as the Group step shows it: the kept items are the confirmed
+ * review's (selected minus `exclude`, plus `include`), in rank order. `source`
+ * is what a post exports: the accepted (else latest) enhanced round when there
+ * is one, else the original. `postId`: the post holding it (null = in the pool).
+ */
+export const PoolItem = Schema.Struct({
+  fileId: RandomId,
+  name: Schema.String,
+  kind: MediaKind,
+  source: Schema.Literals(["enhanced", "original"]),
+  /** The enhancement job and round exported (null for `original`); its preview via the enhancement routes. */
+  enhancement: Schema.NullOr(Schema.Struct({ jobId: RandomId, round: Schema.Int })),
+  capturedAt: Schema.NullOr(Schema.String),
+  postId: Schema.NullOr(RandomId)
+})
+export type PoolItem = typeof PoolItem.Type
+
+/** A caption job as listed with its post; `stale` when its latest version was written for an older revision of the post. */
+export const CaptionSummary = Schema.Struct({
+  jobId: RandomId,
+  status: JobStatus,
+  acceptedRound: Schema.NullOr(Schema.Int),
+  stale: Schema.Boolean
+})
+export type CaptionSummary = typeof CaptionSummary.Type
+
+/** One post: label, items in carousel order, `revision` (send it back on update), its latest caption job (null before one). */
+export const Post = Schema.Struct({
+  postId: RandomId,
+  index: Schema.Int,
+  label: Schema.String,
+  fileIds: Schema.Array(RandomId),
+  revision: Schema.Int,
+  caption: Schema.NullOr(CaptionSummary)
+})
+export type Post = typeof Post.Type
+
+/**
+ * `GET /api/sessions/:sessionId/posts`: the kept items (each with the post
+ * holding it) and the posts in `index` order. 409 when the review is not
+ * confirmed (there is nothing to group yet).
+ */
+export const PostsState = Schema.Struct({
+  selectionJobId: RandomId,
+  generation: Schema.Int,
+  items: Schema.Array(PoolItem),
+  posts: Schema.Array(Post)
+})
+export type PostsState = typeof PostsState.Type
+
+/** `POST /api/sessions/:sessionId/posts` body: a new post, optionally with a label and first items (each moved out of any other post). */
+export const CreatePostRequest = Schema.Struct({
+  label: Schema.optional(Schema.String),
+  fileIds: Schema.optional(Schema.Array(RandomId))
+})
+export type CreatePostRequest = typeof CreatePostRequest.Type
+
+/**
+ * `PUT /api/sessions/:sessionId/posts/:postId` body: the post's label and its
+ * items in carousel order, conditional on `revision` (409 when the post
+ * changed meanwhile). At most 20 items (400 beyond); every fileId must be a
+ * kept item of this session (404 otherwise); an item taken from another post
+ * is removed from it (that post's revision bumps too).
+ */
+export const UpdatePostRequest = Schema.Struct({
+  label: Schema.String,
+  fileIds: Schema.Array(RandomId),
+  revision: Schema.Int
+})
+export type UpdatePostRequest = typeof UpdatePostRequest.Type
+
+/**
+ * A caption job: its versions in order (generated and edited), the one to
+ * show (`current` = the accepted one if any, else the latest), progress, and
+ * `stale` (the post changed since the latest version was written).
+ */
+export const CaptionState = Schema.Struct({
+  jobId: RandomId,
+  postId: RandomId,
+  status: JobStatus,
+  error: Schema.NullOr(JobError),
+  pendingFeedback: Schema.NullOr(Schema.String),
+  versions: Schema.Array(CaptionVersion),
+  current: Schema.NullOr(CaptionVersion),
+  acceptedRound: Schema.NullOr(Schema.Int),
+  stale: Schema.Boolean
+})
+export type CaptionState = typeof CaptionState.Type
+
+/** `POST .../captions/:jobId/feedback` body: "shorter", "more casual", "more hashtags" or free text (1..500 characters). 409 while a round runs. */
+export const CaptionFeedbackRequest = Schema.Struct({ feedback: Schema.String })
+export type CaptionFeedbackRequest = typeof CaptionFeedbackRequest.Type
+
+/** `PUT .../captions/:jobId` body: the person's edit, stored as a new `edited` version (409 while a round runs). */
+export const EditCaptionRequest = CaptionDraft
+export type EditCaptionRequest = typeof EditCaptionRequest.Type
+
+/** `POST .../captions/:jobId/accept` body: the version to accept (default: the latest). */
+export const AcceptCaptionRequest = Schema.Struct({ round: Schema.optional(Schema.Int) })
+export type AcceptCaptionRequest = typeof AcceptCaptionRequest.Type
+
+/**
+ * `POST /api/sessions/:sessionId/downloads` body. `keepGps` (default false):
+ * keep GPS in the exported files; `bundleBytes`: largest ZIP, bytes (default
+ * 375 MiB, at least 1 MiB). Every non-empty post is exported; 409 when there
+ * is none.
+ */
+export const StartDownloadRequest = Schema.Struct({
+  keepGps: Schema.optional(Schema.Boolean),
+  bundleBytes: Schema.optional(Schema.Int)
+})
+export type StartDownloadRequest = typeof StartDownloadRequest.Type
+
+/** Response of starting a download: the new job. */
+export const StartDownloadResponse = Schema.Struct({ jobId: RandomId })
+export type StartDownloadResponse = typeof StartDownloadResponse.Type
+
+/** The latest download job, for resuming. */
+export const DownloadJobSummary = Schema.Struct({
+  jobId: RandomId,
+  status: JobStatus,
+  error: Schema.NullOr(JobError),
+  startedAt: Schema.String,
+  finishedAt: Schema.NullOr(Schema.String),
+  stale: Schema.Boolean
+})
+export type DownloadJobSummary = typeof DownloadJobSummary.Type
+
+/** One post of a download: `pending` / `processing` / `done` (with its bundles) / `failed` (with the reason). */
+export const DownloadPostStatus = Schema.Struct({
+  postId: RandomId,
+  index: Schema.Int,
+  label: Schema.String,
+  status: FileProgressStatus,
+  reason: Schema.NullOr(JobError),
+  entries: Schema.Array(Schema.String),
+  bundles: Schema.Array(BundleInfo)
+})
+export type DownloadPostStatus = typeof DownloadPostStatus.Type
+
+/**
+ * `GET /api/sessions/:sessionId/downloads/:jobId`: the job, per post progress
+ * (derived by Query over its post records), counts by status, and `stale`
+ * (a post or the session generation changed since it started).
+ */
+export const DownloadStatus = Schema.Struct({
+  jobId: RandomId,
+  status: JobStatus,
+  error: Schema.NullOr(JobError),
+  keepGps: Schema.Boolean,
+  bundleBytes: Schema.Int,
+  startedAt: Schema.String,
+  finishedAt: Schema.NullOr(Schema.String),
+  stale: Schema.Boolean,
+  posts: Schema.Array(DownloadPostStatus),
+  counts: ProgressCounts
+})
+export type DownloadStatus = typeof DownloadStatus.Type
+
+/** A bundle name in a path: `[a-z0-9-]`, 1..100 characters. */
+export const BundleNameParam = Schema.String.check(Schema.isPattern(/^[a-z0-9][a-z0-9-]{0,99}$/))
+
 // ---------------------------------------------------------------------------
 // Routes
 // ---------------------------------------------------------------------------
@@ -463,6 +638,8 @@ const FileParams = { sessionId: RandomId, fileId: RandomId }
 const JobParams = { sessionId: RandomId, jobId: RandomId }
 const ItemParams = { sessionId: RandomId, jobId: RandomId, fileId: RandomId }
 const RoundParams = { sessionId: RandomId, jobId: RandomId, fileId: RandomId, round: RoundParam }
+const PostParams = { sessionId: RandomId, postId: RandomId }
+const BundleParams = { sessionId: RandomId, jobId: RandomId, name: BundleNameParam }
 
 /** Sessions: create, and read everything needed to resume. */
 export class SessionsGroup extends HttpApiGroup.make("sessions").add(
@@ -584,13 +761,104 @@ export class EnhancementGroup extends HttpApiGroup.make("enhancement").add(
   })
 ) {}
 
+/**
+ * Posts: the pool of kept items and the posts (GROUP# records); create,
+ * update (label, items, carousel order; max 20, conditional on revision),
+ * delete (its items return to the pool); reopen a confirmed review (bumps
+ * the session generation).
+ */
+export class PostsGroup extends HttpApiGroup.make("posts").add(
+  HttpApiEndpoint.get("list", "/api/sessions/:sessionId/posts", {
+    params: SessionParams,
+    success: PostsState,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.post("create", "/api/sessions/:sessionId/posts", {
+    params: SessionParams,
+    payload: CreatePostRequest,
+    success: PostsState,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.put("update", "/api/sessions/:sessionId/posts/:postId", {
+    params: PostParams,
+    payload: UpdatePostRequest,
+    success: PostsState,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.delete("remove", "/api/sessions/:sessionId/posts/:postId", {
+    params: PostParams,
+    success: PostsState,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.post("reopenReview", "/api/sessions/:sessionId/selection/:jobId/reopen", {
+    params: JobParams,
+    success: ReviewState,
+    error: [...sessionErrors, ApiConflict]
+  })
+) {}
+
+/** Captions: start a post's caption job, poll it, feedback rounds, edit, accept. */
+export class CaptionsGroup extends HttpApiGroup.make("captions").add(
+  HttpApiEndpoint.post("start", "/api/sessions/:sessionId/posts/:postId/captions", {
+    params: PostParams,
+    success: CaptionState,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.get("status", "/api/sessions/:sessionId/captions/:jobId", {
+    params: JobParams,
+    success: CaptionState,
+    error: sessionErrors
+  }),
+  HttpApiEndpoint.post("feedback", "/api/sessions/:sessionId/captions/:jobId/feedback", {
+    params: JobParams,
+    payload: CaptionFeedbackRequest,
+    success: CaptionState,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.put("edit", "/api/sessions/:sessionId/captions/:jobId", {
+    params: JobParams,
+    payload: EditCaptionRequest,
+    success: CaptionState,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.post("accept", "/api/sessions/:sessionId/captions/:jobId/accept", {
+    params: JobParams,
+    payload: AcceptCaptionRequest,
+    success: CaptionState,
+    error: [...sessionErrors, ApiConflict]
+  })
+) {}
+
+/** Downloads: start a download job (DownloadPipeline), poll it, a signed GET per bundle (`Content-Disposition: attachment`). */
+export class DownloadsGroup extends HttpApiGroup.make("downloads").add(
+  HttpApiEndpoint.post("start", "/api/sessions/:sessionId/downloads", {
+    params: SessionParams,
+    payload: StartDownloadRequest,
+    success: StartDownloadResponse,
+    error: [...sessionErrors, ApiConflict]
+  }),
+  HttpApiEndpoint.get("status", "/api/sessions/:sessionId/downloads/:jobId", {
+    params: JobParams,
+    success: DownloadStatus,
+    error: sessionErrors
+  }),
+  HttpApiEndpoint.get("bundleUrl", "/api/sessions/:sessionId/downloads/:jobId/bundles/:name/url", {
+    params: BundleParams,
+    success: MediaUrl,
+    error: [...sessionErrors, ApiConflict]
+  })
+) {}
+
 /** The whole API. */
 export class CuratorApi extends HttpApi.make("curator")
   .add(SessionsGroup)
   .add(UploadsGroup)
   .add(SelectionGroup)
   .add(MediaGroup)
-  .add(EnhancementGroup) {}
+  .add(EnhancementGroup)
+  .add(PostsGroup)
+  .add(CaptionsGroup)
+  .add(DownloadsGroup) {}
 
 /**
  * The same routes as a plain table, for callers that use `fetch` directly
@@ -614,5 +882,18 @@ export const ApiRoutes = {
   acceptEnhancement: { method: "POST", path: "/api/sessions/:sessionId/enhancement/:jobId/accept" },
   enhancementBeforeUrl: { method: "GET", path: "/api/sessions/:sessionId/enhancement/:jobId/items/:fileId/before-url" },
   enhancementOutputUrl: { method: "GET", path: "/api/sessions/:sessionId/enhancement/:jobId/items/:fileId/rounds/:round/output-url" },
-  enhancementPreviewUrl: { method: "GET", path: "/api/sessions/:sessionId/enhancement/:jobId/items/:fileId/rounds/:round/preview-url" }
+  enhancementPreviewUrl: { method: "GET", path: "/api/sessions/:sessionId/enhancement/:jobId/items/:fileId/rounds/:round/preview-url" },
+  listPosts: { method: "GET", path: "/api/sessions/:sessionId/posts" },
+  createPost: { method: "POST", path: "/api/sessions/:sessionId/posts" },
+  updatePost: { method: "PUT", path: "/api/sessions/:sessionId/posts/:postId" },
+  deletePost: { method: "DELETE", path: "/api/sessions/:sessionId/posts/:postId" },
+  reopenReview: { method: "POST", path: "/api/sessions/:sessionId/selection/:jobId/reopen" },
+  startCaption: { method: "POST", path: "/api/sessions/:sessionId/posts/:postId/captions" },
+  captionStatus: { method: "GET", path: "/api/sessions/:sessionId/captions/:jobId" },
+  captionFeedback: { method: "POST", path: "/api/sessions/:sessionId/captions/:jobId/feedback" },
+  editCaption: { method: "PUT", path: "/api/sessions/:sessionId/captions/:jobId" },
+  acceptCaption: { method: "POST", path: "/api/sessions/:sessionId/captions/:jobId/accept" },
+  startDownload: { method: "POST", path: "/api/sessions/:sessionId/downloads" },
+  downloadStatus: { method: "GET", path: "/api/sessions/:sessionId/downloads/:jobId" },
+  bundleUrl: { method: "GET", path: "/api/sessions/:sessionId/downloads/:jobId/bundles/:name/url" }
 } as const

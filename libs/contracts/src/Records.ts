@@ -35,7 +35,19 @@ export const Keys = {
   enhanceJobPrefix: () => "ENHANCE#",
   enhanceItem: (jobId: string, fileId: string) => `ENHANCE#${jobId}#ITEM#${fileId}`,
   enhanceItemPrefix: (jobId: string) => `ENHANCE#${jobId}#ITEM#`,
-  enhanceAccepted: (jobId: string) => `ENHANCE#${jobId}#ACCEPTED`
+  enhanceAccepted: (jobId: string) => `ENHANCE#${jobId}#ACCEPTED`,
+  /** A carousel post (Posts.ts `PostRecord`). */
+  post: (postId: string) => `GROUP#${postId}`,
+  postPrefix: () => "GROUP#",
+  /** A post's caption job (Posts.ts `CaptionJobRecord`). */
+  captionJob: (jobId: string) => `CAPTION#${jobId}`,
+  captionJobPrefix: () => "CAPTION#",
+  /** A download job (Posts.ts `DownloadJobRecord`); a job's SK is the prefix plus its id and nothing else. */
+  downloadJob: (jobId: string) => `DOWNLOAD#${jobId}`,
+  downloadJobPrefix: () => "DOWNLOAD#",
+  /** One post of a download job (Posts.ts `DownloadPostRecord`). */
+  downloadPost: (jobId: string, postId: string) => `DOWNLOAD#${jobId}#POST#${postId}`,
+  downloadPostPrefix: (jobId: string) => `DOWNLOAD#${jobId}#POST#`
 } as const
 
 /** Long edge, px, of a photo round's display preview and of its "before" (sharp on a full-HD screen, a few hundred kB as JPEG). */

@@ -46,11 +46,16 @@ export const SceneGroup = Schema.Struct({
 })
 export type SceneGroup = typeof SceneGroup.Type
 
-/** The result of one selection job. `model` says which SelectionModel made it ("offline" or a Gemini model name). */
+/**
+ * The result of one selection job. `model` says which SelectionModel made it ("offline" or a Gemini
+ * model name). `tokensUsed`: the AI tokens the selection used (prompt + output, every call of the
+ * session's selection); absent for the offline model.
+ */
 export const SelectionResult = Schema.Struct({
   model: Schema.String,
   selected: Schema.Array(SelectedItem),
   excluded: Schema.Array(ExcludedItem),
-  sceneGroups: Schema.Array(SceneGroup)
+  sceneGroups: Schema.Array(SceneGroup),
+  tokensUsed: Schema.optional(Schema.Int)
 })
 export type SelectionResult = typeof SelectionResult.Type

@@ -52,7 +52,7 @@ export interface LocalMachine {
 }
 
 /** The machine names the local stack uses (`LocalOrchestrator` picks one per start). */
-export const LocalMachines = { selection: "selection", enhancement: "enhancement" } as const
+export const LocalMachines = { selection: "selection", enhancement: "enhancement", caption: "caption", download: "download" } as const
 
 /** Options of {@link LocalExecutor.layer}. */
 export interface LocalExecutorOptions {

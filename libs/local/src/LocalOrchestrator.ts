@@ -5,7 +5,15 @@
  * why start-up reconciliation (`reconcile.ts`) fails jobs a previous process
  * left running.
  */
-import { EnhancementJobInput, enhancementExecutionName, OrchestratorUnavailableError, SelectionJobInput } from "@curator/contracts"
+import {
+  CaptionJobInput,
+  captionExecutionName,
+  DownloadJobInput,
+  EnhancementJobInput,
+  enhancementExecutionName,
+  OrchestratorUnavailableError,
+  SelectionJobInput
+} from "@curator/contracts"
 import { ExecutionAlreadyExistsError } from "@curator/contracts"
 import { Orchestrator, type ExecutionDescription } from "@curator/orchestration"
 import { Context, Deferred, Effect, Layer, Schema } from "effect"
@@ -42,6 +50,8 @@ export class LocalOrchestrator extends Context.Service<
       const executions = new Map<string, Execution>()
       const encodeSelection = Schema.encodeEffect(SelectionJobInput)
       const encodeEnhancement = Schema.encodeEffect(EnhancementJobInput)
+      const encodeCaption = Schema.encodeEffect(CaptionJobInput)
+      const encodeDownload = Schema.encodeEffect(DownloadJobInput)
 
       /**
        * Starts `machine` as the execution `name`. Executions of every machine
@@ -89,6 +99,16 @@ export class LocalOrchestrator extends Context.Service<
         return yield* start(LocalMachines.enhancement, enhancementExecutionName(input), encoded)
       })
 
+      const startCaption = Effect.fn("LocalOrchestrator.startCaption")(function* (input: CaptionJobInput) {
+        const encoded = yield* encodeCaption(input).pipe(Effect.orDie)
+        return yield* start(LocalMachines.caption, captionExecutionName(input), encoded)
+      })
+
+      const startDownload = Effect.fn("LocalOrchestrator.startDownload")(function* (input: DownloadJobInput) {
+        const encoded = yield* encodeDownload(input).pipe(Effect.orDie)
+        return yield* start(LocalMachines.download, input.jobId, encoded)
+      })
+
       const describe = (jobId: string) => Effect.sync(() => {
         const execution = executions.get(jobId)
         return execution === undefined ? UNKNOWN : (execution.outcome ?? { status: "RUNNING" as const })
@@ -100,7 +120,7 @@ export class LocalOrchestrator extends Context.Service<
           return execution === undefined ? Effect.succeed(UNKNOWN) : Deferred.await(execution.done)
         })
 
-      return LocalOrchestrator.of({ startSelection, startEnhancement, describe, awaitCompletion })
+      return LocalOrchestrator.of({ startSelection, startEnhancement, startCaption, startDownload, describe, awaitCompletion })
     })
   )
 
@@ -114,7 +134,13 @@ export class LocalOrchestrator extends Context.Service<
       Orchestrator,
       Effect.gen(function* () {
         const local = yield* LocalOrchestrator
-        return Orchestrator.of({ startSelection: local.startSelection, startEnhancement: local.startEnhancement, describe: local.describe })
+        return Orchestrator.of({
+          startSelection: local.startSelection,
+          startEnhancement: local.startEnhancement,
+          startCaption: local.startCaption,
+          startDownload: local.startDownload,
+          describe: local.describe
+        })
       })
     ).pipe(Layer.provideMerge(LocalOrchestrator.layerFromExecutor), Layer.provide(LocalExecutor.layer(options)))
 }

@@ -8,16 +8,23 @@
  * definitions (`thumbnailTask`, `selectionTask`) wrapped by the same
  * `makeTaskHandler` the Lambda apps use; likewise the EnhancementPipeline
  * (`photoEnhancementTask`, `videoEnhancementTask`, offline PhotoEditor and
- * VideoAnalyzer).
+ * VideoAnalyzer); the CaptionPipeline (`captionTask`, the offline Captioner
+ * or the Gemini one) and the DownloadPipeline (`bundleTask`, with the
+ * ExifTool GpsStripper).
  *
  * On start it sweeps expired records (dynalite has no TTL) and fails jobs a
  * previous process left running (reconciliation: no job stays "running").
  */
 import path from "node:path"
 import {
+  captionTask,
+  type CaptionTaskServices,
+  Captioner,
+  CaptionerGemini,
   GeminiClient,
   type GeminiConfig,
   PhotoEditor,
+  PhotoEditorGemini,
   photoEnhancementTask,
   type PhotoEnhancementTaskServices,
   SelectionModel,
@@ -25,12 +32,23 @@ import {
   selectionTask,
   type SelectionTaskServices,
   VideoAnalyzer,
+  VideoAnalyzerGemini,
   videoEnhancementTask,
   type VideoEnhancementTaskServices
 } from "@curator/ai"
-import { Media, type MediaSettings, thumbnailTask, type ThumbnailTaskServices } from "@curator/media"
-import { EnhancementStates, enhancementPipeline, makeTaskHandler, SelectionStates, selectionPipeline } from "@curator/orchestration"
-import { BlobStore, DynamoDb, SessionStore } from "@curator/store"
+import { bundleTask, type BundleTaskServices, GpsStripper, Media, type MediaSettings, thumbnailTask, type ThumbnailTaskServices } from "@curator/media"
+import {
+  CaptionStates,
+  captionPipeline,
+  DownloadStates,
+  downloadPipeline,
+  EnhancementStates,
+  enhancementPipeline,
+  makeTaskHandler,
+  SelectionStates,
+  selectionPipeline
+} from "@curator/orchestration"
+import { BlobStore, DynamoDb, PostStore, SessionStore } from "@curator/store"
 import { SessionStoreLocal } from "@curator/store/local"
 import { Context, Effect, Layer } from "effect"
 import { LocalMachines } from "./LocalExecutor.js"
@@ -38,7 +56,13 @@ import { LocalOrchestrator } from "./LocalOrchestrator.js"
 import { reconcileInterruptedJobs } from "./reconcile.js"
 
 /** The services the worker handlers run on. */
-export type WorkerServices = ThumbnailTaskServices | SelectionTaskServices | PhotoEnhancementTaskServices | VideoEnhancementTaskServices
+export type WorkerServices =
+  | ThumbnailTaskServices
+  | SelectionTaskServices
+  | PhotoEnhancementTaskServices
+  | VideoEnhancementTaskServices
+  | BundleTaskServices
+  | CaptionTaskServices
 
 /** Options of the local stack. */
 export interface LocalStackOptions {
@@ -49,30 +73,31 @@ export interface LocalStackOptions {
   /** Media settings (limits, decoders); default from `MEDIA_*` environment variables. */
   readonly media?: Partial<MediaSettings>
   /**
-   * Gemini settings (`geminiConfigFromEnv(process.env)`): given -> the Gemini SelectionModel;
-   * absent or null (no `GEMINI_API_KEY`) -> the offline SelectionModel, no network.
+   * Gemini settings (`geminiConfigFromEnv(process.env)`): given -> the Gemini SelectionModel,
+   * PhotoEditor, VideoAnalyzer and Captioner (one client); absent or null (no `GEMINI_API_KEY`) -> the
+   * offline ones, no network.
    */
   readonly gemini?: GeminiConfig | null
 }
 
-/** The SelectionModel for the options: Gemini when a config is given, else offline. */
-const selectionLayer = (gemini: GeminiConfig | null | undefined): Layer.Layer<SelectionModel> =>
-  gemini === undefined || gemini === null ? SelectionModel.layerOffline : SelectionModelGemini.pipe(Layer.provide(GeminiClient.layer(gemini)))
+/** The AI services for the options: Gemini (one client) when a config is given, else offline. */
+const aiLayer = (gemini: GeminiConfig | null | undefined): Layer.Layer<SelectionModel | PhotoEditor | VideoAnalyzer | Captioner> =>
+  gemini === undefined || gemini === null
+    ? Layer.mergeAll(SelectionModel.layerOffline, PhotoEditor.layerOffline, VideoAnalyzer.layerOffline, Captioner.layerOffline)
+    : Layer.mergeAll(SelectionModelGemini, PhotoEditorGemini, VideoAnalyzerGemini, CaptionerGemini).pipe(Layer.provide(GeminiClient.layer(gemini)))
 
 /** Function ARNs the local definition names; never invoked (states are bound by name). */
 const localFunctionArn = (app: string) => `arn:aws:lambda:local:000000000000:function:curator-${app}`
 
 /** The local stack's layers. */
 export const LocalStack = {
-  /** Everything: BlobStore, SessionStore, DynamoDb, media services, the AI services (offline unless `gemini` is given), Orchestrator, LocalOrchestrator. */
+  /** Everything: BlobStore, SessionStore, PostStore, DynamoDb, media services (GpsStripper included), the AI services (offline unless `gemini` is given), Orchestrator, LocalOrchestrator. */
   layer: (options: LocalStackOptions) => {
     const base = Layer.mergeAll(
       BlobStore.layerLocal({ root: path.join(options.dataDir, "blobs") }),
       SessionStoreLocal.layer({ dataDir: options.dataDir }),
-      options.media === undefined ? Media.layer : Media.layerWith(options.media),
-      selectionLayer(options.gemini),
-      PhotoEditor.layerOffline,
-      VideoAnalyzer.layerOffline
+      GpsStripper.layer.pipe(Layer.provideMerge(options.media === undefined ? Media.layer : Media.layerWith(options.media))),
+      aiLayer(options.gemini)
     )
     const orchestrator = Layer.unwrap(
       Effect.gen(function* () {
@@ -104,6 +129,14 @@ export const LocalStack = {
                 [EnhancementStates.enhancePhoto]: makeTaskHandler({ ...photoEnhancementTask, layer }),
                 [EnhancementStates.enhanceVideo]: makeTaskHandler({ ...videoEnhancementTask, layer })
               }
+            },
+            [LocalMachines.caption]: {
+              definition: captionPipeline({ captionFunctionArn: localFunctionArn("caption-worker"), tableName: sessions.tableName }),
+              handlers: { [CaptionStates.writeCaption]: makeTaskHandler({ ...captionTask, layer }) }
+            },
+            [LocalMachines.download]: {
+              definition: downloadPipeline({ bundleFunctionArn: localFunctionArn("bundle-worker"), tableName: sessions.tableName }),
+              handlers: { [DownloadStates.bundlePost]: makeTaskHandler({ ...bundleTask, layer }) }
             }
           },
           dynamoDb: Context.get(services, DynamoDb).client,
@@ -129,7 +162,19 @@ export const LocalStack = {
               .failEnhancementJob(job.sessionId, job.jobId, failure.errorTag, failure.errorMessage, new Date().toISOString())
               .pipe(Effect.catchTag("StoreConflictError", () => Effect.void), Effect.catchTag("NotFoundError", () => Effect.void))
         })
-        const count = interrupted.length + interruptedEnhancements.length
+        const posts = yield* PostStore
+        const now = () => new Date().toISOString()
+        const interruptedCaptions = yield* reconcileInterruptedJobs({
+          listRunning: posts
+            .listRunningCaptionJobs()
+            .pipe(Effect.map((jobs) => jobs.map(({ sessionId, jobId, record }) => ({ sessionId, jobId, execution: record.execution })))),
+          fail: (job, failure) => posts.failCaptionJob(job.sessionId, job.jobId, { ...failure, finishedAt: now() })
+        })
+        const interruptedDownloads = yield* reconcileInterruptedJobs({
+          listRunning: posts.listRunningDownloadJobs(),
+          fail: (job, failure) => posts.failDownloadJob(job.sessionId, job.jobId, { ...failure, finishedAt: now() })
+        })
+        const count = interrupted.length + interruptedEnhancements.length + interruptedCaptions.length + interruptedDownloads.length
         if (count > 0) yield* Effect.logWarning(`Marked ${count} interrupted job(s) as failed`)
       })
     )

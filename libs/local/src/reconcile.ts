@@ -15,6 +15,11 @@ import { Effect } from "effect"
 export interface RunningJob {
   readonly sessionId: string
   readonly jobId: string
+  /**
+   * The execution to ask the Orchestrator about when it is not named by the
+   * job id (a caption job's running round: `CaptionJobRecord.execution`).
+   */
+  readonly execution?: string
 }
 
 /** The failure written to an interrupted job (tag and message as on the job record). */
@@ -41,7 +46,7 @@ export const interruptedJobFailure: JobFailure = {
 }
 
 /**
- * Fails every running job whose execution is not `RUNNING` in the
+ * Fails every running job whose execution (`execution`, else the job id) is not `RUNNING` in the
  * `Orchestrator` (locally: none survive a restart, so all of them) and
  * returns the jobs it failed. Live executions are left alone.
  */
@@ -50,7 +55,7 @@ export const reconcileInterruptedJobs = Effect.fn("reconcileInterruptedJobs")(fu
   const running = yield* store.listRunning
   const interrupted: Array<RunningJob> = []
   for (const job of running) {
-    const { status } = yield* orchestrator.describe(job.jobId)
+    const { status } = yield* orchestrator.describe(job.execution ?? job.jobId)
     if (status === "RUNNING") continue
     yield* store.fail(job, interruptedJobFailure)
     interrupted.push(job)

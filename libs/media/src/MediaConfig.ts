@@ -3,7 +3,7 @@
  * effect `Config` (environment variables) with the defaults below. Tests use
  * {@link MediaConfig.layerWith} to set low limits.
  */
-import { Config, Context, Duration, Effect, Layer } from "effect"
+import { Config, Context, Duration, Effect, Layer, Option } from "effect"
 
 /** Which HEIF decoder {@link HeifDecoder} uses: native libheif (`heif-convert`), the WebAssembly fallback, or native when the binary exists. */
 export type HeifDecoderChoice = "native" | "wasm" | "auto"
@@ -18,6 +18,11 @@ export type HeifDecoderChoice = "native" | "wasm" | "auto"
  * - `toolTimeout`: wall-clock limit of one ffmpeg / ffprobe / heif-convert run; the process is killed past it.
  * - `heifDecoder`: see {@link HeifDecoderChoice}.
  * - `heifConvertPath`, `ffmpegPath`, `ffprobePath`: the binaries (Debian's `/usr/bin` by default).
+ * - `exiftoolPath`: the perl ExifTool script {@link GpsStripper} runs (through exiftool-vendored); null = the
+ *   one the `exiftool-vendored.pl` package ships, resolved from node_modules (the Lambda image copies it to
+ *   `/opt/exiftool/exiftool` and sets `MEDIA_EXIFTOOL_PATH`, docker/Dockerfile.heavy).
+ * - `exifStripTimeout`: wall-clock limit of one ExifTool rewrite (it copies the whole file: a 5 GB video at a
+ *   slow 50 MB/s takes 100 s); the ExifTool process is killed past it.
  */
 export interface MediaSettings {
   readonly maxPhotoBytes: number
@@ -29,6 +34,8 @@ export interface MediaSettings {
   readonly heifConvertPath: string
   readonly ffmpegPath: string
   readonly ffprobePath: string
+  readonly exiftoolPath: string | null
+  readonly exifStripTimeout: Duration.Duration
 }
 
 /** The defaults documented on {@link MediaSettings}. */
@@ -41,7 +48,9 @@ export const defaultMediaSettings: MediaSettings = {
   heifDecoder: "auto",
   heifConvertPath: "/usr/bin/heif-convert",
   ffmpegPath: "/usr/bin/ffmpeg",
-  ffprobePath: "/usr/bin/ffprobe"
+  ffprobePath: "/usr/bin/ffprobe",
+  exiftoolPath: null,
+  exifStripTimeout: Duration.minutes(5)
 }
 
 const d = defaultMediaSettings
@@ -56,7 +65,9 @@ export const mediaSettingsConfig: Config.Config<MediaSettings> = Config.all({
   heifDecoder: Config.Literals(["native", "wasm", "auto"], "MEDIA_HEIF_DECODER").pipe(Config.withDefault<HeifDecoderChoice>(d.heifDecoder)),
   heifConvertPath: Config.String("MEDIA_HEIF_CONVERT_PATH").pipe(Config.withDefault(d.heifConvertPath)),
   ffmpegPath: Config.String("MEDIA_FFMPEG_PATH").pipe(Config.withDefault(d.ffmpegPath)),
-  ffprobePath: Config.String("MEDIA_FFPROBE_PATH").pipe(Config.withDefault(d.ffprobePath))
+  ffprobePath: Config.String("MEDIA_FFPROBE_PATH").pipe(Config.withDefault(d.ffprobePath)),
+  exiftoolPath: Config.String("MEDIA_EXIFTOOL_PATH").pipe(Config.option, Config.map(Option.getOrNull)),
+  exifStripTimeout: Config.Duration("MEDIA_EXIF_STRIP_TIMEOUT").pipe(Config.withDefault(d.exifStripTimeout))
 })
 
 /** The media settings service. */

@@ -28,6 +28,7 @@ import { MediaConfig } from "./MediaConfig.js"
 import type { SniffedType } from "./MediaSniffer.js"
 import { type ImageStats, measurementOf, type PhotoMeasurement, rasterStats } from "./internal/imageStats.js"
 import { corruptFromSharp } from "./internal/sharpErrors.js"
+import { applyLut, DEFAULT_LUT_SIZE, fitLut, lowPassFitError } from "./ColourTransfer.js"
 
 export { CLIPPED_LUMA, CRUSHED_LUMA, type Histogram, histogramMean, histogramPercentile, type ImageStats, type PhotoMeasurement } from "./internal/imageStats.js"
 
@@ -186,6 +187,43 @@ export interface OpenedPhoto {
   readonly previewOriginal: Effect.Effect<PhotoPreview, CorruptMediaError>
   /** {@link PhotoRenderer.aiImage} of this photo. */
   readonly aiImage: Effect.Effect<PhotoPreview, CorruptMediaError>
+  /**
+   * The full-resolution output of an AI edit of this photo: `edited` is the model's image cropped
+   * back to this photo's aspect ratio (any size, typically ~1 MP; any format sharp decodes). Made by
+   * `method` (default `auto`, see {@link EditTransferMethod}); upright, sRGB (the model works in
+   * sRGB; the ICC profile written is sRGB), EXIF kept with orientation 1, output format as `render`.
+   * Undecodable bytes -> `CorruptMediaError`.
+   */
+  readonly renderEdited: (edited: Uint8Array, options?: { readonly method?: EditTransferMethod; readonly maxLutFitError?: number; readonly lutSize?: number }) => Effect.Effect<RenderedEdit, CorruptMediaError>
+}
+
+/**
+ * How {@link OpenedPhoto.renderEdited} brings an AI edit (~1 MP) to full resolution:
+ * - `lut`: fit a 3D LUT from the original (downscaled to the edit's size) to the edit and apply it
+ *   to the full-resolution original (ColourTransfer.ts): every pixel of detail kept, only global
+ *   tone and colour transferred;
+ * - `upscale`: the edit itself, resized to full resolution with Lanczos-3 (local changes kept,
+ *   detail limited to what ~1 MP holds);
+ * - `auto`: `lut` when its low-pass fit error on the edit (`lowPassFitError`) is at most
+ *   `maxLutFitError`, else `upscale` (decision 0006).
+ */
+export type EditTransferMethod = "auto" | "lut" | "upscale"
+
+/**
+ * Largest low-pass LUT fit error (`lowPassFitError`: RMS 8-bit levels after a box low-pass to
+ * <= 64 px, on the ~1 MP edit) at which `auto` still takes the LUT. Measured (docs/performance.md
+ * §9, simulated edits on the fixtures): global tone/colour edits 0.14-0.35; the same edit "redrawn"
+ * (blurred and shifted a pixel, as a generative model does not register exactly) 2.05-10.77; a local
+ * brightening 4.87-11.87. 4.5 takes every global and most redrawn edits to the LUT (which beats the
+ * upscale on all of them) and sends every local edit to the upscale; the redrawn ones past it are
+ * <= 1 MP photos, where the "upscale" is the model's own pixels.
+ */
+export const MAX_LUT_FIT_ERROR = 4.5
+
+/** A rendered edit: the photo plus how it was made and the LUT's low-pass fit error (`lowPassFitError`, RMS 8-bit levels; computed for both methods). */
+export interface RenderedEdit extends RenderedPhoto {
+  readonly method: "lut" | "upscale"
+  readonly lutFitError: number
 }
 
 /** The service. */
@@ -283,9 +321,45 @@ export class PhotoRenderer extends Context.Service<PhotoRenderer, {
           return { bytes: new Uint8Array(data), ...output, width: info.width, height: info.height } satisfies RenderedPhoto
         })
 
+        const rgb = (image: Sharp) => image.flatten({ background: "#ffffff" }).toColourspace("srgb").removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true })
+
+        const renderEdited = Effect.fn("PhotoRenderer.renderEdited")(function* (
+          edited: Uint8Array,
+          options: { readonly method?: EditTransferMethod; readonly maxLutFitError?: number; readonly lutSize?: number } = {}
+        ) {
+          const small = yield* Effect.tryPromise({ try: () => rgb(sharp(edited).autoOrient()), catch: corruptFromSharp })
+          const w = small.info.width
+          const h = small.info.height
+          const source = yield* Effect.tryPromise({ try: () => rgb(pipeline().resize(w, h, { fit: "fill" })), catch: corruptFromSharp })
+          const lut = fitLut(source.data, small.data, options.lutSize ?? DEFAULT_LUT_SIZE)
+          const fitError = lowPassFitError(source.data, small.data, w, h, lut)
+          const wanted = options.method ?? "auto"
+          const method = wanted === "auto" ? (fitError <= (options.maxLutFitError ?? MAX_LUT_FIT_ERROR) ? "lut" : "upscale") : wanted
+          const { data, info } = yield* Effect.tryPromise({
+            try: async () => {
+              const pixels =
+                method === "lut"
+                  ? applyLut((await rgb(pipeline())).data, lut)
+                  : (await rgb(sharp(edited).autoOrient().resize(width, height, { fit: "fill", kernel: "lanczos3" }))).data
+              // The original's pipeline as the base keeps its EXIF block; "source" blending replaces every pixel.
+              let out = pipeline()
+                .composite([{ input: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), raw: { width, height, channels: 3 }, blend: "source" }])
+                .withIccProfile("srgb")
+                .withExifMerge({ IFD0: { Orientation: "1" } })
+              if (output.format === "jpeg") out = out.flatten({ background: "#ffffff" }).jpeg({ quality: RENDER_JPEG_QUALITY })
+              else if (output.format === "png") out = out.png()
+              else if (output.format === "webp") out = out.webp({ quality: RENDER_WEBP_QUALITY })
+              return out.toBuffer({ resolveWithObject: true })
+            },
+            catch: corruptFromSharp
+          })
+          return { bytes: new Uint8Array(data), ...output, width: info.width, height: info.height, method, lutFitError: fitError } satisfies RenderedEdit
+        })
+
         return {
           width,
           height,
+          renderEdited,
           statistics: Effect.suspend(() => statisticsOf(pipeline(), { width, height })),
           render,
           previewOriginal: Effect.suspend(() => previewOf(pipeline())),

@@ -133,30 +133,65 @@ export const recordItemFailed = (options: RecordItemFailedOptions): TaskState =>
   End: true
 })
 
+/** Options of {@link recordJobFailed}. */
+export interface RecordJobFailedOptions {
+  readonly tableName: string
+  /** The job's SK template with one `{}` (the job id), e.g. `Keys.selectionJob("{}")`. */
+  readonly jobKeyTemplate: string
+  /** The state after recording (the Fail state), recorded or not. */
+  readonly next: string
+  /** Extra `SET` clauses (e.g. `#pendingFeedback = :null`), with their attribute names and values. */
+  readonly extraSets?: ReadonlyArray<string>
+  readonly extraNames?: Readonly<Record<string, string>>
+  readonly extraValues?: Readonly<Record<string, JsonValue>>
+  /**
+   * The `ConditionExpression` in place of the default "not complete" (`#status <> :complete`), with
+   * the names and values it adds. It must also be false for a missing record.
+   */
+  readonly condition?: {
+    readonly expression: string
+    readonly names?: Readonly<Record<string, string>>
+    readonly values?: Readonly<Record<string, JsonValue>>
+  }
+}
+
 /**
  * The job recorder: the job record (SK template with one `{}`, the job id)
  * := `failed` with the tag and message and `finishedAt` = the instant the
  * recorder state was entered ({@link STATE_ENTERED_TIME}), unless it is
- * already `complete`; then `next` (the Fail state), recorded or not.
+ * already `complete` (or, with `condition`, unless that condition is false);
+ * then `next` (the Fail state), recorded or not.
  */
-export const recordJobFailed = (options: { readonly tableName: string; readonly jobKeyTemplate: string; readonly next: string }): TaskState => ({
+export const recordJobFailed = (options: RecordJobFailedOptions): TaskState => ({
   Type: "Task",
   Comment: "Records the job as failed; never overwrites a complete job.",
   Resource: DYNAMODB_UPDATE_ITEM,
   Parameters: {
     TableName: options.tableName,
     Key: { PK: sessionKeyParameter(), SK: sortKeyParameter(options.jobKeyTemplate, "$.jobId") },
-    UpdateExpression: "SET #status = :failed, #errorTag = :errorTag, #errorMessage = :errorMessage, #finishedAt = :finishedAt",
+    UpdateExpression: [
+      "SET #status = :failed, #errorTag = :errorTag, #errorMessage = :errorMessage, #finishedAt = :finishedAt",
+      ...(options.extraSets ?? [])
+    ].join(", "),
     // False when the record is missing too: the job record is created before the start, and
     // a partial job record would not decode.
-    ConditionExpression: "#status <> :complete",
-    ExpressionAttributeNames: { "#status": "status", "#errorTag": "errorTag", "#errorMessage": "errorMessage", "#finishedAt": "finishedAt" },
+    ConditionExpression: options.condition?.expression ?? "#status <> :complete",
+    ExpressionAttributeNames: {
+      "#status": "status",
+      "#errorTag": "errorTag",
+      "#errorMessage": "errorMessage",
+      "#finishedAt": "finishedAt",
+      ...options.extraNames,
+      ...options.condition?.names
+    },
     ExpressionAttributeValues: {
       ":failed": { S: "failed" },
-      ":complete": { S: "complete" },
+      ...(options.condition === undefined ? { ":complete": { S: "complete" } } : {}),
       ":errorTag": { "S.$": "$.error.Error" },
       ":errorMessage": { "S.$": "$.error.Cause" },
-      ":finishedAt": enteredTimeValue()
+      ":finishedAt": enteredTimeValue(),
+      ...options.extraValues,
+      ...options.condition?.values
     }
   },
   ResultPath: null,

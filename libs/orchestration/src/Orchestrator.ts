@@ -4,7 +4,7 @@
  * Functions (`StartExecution` / `DescribeExecution`): `SfnOrchestrator` of
  * the separate entry point `@curator/orchestration/sfn`.
  */
-import type { EnhancementJobInput, SelectionJobInput } from "@curator/contracts"
+import type { CaptionJobInput, DownloadJobInput, EnhancementJobInput, SelectionJobInput } from "@curator/contracts"
 import { Context, type Effect, Schema } from "effect"
 import type { ExecutionAlreadyExistsError, OrchestratorUnavailableError } from "@curator/contracts"
 
@@ -41,9 +41,20 @@ export class Orchestrator extends Context.Service<
      * `enhancementExecutionName(input)` (the job id; `<job>-<fileId>-r<round>`
      * for a one-item feedback round) and the encoded `EnhancementJobInput`.
      * Same naming rules as `startSelection`. Execution names are shared by
-     * both machines locally, so job ids must be unique across job kinds.
+     * all four machines locally, so job ids must be unique across job kinds.
      */
     readonly startEnhancement: (input: EnhancementJobInput) => Effect.Effect<void, ExecutionAlreadyExistsError | OrchestratorUnavailableError>
+    /**
+     * Starts the caption state machine (`CaptionPipeline`) with the execution
+     * name `captionExecutionName(input)` (`<job>` for round 0, `<job>-r<round>`
+     * after) and the encoded `CaptionJobInput`. Same naming rules as `startSelection`.
+     */
+    readonly startCaption: (input: CaptionJobInput) => Effect.Effect<void, ExecutionAlreadyExistsError | OrchestratorUnavailableError>
+    /**
+     * Starts the download state machine (`DownloadPipeline`) with the execution
+     * name = `input.jobId` and the encoded `DownloadJobInput`. Same naming rules.
+     */
+    readonly startDownload: (input: DownloadJobInput) => Effect.Effect<void, ExecutionAlreadyExistsError | OrchestratorUnavailableError>
     /** The status of the execution named `jobId` (any state machine); `UNKNOWN` when there is none. */
     readonly describe: (jobId: string) => Effect.Effect<ExecutionDescription, OrchestratorUnavailableError>
   }

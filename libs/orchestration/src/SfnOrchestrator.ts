@@ -4,9 +4,10 @@
  * point `@curator/orchestration/sfn`, so the pure lib (imported by `infra`,
  * the workers and the local CLI bundle) never pulls the SDK.
  *
- * - `startSelection` / `startEnhancement`: `StartExecution` with
- *   `name` = the job id (`enhancementExecutionName(input)` for enhancement)
- *   and `input` = `JSON.stringify` of the Schema-encoded job input (key order
+ * - `startSelection` / `startEnhancement` / `startCaption` / `startDownload`:
+ *   `StartExecution` on the job kind's machine with `name` = the job id
+ *   (`enhancementExecutionName(input)` for enhancement,
+ *   `captionExecutionName(input)` for captions) and `input` = `JSON.stringify` of the Schema-encoded job input (key order
  *   is the Schema's, so a repeat sends byte-identical JSON). Step Functions
  *   (Standard) answers a repeat of a RUNNING execution with byte-identical
  *   input with the same execution ARN (success here); a different input, or a
@@ -14,12 +15,15 @@
  *   `ExecutionAlreadyExists` -> `ExecutionAlreadyExistsError`.
  * - `describe(name)`: `DescribeExecution` on the execution ARN built from a
  *   state machine ARN (`arn:<partition>:states:<region>:<account>:execution:<machine>:<name>`).
- *   `describe` is not told the machine, so: a name containing `-` can only be
- *   an enhancement feedback round (`<job>-<fileId>-r<round>[-a<n>]`; job ids
- *   are hyphen-free RandomIds) and is looked up on the enhancement machine
- *   only; any other name on the selection machine first, then, when that one
- *   has no such execution, on the enhancement machine (job ids are unique
- *   across job kinds). `ExecutionDoesNotExist` on every machine asked -> `UNKNOWN`.
+ *   `describe` is not told the machine, so it goes by the name's shape (job
+ *   ids are hyphen-free RandomIds, unique across job kinds): `<job>-r<round>`
+ *   (one hyphen) is a caption feedback round, asked of the caption machine
+ *   only; any other name with a hyphen is an enhancement feedback round
+ *   (`<job>-<fileId>-r<round>[-a<n>]`), asked of the enhancement machine only;
+ *   a plain job id is asked of the selection, enhancement, caption and
+ *   download machines in that order until one has it (the older kinds first,
+ *   so their polls keep costing one call). `ExecutionDoesNotExist` on every
+ *   machine asked -> `UNKNOWN`.
  *   `PENDING_REDRIVE` (only after a redrive, which Curator never does) is
  *   reported as `RUNNING`.
  *
@@ -38,6 +42,9 @@ import {
   StartExecutionCommand
 } from "@aws-sdk/client-sfn"
 import {
+  CaptionJobInput,
+  captionExecutionName,
+  DownloadJobInput,
   EnhancementJobInput,
   enhancementExecutionName,
   ExecutionAlreadyExistsError,
@@ -100,7 +107,25 @@ export interface SfnOrchestratorOptions {
   readonly selectionStateMachineArn: string
   /** ARN of the enhancement state machine (`enhancementPipeline`). */
   readonly enhancementStateMachineArn: string
+  /** ARN of the caption state machine (`captionPipeline`). */
+  readonly captionStateMachineArn: string
+  /** ARN of the download state machine (`downloadPipeline`). */
+  readonly downloadStateMachineArn: string
 }
+
+/** A caption feedback round's execution name: `<job>-r<round>` (`captionExecutionName`; job ids have no hyphen). */
+const CAPTION_ROUND_NAME = /^[^-]+-r\d+$/
+
+/**
+ * The machines `describe` asks for an execution name, in order (see the module doc).
+ * Exported for tests.
+ */
+export const machinesFor = (options: Omit<SfnOrchestratorOptions, "client">, name: string): ReadonlyArray<string> =>
+  CAPTION_ROUND_NAME.test(name)
+    ? [options.captionStateMachineArn]
+    : name.includes("-")
+      ? [options.enhancementStateMachineArn]
+      : [options.selectionStateMachineArn, options.enhancementStateMachineArn, options.captionStateMachineArn, options.downloadStateMachineArn]
 
 /** Error names the SDK gives throttling (service-specific and generic). */
 const THROTTLING = new Set([
@@ -164,22 +189,26 @@ const describeOutput = (out: DescribeExecutionCommandOutput): ExecutionDescripti
   }
 }
 
-/** The `Orchestrator` over `options.client` and the two state machines. Dies at once on a malformed state machine ARN. */
+/** The `Orchestrator` over `options.client` and the four state machines. Dies at once on a malformed state machine ARN. */
 const layer = (options: SfnOrchestratorOptions): Layer.Layer<Orchestrator> =>
   Layer.effect(
     Orchestrator,
     Effect.gen(function* () {
-      // Validate both ARNs at build time (a bad one is a configuration bug, not a request failure).
+      // Validate every ARN at build time (a bad one is a configuration bug, not a request failure).
       yield* Effect.try({
         try: () => {
           executionArn(options.selectionStateMachineArn, "x")
           executionArn(options.enhancementStateMachineArn, "x")
+          executionArn(options.captionStateMachineArn, "x")
+          executionArn(options.downloadStateMachineArn, "x")
         },
         catch: (cause) => cause
       }).pipe(Effect.orDie)
       const { client } = options
       const encodeSelection = Schema.encodeEffect(SelectionJobInput)
       const encodeEnhancement = Schema.encodeEffect(EnhancementJobInput)
+      const encodeCaption = Schema.encodeEffect(CaptionJobInput)
+      const encodeDownload = Schema.encodeEffect(DownloadJobInput)
 
       const start = (stateMachineArn: string, name: string, encoded: unknown) =>
         Effect.tryPromise({
@@ -233,30 +262,37 @@ const layer = (options: SfnOrchestratorOptions): Layer.Layer<Orchestrator> =>
         return yield* start(options.enhancementStateMachineArn, enhancementExecutionName(input), encoded)
       })
 
+      const startCaption = Effect.fn("SfnOrchestrator.startCaption")(function* (input: CaptionJobInput) {
+        const encoded = yield* encodeCaption(input).pipe(Effect.orDie)
+        return yield* start(options.captionStateMachineArn, captionExecutionName(input), encoded)
+      })
+
+      const startDownload = Effect.fn("SfnOrchestrator.startDownload")(function* (input: DownloadJobInput) {
+        const encoded = yield* encodeDownload(input).pipe(Effect.orDie)
+        return yield* start(options.downloadStateMachineArn, input.jobId, encoded)
+      })
+
       const describe = Effect.fn("SfnOrchestrator.describe")(function* (name: string): Effect.fn.Return<ExecutionDescription, OrchestratorUnavailableError> {
-        const machines = name.includes("-")
-          ? [options.enhancementStateMachineArn]
-          : [options.selectionStateMachineArn, options.enhancementStateMachineArn]
-        for (const machine of machines) {
+        for (const machine of machinesFor(options, name)) {
           const found = yield* describeOn(machine, name)
           if (found !== undefined) return found
         }
         return { status: "UNKNOWN" }
       })
 
-      return Orchestrator.of({ startSelection, startEnhancement, describe })
+      return Orchestrator.of({ startSelection, startEnhancement, startCaption, startDownload, describe })
     })
   )
 
 /** The Step Functions orchestrator. */
 export const SfnOrchestrator = {
-  /** The `Orchestrator` over `options.client` and the two state machines. Dies at once on a malformed state machine ARN. */
+  /** The `Orchestrator` over `options.client` and the four state machines. Dies at once on a malformed state machine ARN. */
   layer,
 
   /**
    * The orchestrator configured from the Lambda environment:
    * `CURATOR_SELECTION_STATE_MACHINE_ARN`, `CURATOR_ENHANCEMENT_STATE_MACHINE_ARN`,
-   * `AWS_REGION` (set by Lambda), optional `CURATOR_SFN_ENDPOINT` (a stand-in
+   * `CURATOR_CAPTION_STATE_MACHINE_ARN`, `CURATOR_DOWNLOAD_STATE_MACHINE_ARN`, `AWS_REGION` (set by Lambda), optional `CURATOR_SFN_ENDPOINT` (a stand-in
    * for tests). Credentials: the SDK's default chain. Fails with a
    * `ConfigError` when a variable is missing.
    */
@@ -264,12 +300,16 @@ export const SfnOrchestrator = {
     Effect.gen(function* () {
       const selectionStateMachineArn = yield* Config.String("CURATOR_SELECTION_STATE_MACHINE_ARN")
       const enhancementStateMachineArn = yield* Config.String("CURATOR_ENHANCEMENT_STATE_MACHINE_ARN")
+      const captionStateMachineArn = yield* Config.String("CURATOR_CAPTION_STATE_MACHINE_ARN")
+      const downloadStateMachineArn = yield* Config.String("CURATOR_DOWNLOAD_STATE_MACHINE_ARN")
       const region = yield* Config.String("AWS_REGION")
       const endpoint = yield* Config.option(Config.String("CURATOR_SFN_ENDPOINT"))
       return layer({
         client: sfnClient({ region, endpoint: Option.getOrUndefined(endpoint) }),
         selectionStateMachineArn,
-        enhancementStateMachineArn
+        enhancementStateMachineArn,
+        captionStateMachineArn,
+        downloadStateMachineArn
       })
     })
   )

@@ -4,16 +4,19 @@
  * request bodies (state machine ARN, execution name, byte-identical input),
  * Standard-workflow naming rules, status mapping, and error classification.
  */
-import type { EnhancementJobInput, SelectionJobInput } from "@curator/contracts"
+import type { CaptionJobInput, DownloadJobInput, EnhancementJobInput, SelectionJobInput } from "@curator/contracts"
 import { failureOf, runExit, runWith } from "@curator/contracts/testing"
 import { ConfigProvider, Effect, Layer } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { Orchestrator } from "../src/index.js"
-import { executionArn, SfnOrchestrator, sfnClient } from "../src/sfn.js"
+import { executionArn, machinesFor, SfnOrchestrator, sfnClient } from "../src/sfn.js"
 import { type SfnStandIn, startSfnStandIn } from "../src/testing/SfnStandIn.js"
 
 const SELECTION = "arn:aws:states:eu-west-1:123456789012:stateMachine:curator-selection"
 const ENHANCEMENT = "arn:aws:states:eu-west-1:123456789012:stateMachine:curator-enhancement"
+const CAPTION = "arn:aws:states:eu-west-1:123456789012:stateMachine:curator-caption"
+const DOWNLOAD = "arn:aws:states:eu-west-1:123456789012:stateMachine:curator-download"
+const MACHINES = { selectionStateMachineArn: SELECTION, enhancementStateMachineArn: ENHANCEMENT, captionStateMachineArn: CAPTION, downloadStateMachineArn: DOWNLOAD }
 const JOB = "abcdefghijklmnopqrstuvwxyz"
 const FILE = "aaaaaaaaaaaaaaaaaaaaaaaaaa"
 
@@ -35,17 +38,36 @@ const enhancementInput = (round: number, attempt?: number): EnhancementJobInput 
   ...(attempt === undefined ? {} : { attempt })
 })
 
+const CAPTION_JOB = "cccccccccccccccccccccccccc"
+const captionInput = (round: number): CaptionJobInput => ({
+  sessionId: "sssssssssssssssssssssssss2",
+  jobId: CAPTION_JOB,
+  postId: "pppppppppppppppppppppppppp",
+  round,
+  feedback: round === 0 ? null : "shorter",
+  expiresAt: 1_800_000_000
+})
+
+const DOWNLOAD_JOB = "dddddddddddddddddddddddddd"
+const downloadInput: DownloadJobInput = {
+  sessionId: "sssssssssssssssssssssssss2",
+  jobId: DOWNLOAD_JOB,
+  expiresAt: 1_800_000_000,
+  keepGps: false,
+  bundleBytes: 375 * 1024 * 1024,
+  posts: [{ postId: "pppppppppppppppppppppppppp" }, { postId: "qqqqqqqqqqqqqqqqqqqqqqqqqq" }]
+}
+
 let sfn: SfnStandIn
 beforeEach(async () => {
-  sfn = await startSfnStandIn({ stateMachineArns: [SELECTION, ENHANCEMENT] })
+  sfn = await startSfnStandIn({ stateMachineArns: [SELECTION, ENHANCEMENT, CAPTION, DOWNLOAD] })
 })
 afterEach(() => sfn.close())
 
 const layerFor = (endpoint: string, maxAttempts = 1) =>
   SfnOrchestrator.layer({
     client: sfnClient({ region: "eu-west-1", endpoint, maxAttempts, credentials: { accessKeyId: "test", secretAccessKey: "test" } }),
-    selectionStateMachineArn: SELECTION,
-    enhancementStateMachineArn: ENHANCEMENT
+    ...MACHINES
   })
 
 const run = <A, E>(effect: Effect.Effect<A, E, Orchestrator>, maxAttempts?: number) => runWith(effect, layerFor(sfn.endpoint, maxAttempts))
@@ -116,14 +138,71 @@ describe("SfnOrchestrator: StartExecution", () => {
     ])
     expect(JSON.parse(sfn.requests[2]?.json.input)).toEqual(enhancementInput(2, 1))
   })
+
+  it("starts caption rounds on the caption machine under captionExecutionName, with the encoded input", async () => {
+    await run(Orchestrator.use((o) => Effect.all([o.startCaption(captionInput(0)), o.startCaption(captionInput(2))])))
+    expect(sfn.requests.map((r) => [r.json.stateMachineArn, r.json.name])).toEqual([
+      [CAPTION, CAPTION_JOB],
+      [CAPTION, `${CAPTION_JOB}-r2`]
+    ])
+    expect(sfn.requests[1]?.json.input).toBe(JSON.stringify(captionInput(2)))
+  })
+
+  it("starts a download on the download machine under the job id; a repeat while running is harmless, a changed input is not", async () => {
+    await run(Orchestrator.use((o) => o.startDownload(downloadInput)))
+    await run(Orchestrator.use((o) => o.startDownload({ ...downloadInput })))
+    expect(sfn.requests.map((r) => [r.json.stateMachineArn, r.json.name])).toEqual([
+      [DOWNLOAD, DOWNLOAD_JOB],
+      [DOWNLOAD, DOWNLOAD_JOB]
+    ])
+    expect(JSON.parse(sfn.requests[0]?.json.input)).toEqual(downloadInput)
+    expect(sfn.executions.size).toBe(1)
+    const changed = await exit(Orchestrator.use((o) => o.startDownload({ ...downloadInput, keepGps: true })))
+    expect(failureOf(changed)).toMatchObject({ _tag: "ExecutionAlreadyExistsError" })
+  })
 })
 
 describe("SfnOrchestrator: DescribeExecution", () => {
-  it("reports UNKNOWN for a name no machine knows (both machines asked, selection first)", async () => {
+  it("reports UNKNOWN for a name no machine knows (every machine asked, selection first)", async () => {
     expect(await run(Orchestrator.use((o) => o.describe(JOB)))).toEqual({ status: "UNKNOWN" })
     expect(sfn.requests.map((r) => [r.target, r.json.executionArn])).toEqual([
       ["AWSStepFunctions.DescribeExecution", executionArn(SELECTION, JOB)],
-      ["AWSStepFunctions.DescribeExecution", executionArn(ENHANCEMENT, JOB)]
+      ["AWSStepFunctions.DescribeExecution", executionArn(ENHANCEMENT, JOB)],
+      ["AWSStepFunctions.DescribeExecution", executionArn(CAPTION, JOB)],
+      ["AWSStepFunctions.DescribeExecution", executionArn(DOWNLOAD, JOB)]
+    ])
+  })
+
+  it("routes a name by its shape: caption round -> caption only, enhancement round -> enhancement only, a job id -> all four", () => {
+    expect(machinesFor(MACHINES, `${CAPTION_JOB}-r1`)).toEqual([CAPTION])
+    expect(machinesFor(MACHINES, `${CAPTION_JOB}-r12`)).toEqual([CAPTION])
+    expect(machinesFor(MACHINES, `eeeeeeeeeeeeeeeeeeeeeeeeee-${FILE}-r1`)).toEqual([ENHANCEMENT])
+    expect(machinesFor(MACHINES, `eeeeeeeeeeeeeeeeeeeeeeeeee-${FILE}-r1-a2`)).toEqual([ENHANCEMENT])
+    // A fileId that looks like a round marker still has two hyphens.
+    expect(machinesFor(MACHINES, "eeeeeeeeeeeeeeeeeeeeeeeeee-r1-r1")).toEqual([ENHANCEMENT])
+    expect(machinesFor(MACHINES, JOB)).toEqual([SELECTION, ENHANCEMENT, CAPTION, DOWNLOAD])
+  })
+
+  it("finds caption rounds on the caption machine and a download job on the download machine", async () => {
+    await run(Orchestrator.use((o) => Effect.all([o.startCaption(captionInput(0)), o.startCaption(captionInput(1)), o.startDownload(downloadInput)])))
+    sfn.setStatus(CAPTION, CAPTION_JOB, "SUCCEEDED")
+    sfn.setStatus(CAPTION, `${CAPTION_JOB}-r1`, "FAILED", { error: "AiRefusedError", cause: "{\"errorMessage\":\"no\"}" })
+    sfn.requests.length = 0
+    const [round0, round1, download] = await run(
+      Orchestrator.use((o) => Effect.all([o.describe(CAPTION_JOB), o.describe(`${CAPTION_JOB}-r1`), o.describe(DOWNLOAD_JOB)]))
+    )
+    expect(round0).toEqual({ status: "SUCCEEDED" })
+    expect(round1).toEqual({ status: "FAILED", error: "AiRefusedError", cause: "{\"errorMessage\":\"no\"}" })
+    expect(download).toEqual({ status: "RUNNING" })
+    expect(sfn.requests.map((r) => r.json.executionArn)).toEqual([
+      executionArn(SELECTION, CAPTION_JOB),
+      executionArn(ENHANCEMENT, CAPTION_JOB),
+      executionArn(CAPTION, CAPTION_JOB),
+      executionArn(CAPTION, `${CAPTION_JOB}-r1`),
+      executionArn(SELECTION, DOWNLOAD_JOB),
+      executionArn(ENHANCEMENT, DOWNLOAD_JOB),
+      executionArn(CAPTION, DOWNLOAD_JOB),
+      executionArn(DOWNLOAD, DOWNLOAD_JOB)
     ])
   })
 
@@ -206,11 +285,21 @@ describe("SfnOrchestrator: errors", () => {
     expect(failureOf(result)).toMatchObject({ name: "StateMachineDoesNotExist" })
   })
 
+  it.each(["captionStateMachineArn", "downloadStateMachineArn"] as const)("a malformed %s fails when the layer is built", async (key) => {
+    const layer = SfnOrchestrator.layer({
+      client: sfnClient({ region: "eu-west-1", endpoint: sfn.endpoint, credentials: { accessKeyId: "t", secretAccessKey: "t" } }),
+      ...MACHINES,
+      [key]: "arn:aws:lambda:eu-west-1:123456789012:function:f"
+    })
+    const result = await runExit(Orchestrator.use(() => Effect.void), layer)
+    expect(String(failureOf(result))).toMatch(/not a Step Functions state machine ARN/)
+  })
+
   it("a malformed state machine ARN fails when the layer is built", async () => {
     const layer = SfnOrchestrator.layer({
       client: sfnClient({ region: "eu-west-1", endpoint: sfn.endpoint, credentials: { accessKeyId: "t", secretAccessKey: "t" } }),
-      selectionStateMachineArn: "curator-selection",
-      enhancementStateMachineArn: ENHANCEMENT
+      ...MACHINES,
+      selectionStateMachineArn: "curator-selection"
     })
     const result = await runExit(Orchestrator.use(() => Effect.void), layer)
     expect(String(failureOf(result))).toMatch(/not a Step Functions state machine ARN/)
@@ -232,11 +321,34 @@ describe("SfnOrchestrator.layerFromEnv", () => {
     const layer = fromEnv({
       CURATOR_SELECTION_STATE_MACHINE_ARN: SELECTION,
       CURATOR_ENHANCEMENT_STATE_MACHINE_ARN: ENHANCEMENT,
+      CURATOR_CAPTION_STATE_MACHINE_ARN: CAPTION,
+      CURATOR_DOWNLOAD_STATE_MACHINE_ARN: DOWNLOAD,
       AWS_REGION: "eu-west-1",
       CURATOR_SFN_ENDPOINT: sfn.endpoint
     })
-    await runWith(Orchestrator.use((o) => o.startSelection(selectionInput)), layer)
-    expect(sfn.requests[0]?.json).toMatchObject({ stateMachineArn: SELECTION, name: JOB })
+    await runWith(
+      Orchestrator.use((o) => Effect.all([o.startSelection(selectionInput), o.startCaption(captionInput(0)), o.startDownload(downloadInput)], { concurrency: 1 })),
+      layer
+    )
+    expect(sfn.requests.map((r) => [r.json.stateMachineArn, r.json.name])).toEqual([
+      [SELECTION, JOB],
+      [CAPTION, CAPTION_JOB],
+      [DOWNLOAD, DOWNLOAD_JOB]
+    ])
+  })
+
+  it.each(["CURATOR_CAPTION_STATE_MACHINE_ARN", "CURATOR_DOWNLOAD_STATE_MACHINE_ARN"])("fails with a ConfigError when %s is missing", async (name) => {
+    const env: Record<string, string> = {
+      AWS_REGION: "eu-west-1",
+      CURATOR_SELECTION_STATE_MACHINE_ARN: SELECTION,
+      CURATOR_ENHANCEMENT_STATE_MACHINE_ARN: ENHANCEMENT,
+      CURATOR_CAPTION_STATE_MACHINE_ARN: CAPTION,
+      CURATOR_DOWNLOAD_STATE_MACHINE_ARN: DOWNLOAD
+    }
+    delete env[name]
+    const result = await runExit(Orchestrator.use((o) => o.describe(JOB)), fromEnv(env))
+    expect(sfn.requests).toHaveLength(0)
+    expect(String(failureOf(result))).toContain(name)
   })
 
   it("fails with a ConfigError when an ARN is missing", async () => {

@@ -25,6 +25,7 @@ import { Config, ConfigProvider, Context, Effect, Layer } from "effect"
 import { BlobStore } from "./BlobStore.js"
 import { DYNAMODB_MAX_ATTEMPTS, DynamoDb } from "./DynamoDb.js"
 import { makeS3BlobStore, type S3BlobStoreOptions } from "./internal/S3BlobStore.js"
+import { PostStore } from "./PostStore.js"
 import { SessionStore } from "./SessionStore.js"
 
 export { S3_PART_SIZE_BYTES, S3_UPLOAD_QUEUE_SIZE, type S3BlobStoreOptions } from "./internal/S3BlobStore.js"
@@ -173,14 +174,14 @@ export const readAwsStoresSettings: Effect.Effect<AwsStoresSettings, Config.Conf
 })
 
 /**
- * `BlobStore` (S3), `SessionStore` (the shared implementation over
- * DynamoDB), `DynamoDb` (the raw client) and `S3Storage` (bucket + client,
+ * `BlobStore` (S3), `SessionStore` and `PostStore` (the shared
+ * implementations over DynamoDB, one table), `DynamoDb` (the raw client) and `S3Storage` (bucket + client,
  * for the presigner), with clients acquired once and destroyed when the
  * layer's scope closes. DynamoDB: standard retry mode, `maxAttempts` 2
  * (DYNAMODB_MAX_ATTEMPTS: Step Functions owns retries); S3: see
  * {@link s3Client}. The table is NOT created here (the CDK StorageStack owns it).
  */
-const awsStoresLayer = (settings: AwsStoresSettings): Layer.Layer<BlobStore | SessionStore | DynamoDb | S3Storage> => {
+const awsStoresLayer = (settings: AwsStoresSettings): Layer.Layer<BlobStore | SessionStore | PostStore | DynamoDb | S3Storage> => {
   const storage = Layer.effect(
     S3Storage,
     Effect.acquireRelease(
@@ -199,22 +200,23 @@ const awsStoresLayer = (settings: AwsStoresSettings): Layer.Layer<BlobStore | Se
     maxAttempts: DYNAMODB_MAX_ATTEMPTS,
     ...(settings.dynamoDbEndpoint === undefined ? {} : { endpoint: settings.dynamoDbEndpoint })
   })
-  return Layer.mergeAll(S3BlobStore.layerFromStorage, SessionStore.layerWith({
-      tableName: settings.tableName,
-      ...(settings.sessionPageSize === undefined ? {} : { pageSize: settings.sessionPageSize })
-    })).pipe(
+  const tableSettings = {
+    tableName: settings.tableName,
+    ...(settings.sessionPageSize === undefined ? {} : { pageSize: settings.sessionPageSize })
+  }
+  return Layer.mergeAll(S3BlobStore.layerFromStorage, SessionStore.layerWith(tableSettings), PostStore.layerWith(tableSettings)).pipe(
     Layer.provideMerge(Layer.mergeAll(storage, dynamo))
   )
 }
 
-const awsStoresLayerFromEnv: Layer.Layer<BlobStore | SessionStore | DynamoDb | S3Storage, Config.ConfigError> = Layer.unwrap(
+const awsStoresLayerFromEnv: Layer.Layer<BlobStore | SessionStore | PostStore | DynamoDb | S3Storage, Config.ConfigError> = Layer.unwrap(
   Effect.map(readAwsStoresSettings, awsStoresLayer)
 )
 
 /** The AWS stores of a Lambda. */
 export const AwsStores = {
   /**
-   * `BlobStore` (S3), `SessionStore` (over DynamoDB), `DynamoDb` and
+   * `BlobStore` (S3), `SessionStore` and `PostStore` (over DynamoDB), `DynamoDb` and
    * `S3Storage` from explicit settings; clients are destroyed with the
    * layer's scope; the table must exist (retries and details: `awsStoresLayer` above).
    */

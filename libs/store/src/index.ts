@@ -7,3 +7,4 @@
 export * from "./BlobStore.js"
 export * from "./DynamoDb.js"
 export * from "./SessionStore.js"
+export * from "./PostStore.js"

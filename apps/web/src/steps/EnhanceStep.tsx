@@ -554,9 +554,10 @@ export const EnhanceStep = (props: { sessionId: string; jobId: string; navigate:
             </>
           )}
         </span>
+        <div class="actions">
         <button
           type="button"
-          class="btn btn-primary btn-large"
+          class={`btn btn-large${acceptedNow ? "" : " btn-primary"}`}
           data-testid="accept"
           disabled={moving || accepting || choices.length === 0 || acceptedNow || sending.size > 0}
           onClick={() => void accept()}
@@ -570,6 +571,12 @@ export const EnhanceStep = (props: { sessionId: string; jobId: string; navigate:
                 ? "Accept the changed choice"
                 : `Accept ${choices.length} version${choices.length === 1 ? "" : "s"}`}
         </button>
+        {status.acceptedAt !== null ? (
+          <button type="button" class="btn btn-primary btn-large" disabled={!acceptedNow} onClick={() => navigate({ step: "group", sessionId })} data-testid="group-posts">
+            Group into posts →
+          </button>
+        ) : null}
+        </div>
       </div>
 
       {viewer !== null ? <Viewer item={viewer} onClose={() => setViewer(null)} /> : null}

@@ -7,12 +7,20 @@
  * closes the review; then "Enhance N kept items" starts (or reopens) the
  * enhancement of the kept items and moves to its step. Photos open full size
  * in an overlay, videos in a player.
+ *
+ * A confirmed review can be changed again ("Change selection": `POST
+ * /selection/:jobId/reopen`, which bumps the session generation). When later
+ * work exists (posts, captions, a download) a <dialog> first says what it
+ * discards (FlowModel `discardedByReopen`); after confirming again the
+ * person goes on to the posts, where excluded items are gone from their posts.
  */
-import type { EnhancementJobSummary, ReviewState, SceneGroup, SelectedItem, SelectionStatus } from "@curator/contracts"
-import { useEffect, useMemo, useState } from "preact/hooks"
+import type { EnhancementJobSummary, ReviewState, SceneGroup, SelectedItem, SelectionStatus, SessionState } from "@curator/contracts"
+import { useEffect, useMemo, useRef, useState } from "preact/hooks"
 import { call, messageOf } from "../ApiClient.js"
 import type { Navigate } from "../App.js"
 import { Viewer, type ViewerItem } from "../components/Viewer.js"
+import { discardedByReopen } from "../FlowModel.js"
+import { notifySessionChanged } from "../SessionEvents.js"
 import { runPool } from "../Pool.js"
 import { categoryLabel, formatTimeRange, includedCount, isIncluded, overrideFor, selectedByModel, selectionModelLabel, splitExcluded } from "../ReviewModel.js"
 
@@ -46,6 +54,48 @@ const sceneDetail = (g: SceneGroup): string => {
     .join(" · ")
 }
 
+/** The confirmation before reopening a confirmed review: what it discards, then "Change selection" or "Cancel" (Escape). */
+const ReopenDialog = (props: { lines: ReadonlyArray<string>; busy: boolean; onConfirm: () => void; onCancel: () => void }) => {
+  const ref = useRef<HTMLDialogElement>(null)
+  useEffect(() => {
+    const dialog = ref.current
+    if (dialog !== null && !dialog.open) dialog.showModal()
+    return () => dialog?.close()
+  }, [])
+  return (
+    <dialog
+      ref={ref}
+      class="confirm-dialog"
+      aria-labelledby="reopen-title"
+      aria-describedby="reopen-body"
+      data-testid="reopen-dialog"
+      onCancel={(e) => {
+        e.preventDefault()
+        props.onCancel()
+      }}
+    >
+      <h2 id="reopen-title">Change the selection?</h2>
+      <div id="reopen-body">
+        <p>You can switch items in or out again, then confirm. What comes after the review changes with it:</p>
+        <ul data-testid="reopen-discards">
+          {props.lines.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      </div>
+      <div class="actions dialog-actions">
+        <button type="button" class="btn" onClick={props.onCancel} disabled={props.busy} data-testid="cancel-reopen">
+          Cancel
+        </button>
+        <button type="button" class="btn btn-primary" onClick={props.onConfirm} disabled={props.busy} data-testid="confirm-reopen">
+          {props.busy ? <span class="spinner" aria-hidden="true" /> : null}
+          Change selection
+        </button>
+      </div>
+    </dialog>
+  )
+}
+
 const Switch = (props: { on: boolean; busy: boolean; disabled: boolean; label: string; onToggle: () => void }) => (
   <label class="toggle">
     <span>{props.on ? "In the pick" : "Left out"}</span>
@@ -72,17 +122,23 @@ export const ReviewStep = (props: { sessionId: string; jobId: string; navigate: 
   const [actionError, setActionError] = useState<string | null>(null)
   const [confirming, setConfirming] = useState(false)
   const [viewer, setViewer] = useState<ViewerItem | null>(null)
-  const [enhancement, setEnhancement] = useState<EnhancementJobSummary | null>(null)
+  const [session, setSession] = useState<SessionState | null>(null)
+  const [sessionNonce, setSessionNonce] = useState(0)
   const [starting, setStarting] = useState(false)
+  const [asking, setAsking] = useState(false)
+  const [reopening, setReopening] = useState(false)
 
   useEffect(() => {
-    // The session's latest enhancement, when it is this selection's: the button then reopens it.
+    // The session: its latest enhancement (when it is this selection's, the button reopens it) and the later work a reopen discards.
     const controller = new AbortController()
     call((api) => api.sessions.get({ params: { sessionId } }), controller.signal)
-      .then((state) => setEnhancement(state.enhancement?.selectionJobId === jobId ? state.enhancement : null))
+      .then(setSession)
       .catch(() => undefined)
     return () => controller.abort()
-  }, [sessionId, jobId])
+  }, [sessionId, jobId, sessionNonce])
+  const enhancement: EnhancementJobSummary | null = session?.enhancement?.selectionJobId === jobId ? session.enhancement : null
+  const laterWork = session !== null && session.selection?.jobId === jobId ? discardedByReopen(session) : []
+  const hasPosts = session !== null && session.selection?.jobId === jobId && session.postCount > 0
 
   useEffect(() => {
     const controller = new AbortController()
@@ -158,10 +214,28 @@ export const ReviewStep = (props: { sessionId: string; jobId: string; navigate: 
     setActionError(null)
     try {
       setReview(await call((api) => api.selection.confirm({ params: { sessionId, jobId } })))
+      setSessionNonce((n) => n + 1)
+      notifySessionChanged()
     } catch (e) {
       setActionError(messageOf(e))
     } finally {
       setConfirming(false)
+    }
+  }
+
+  const reopen = async () => {
+    setReopening(true)
+    setActionError(null)
+    try {
+      setReview(await call((api) => api.posts.reopenReview({ params: { sessionId, jobId } })))
+      setAsking(false)
+      setSessionNonce((n) => n + 1)
+      notifySessionChanged()
+    } catch (e) {
+      setActionError(`The selection could not be reopened: ${messageOf(e)}`)
+      setAsking(false)
+    } finally {
+      setReopening(false)
     }
   }
 
@@ -362,12 +436,34 @@ export const ReviewStep = (props: { sessionId: string; jobId: string; navigate: 
           {overrides.length > 0 ? <span class="muted"> · {overrides.length} changed by you</span> : null}
         </span>
         {confirmed ? (
-          <button type="button" class="btn btn-primary btn-large" disabled={starting || included === 0} onClick={() => void enhance()} data-testid="start-enhance">
-            {starting ? <span class="spinner" aria-hidden="true" /> : null}
-            {enhancement !== null && enhancement.status !== "failed"
-              ? "Open the enhancement"
-              : `Enhance ${included} kept item${included === 1 ? "" : "s"}`}
-          </button>
+          <div class="actions">
+            <button
+              type="button"
+              class="btn"
+              disabled={reopening}
+              data-testid="change-selection"
+              onClick={() => (laterWork.length > 0 ? setAsking(true) : void reopen())}
+            >
+              Change selection
+            </button>
+            {hasPosts ? (
+              <>
+                <button type="button" class="btn" disabled={starting || included === 0} onClick={() => void enhance()} data-testid="start-enhance">
+                  {enhancement !== null && enhancement.status !== "failed" ? "Open the enhancement" : `Enhance ${included} kept item${included === 1 ? "" : "s"}`}
+                </button>
+                <button type="button" class="btn btn-primary btn-large" onClick={() => navigate({ step: "group", sessionId })} data-testid="continue-posts">
+                  Continue to posts →
+                </button>
+              </>
+            ) : (
+              <button type="button" class="btn btn-primary btn-large" disabled={starting || included === 0} onClick={() => void enhance()} data-testid="start-enhance">
+                {starting ? <span class="spinner" aria-hidden="true" /> : null}
+                {enhancement !== null && enhancement.status !== "failed"
+                  ? "Open the enhancement"
+                  : `Enhance ${included} kept item${included === 1 ? "" : "s"}`}
+              </button>
+            )}
+          </div>
         ) : (
           <button type="button" class="btn btn-primary btn-large" disabled={confirming || saving.size > 0} onClick={() => void confirm()} data-testid="confirm">
             {confirming ? <span class="spinner" aria-hidden="true" /> : null}
@@ -377,6 +473,7 @@ export const ReviewStep = (props: { sessionId: string; jobId: string; navigate: 
       </div>
 
       {viewer !== null ? <Viewer item={viewer} onClose={() => setViewer(null)} /> : null}
+      {asking ? <ReopenDialog lines={laterWork} busy={reopening} onConfirm={() => void reopen()} onCancel={() => setAsking(false)} /> : null}
     </>
   )
 }

@@ -8,7 +8,9 @@
  *   {@link StandInReply} (a candidate with text parts, finishReason and
  *   usageMetadata; a prompt blocked with `promptFeedback.blockReason`; or an
  *   HTTP error with Google's body `{"error":{"code","message","status"}}`).
- *   With nothing scripted it answers 500 so a missing script fails loudly.
+ *   With nothing scripted it asks the `respond` function given at start (for
+ *   end-to-end runs whose calls arrive in no fixed order), else answers 500 so
+ *   a missing script fails loudly.
  * - Files API, resumable upload as the SDK does it: `POST /upload/v1beta/files`
  *   with `X-Goog-Upload-Protocol: resumable` and `X-Goog-Upload-Command: start`
  *   answers the `X-Goog-Upload-URL` header; `POST` of the bytes to that URL with
@@ -23,6 +25,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import sharp from "sharp"
+import { IMAGE_MODEL_SIZES } from "../internal/aspectRatio.js"
 
 /** Token counts the stand-in reports as `usageMetadata`. */
 export interface StandInUsage {
@@ -37,12 +41,57 @@ export interface StandInUsage {
  * - `{ blockReason }`: no candidates, `promptFeedback.blockReason` (e.g. "SAFETY", "PROHIBITED_CONTENT").
  * - `{ status }`: an HTTP error (429, 503, ...) with Google's error JSON; `message` optional.
  * - `{ delayMs, then }`: wait `delayMs` before answering `then` (for timeouts).
+ * - `{ image }`: an image model's answer: a text part (`text`, default "Edited.") and an
+ *   `inlineData` PNG part made deterministically from the LAST inline image of the request's
+ *   `contents` (the photo of the first turn, or the previous answer in a later turn): scaled to the
+ *   1K size of the requested `generationConfig.imageConfig.aspectRatio` (kept when absent), each
+ *   channel multiplied by `image.gains` (R, G, B; default 1.1, 1.0, 0.9: "warmer") — a global colour
+ *   edit, so a LUT fitted from it reproduces it.
  */
 export type StandInReply =
   | { readonly text: string; readonly finishReason?: string; readonly usage?: StandInUsage }
   | { readonly blockReason: string }
   | { readonly status: number; readonly message?: string }
   | { readonly delayMs: number; readonly then: StandInReply }
+  | { readonly image: StandInImageEdit; readonly text?: string; readonly usage?: StandInUsage }
+
+/** The deterministic edit of an `{ image }` reply: per-channel gains (R, G, B multipliers). */
+export interface StandInImageEdit {
+  readonly gains?: readonly [number, number, number]
+}
+
+interface RequestPart {
+  readonly inlineData?: { readonly mimeType?: string; readonly data?: string }
+}
+interface RequestBody {
+  readonly contents?: ReadonlyArray<{ readonly parts?: ReadonlyArray<RequestPart> }>
+  readonly generationConfig?: { readonly imageConfig?: { readonly aspectRatio?: string } }
+}
+
+/** The last inline image of a generateContent body, decoded from base64; null when there is none. */
+const lastInlineImage = (body: RequestBody | null): Uint8Array | null => {
+  const contents = body?.contents ?? []
+  for (let c = contents.length - 1; c >= 0; c--) {
+    const parts = contents[c]!.parts ?? []
+    for (let p = parts.length - 1; p >= 0; p--) {
+      const d = parts[p]!.inlineData
+      if (d?.data !== undefined && (d.mimeType ?? "").startsWith("image/")) return new Uint8Array(Buffer.from(d.data, "base64"))
+    }
+  }
+  return null
+}
+
+/** Applies an `{ image }` reply's edit to the request's last image (see {@link StandInReply}). */
+const editImage = async (edit: StandInImageEdit, body: RequestBody | null): Promise<Uint8Array | null> => {
+  const input = lastInlineImage(body)
+  if (input === null) return null
+  const ratio = body?.generationConfig?.imageConfig?.aspectRatio
+  const size = ratio === undefined ? undefined : IMAGE_MODEL_SIZES[ratio]
+  const [r, g, b] = edit.gains ?? [1.1, 1, 0.9]
+  let image = sharp(input).removeAlpha().toColourspace("srgb")
+  if (size !== undefined) image = image.resize(size.width, size.height, { fit: "fill" })
+  return new Uint8Array(await image.linear([r, g, b], [0, 0, 0]).png().toBuffer())
+}
 
 /** One recorded request: method, path (with query), lower-cased headers, raw body and its JSON when it parses. */
 export interface StandInRequest {
@@ -122,10 +171,17 @@ const fileJson = (f: StandInFile) => ({
 })
 
 /**
+ * Answers a `generateContent` request when the script is empty: gets the model name (from the
+ * path) and the request body; returns the reply, or undefined for the 500 "no scripted reply".
+ */
+export type StandInResponder = (request: { readonly model: string; readonly body: unknown }) => StandInReply | undefined
+
+/**
  * Starts a stand-in on a free port of 127.0.0.1. `processingPolls`: how many
  * `GET /v1beta/files/{id}` answer `PROCESSING` before `ACTIVE` (default 1).
+ * `respond`: answers requests the script has no reply for (see {@link StandInResponder}).
  */
-export const startGeminiStandIn = async (options: { readonly processingPolls?: number } = {}): Promise<GeminiStandIn> => {
+export const startGeminiStandIn = async (options: { readonly processingPolls?: number; readonly respond?: StandInResponder } = {}): Promise<GeminiStandIn> => {
   const processingPolls = options.processingPolls ?? 1
   const requests: Array<StandInRequest> = []
   const files = new Map<string, StandInFile>()
@@ -134,11 +190,24 @@ export const startGeminiStandIn = async (options: { readonly processingPolls?: n
   let nextId = 1
   let baseUrl = ""
 
-  const answer = async (res: ServerResponse, reply: StandInReply): Promise<void> => {
+  const answer = async (res: ServerResponse, reply: StandInReply, body: unknown): Promise<void> => {
     if ("delayMs" in reply) {
       await new Promise((r) => setTimeout(r, reply.delayMs))
       if (res.destroyed || res.writableEnded) return
-      return answer(res, reply.then)
+      return answer(res, reply.then, body)
+    }
+    if ("image" in reply) {
+      const png = await editImage(reply.image, body as RequestBody | null)
+      if (png === null) return sendError(res, 400, "stand-in: an image reply needs an inline image in the request")
+      return sendJson(res, 200, {
+        candidates: [{
+          content: { role: "model", parts: [{ text: reply.text ?? "Edited." }, { inlineData: { mimeType: "image/png", data: Buffer.from(png).toString("base64") } }] },
+          finishReason: "STOP",
+          index: 0
+        }],
+        usageMetadata: reply.usage ?? { promptTokenCount: 1290, candidatesTokenCount: 1290, totalTokenCount: 2580 },
+        modelVersion: "stand-in"
+      })
     }
     if ("status" in reply) return sendError(res, reply.status, reply.message ?? `scripted HTTP ${reply.status}`)
     if ("blockReason" in reply) {
@@ -168,8 +237,8 @@ export const startGeminiStandIn = async (options: { readonly processingPolls?: n
 
     const generate = /^\/v1(?:beta)?\/models\/([^/:]+):generateContent$/.exec(url.pathname)
     if (req.method === "POST" && generate) {
-      const reply = queue.shift()
-      return reply === undefined ? sendError(res, 500, "stand-in: no scripted reply") : answer(res, reply)
+      const reply = queue.shift() ?? options.respond?.({ model: decodeURIComponent(generate[1]!), body: json })
+      return reply === undefined ? sendError(res, 500, "stand-in: no scripted reply") : answer(res, reply, json)
     }
     if (req.method === "POST" && /^\/upload\/v1(?:beta)?\/files$/.test(url.pathname)) {
       const command = headers["x-goog-upload-command"] ?? ""

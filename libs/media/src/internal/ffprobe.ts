@@ -18,6 +18,8 @@ export const FfprobeStream = Schema.Struct({
   index: Schema.Number,
   codec_type: Schema.optional(Schema.String),
   codec_name: Schema.optional(Schema.String),
+  /** The FourCC of the track (`avc1`, `gpmd` for GoPro GPMF telemetry, `camm` for camera motion metadata, ...). */
+  codec_tag_string: Schema.optional(Schema.String),
   width: Schema.optional(Schema.Number),
   height: Schema.optional(Schema.Number),
   duration: Schema.optional(Schema.String),

@@ -2,7 +2,9 @@
  * Reading stored records: every item read is decoded with its contract
  * Schema, after two repairs for records the Step Functions DynamoDB
  * integration wrote (it only SETs the attributes its UpdateExpression names):
- * a missing nullable attribute reads as null, and an `errorMessage` holding a
+ * a missing nullable attribute reads as null, a missing list attribute (one
+ * whose schema accepts `[]`, e.g. a caption job's `rounds` or a download
+ * post's `entries`/`bundles`) as empty, and an `errorMessage` holding a
  * Lambda error Cause (`{"errorType","errorMessage","trace"}` as JSON) reads
  * as the inner message. A record that still does not decode is a defect.
  */
@@ -30,10 +32,12 @@ export interface RecordSchema<A> extends Schema.Codec<A, unknown> {
 }
 
 const acceptsNull = (field: Schema.Top): boolean => Schema.is(field as unknown as Schema.Codec<unknown, unknown>)(null)
+const acceptsEmptyList = (field: Schema.Top): boolean => Schema.is(field as unknown as Schema.Codec<unknown, unknown>)([])
 
 /**
  * Decodes one stored item as `schema`: key attributes dropped, missing
- * attributes whose schema accepts null set to null, `errorMessage`
+ * attributes whose schema accepts null set to null (else `[]` where it
+ * accepts an empty list), `errorMessage`
  * normalised. Dies with a message naming `what` and the Schema issue.
  */
 export const decodeRecord = <A>(schema: RecordSchema<A>, item: Record<string, unknown>, what: string): Effect.Effect<A> => {
@@ -42,7 +46,9 @@ export const decodeRecord = <A>(schema: RecordSchema<A>, item: Record<string, un
     if (!KEY_ATTRIBUTES.has(name)) repaired[name] = value
   }
   for (const [name, field] of Object.entries(schema.fields)) {
-    if (!(name in repaired) && acceptsNull(field)) repaired[name] = null
+    if (name in repaired) continue
+    if (acceptsNull(field)) repaired[name] = null
+    else if (acceptsEmptyList(field)) repaired[name] = []
   }
   if (typeof repaired["errorMessage"] === "string") repaired["errorMessage"] = normaliseErrorMessage(repaired["errorMessage"])
   return Schema.decodeUnknownEffect(schema)(repaired).pipe(

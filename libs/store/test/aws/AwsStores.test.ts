@@ -15,8 +15,10 @@ import { BlobStore, DynamoDb, SessionStore } from "../../src/index.js"
 import { AwsStores, S3Storage } from "../../src/aws.js"
 import { ensureTable } from "../../src/local.js"
 import { enhancementRecordsSuite } from "../EnhancementRecords.suite.js"
+import { postStoreSuite } from "../PostStore.suite.js"
 import { meta } from "../records.js"
 import { sessionStoreSuite, type SessionStorage } from "../SessionStore.suite.js"
+import type { PostStorage } from "../PostStore.suite.js"
 import { startDynalite, startS3rver, standInSettings, TEST_BUCKET, TEST_REGION, useStandInCredentials } from "./standIns.js"
 
 useStandInCredentials()
@@ -25,7 +27,7 @@ useStandInCredentials()
 const UNUSED_S3 = { endpoint: "http://127.0.0.1:1" }
 
 /** A fresh dynalite with the table created (as the CDK StorageStack would), and the AWS layer over it. */
-const freshAws = async (): Promise<SessionStorage> => {
+const freshAws = async (): Promise<SessionStorage & PostStorage> => {
   const dynamo = await startDynalite()
   const tableName = `curator-sessions-${randomUUID().slice(0, 8)}`
   const settings = standInSettings(UNUSED_S3, dynamo, tableName)
@@ -45,6 +47,7 @@ const freshAws = async (): Promise<SessionStorage> => {
 
 sessionStoreSuite("AWS layer on dynalite", freshAws)
 enhancementRecordsSuite("AWS layer on dynalite", freshAws)
+postStoreSuite("AWS layer on dynalite", freshAws)
 
 const envLayer = (env: Record<string, string>) => ConfigProvider.layer(ConfigProvider.fromEnv({ env }))
 
