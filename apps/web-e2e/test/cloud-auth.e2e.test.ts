@@ -200,6 +200,7 @@ const handleApi = (req: http.IncomingMessage, res: http.ServerResponse, url: URL
       enhancement: null,
       generation: 0,
       postCount: 0,
+      tokensUsed: 0,
       download: null
     })
   }

@@ -129,6 +129,19 @@ const signed = (v: number) => `${v > 0 ? "+" : v < 0 ? "−" : "±"}${fixed(Math
 export const summarizeParams = (kind: "photo" | "video", params: Readonly<Record<string, unknown>>): string => {
   const parts: Array<string> = []
   const p = (key: string) => num(params[key])
+  if (kind === "photo" && params["editor"] === "gemini") {
+    // A Gemini round (libs/ai GeminiPhotoEditor): model, the review's professional score, passes, how it reached full resolution.
+    const model = typeof params["model"] === "string" ? params["model"] : "Gemini"
+    parts.push(`Gemini edit (${model})`)
+    const review = params["review"]
+    const score = typeof review === "object" && review !== null ? num((review as Record<string, unknown>)["professionalScore"]) : null
+    if (score !== null) parts.push(`score ${score}/10`)
+    const passes = p("passes")
+    if (passes !== null && passes > 1) parts.push(`${passes} passes`)
+    if (params["transfer"] === "lut") parts.push("full size by colour transfer")
+    else if (params["transfer"] === "upscale") parts.push("full size by upscaling")
+    return parts.join(" · ")
+  }
   if (kind === "photo") {
     const black = p("blackPoint")
     const white = p("whitePoint")

@@ -55,6 +55,9 @@ export const formatTimeRange = (range: { readonly start: string; readonly end: s
   return start.slice(0, 10) === end.slice(0, 10) ? `${start} – ${end.slice(11)}` : `${start} – ${end}`
 }
 
+/** The session's Gemini token count for the model badge: "12,345 tokens used" (en-US grouping, so it reads the same everywhere). */
+export const tokensLabel = (tokens: number): string => `${Math.max(0, Math.round(tokens)).toLocaleString("en-US")} Gemini tokens used`
+
 /**
  * The Review step's provenance label for `SelectionResult.model`: "offline"
  * (the offline SelectionModel) -> "Offline selection"; anything else is the

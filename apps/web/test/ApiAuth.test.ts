@@ -32,6 +32,7 @@ const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
       enhancement: null,
       generation: 0,
       postCount: 0,
+      tokensUsed: 0,
       download: null
     }))
 }

@@ -148,6 +148,12 @@ describe("which version is shown and accepted", () => {
 })
 
 describe("parameters, compactly", () => {
+  it("summarises a Gemini photo round: model, review score, passes, full-resolution method", () => {
+    expect(
+      summarizeParams("photo", { editor: "gemini", model: "gemini-2.5-flash-image", review: { professionalScore: 7.5 }, passes: 2, transfer: "lut", lutFitError: 0.3 })
+    ).toBe("Gemini edit (gemini-2.5-flash-image) · score 7.5/10 · 2 passes · full size by colour transfer")
+    expect(summarizeParams("photo", { editor: "gemini", model: "m", review: null, passes: 1, transfer: "upscale" })).toBe("Gemini edit (m) · full size by upscaling")
+  })
   it("lists only what departs from no change, in the field's terms", () => {
     expect(summarizeParams("photo", { ...IDENTITY_PHOTO_ADJUSTMENTS })).toBe("No change")
     expect(

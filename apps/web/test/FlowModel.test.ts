@@ -15,6 +15,7 @@ const base: SessionState = {
   enhancement: null,
   generation: 0,
   postCount: 0,
+  tokensUsed: 0,
   download: null
 }
 const selection = (status: "running" | "complete") => ({ jobId: SEL, status, error: null, startedAt: "", finishedAt: null })

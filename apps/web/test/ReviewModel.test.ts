@@ -1,6 +1,6 @@
 import type { SelectionResult } from "@curator/contracts"
 import { describe, expect, it } from "vitest"
-import { categoryLabel, formatTimeRange, includedCount, isIncluded, overrideFor, selectedByModel, selectionModelLabel, splitExcluded } from "../src/ReviewModel.js"
+import { categoryLabel, formatTimeRange, includedCount, isIncluded, overrideFor, selectedByModel, selectionModelLabel, splitExcluded, tokensLabel } from "../src/ReviewModel.js"
 
 const result: SelectionResult = {
   model: "offline",
@@ -54,5 +54,10 @@ describe("ReviewModel", () => {
     expect(selectionModelLabel("gemini-2.5-flash")).toBe("Gemini selection (gemini-2.5-flash)")
     expect(selectionModelLabel(" gemini-2.5-pro ")).toBe("Gemini selection (gemini-2.5-pro)")
     expect(selectionModelLabel("")).toBe("Gemini selection")
+  })
+
+  it("shows the session's Gemini tokens with grouping", () => {
+    expect(tokensLabel(1234567)).toBe("1,234,567 Gemini tokens used")
+    expect(tokensLabel(-3)).toBe("0 Gemini tokens used")
   })
 })

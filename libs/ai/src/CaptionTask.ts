@@ -34,6 +34,7 @@ import {
 import { BlobStore, PostStore, SessionStore } from "@curator/store"
 import { Clock, Effect } from "effect"
 import { type CaptionItem, Captioner } from "./Captioner.js"
+import { meteredFor } from "./SessionTokenMeter.js"
 
 /** The services the caption task needs. */
 export type CaptionTaskServices = SessionStore | PostStore | BlobStore | Captioner
@@ -123,4 +124,9 @@ export const runCaptionTask = Effect.fn("CaptionTask.run")(function*(event: Capt
  * (apps/selection-worker `captionHandler`) and the local stack both wrap
  * exactly this with `makeTaskHandler`, so the two homes run the same code.
  */
-export const captionTask = { event: CaptionTaskEvent, result: CaptionTaskResult, program: runCaptionTask } as const
+export const captionTask = {
+  event: CaptionTaskEvent,
+  result: CaptionTaskResult,
+  /** The program, its Gemini calls metered against the session's token quota (SessionTokenMeter). */
+  program: (event: CaptionTaskEvent) => runCaptionTask(event).pipe(meteredFor(event.sessionId))
+} as const

@@ -27,7 +27,8 @@ import {
   type CaptionDraft,
   CaptionVersion,
   InvalidInputError,
-  MediaItem
+  MediaItem,
+  type QuotaExceededError
 } from "@curator/contracts"
 import { Context, Effect, Layer, Schema } from "effect"
 import { normaliseDraft, normaliseHashtags } from "./internal/captionDraft.js"
@@ -84,7 +85,7 @@ export interface CaptionOutput {
 }
 
 /** Every failure of `write` (the Ai* errors come from Gemini only). */
-export type CaptionerError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiUnavailableError | InvalidInputError
+export type CaptionerError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiUnavailableError | InvalidInputError | QuotaExceededError | QuotaExceededError
 
 /**
  * Checks a request: a first caption has no history and no feedback; a

@@ -19,10 +19,12 @@ import {
   AiBadResponseError,
   AiRateLimitedError,
   AiRefusedError,
-  AiUnavailableError
+  AiUnavailableError,
+  QuotaExceededError
 } from "@curator/contracts"
 import { ApiError, type Content, type GenerateContentResponse, GoogleGenAI, type Part } from "@google/genai"
-import { Context, Duration, Effect, Layer } from "effect"
+import { Context, Duration, Effect, Layer, Option } from "effect"
+import { SessionTokenMeter } from "./SessionTokenMeter.js"
 
 /** The REST API version requested (https://ai.google.dev/api; the SDK's own default in 3.1.0 is `v1`). */
 export const GEMINI_API_VERSION = "v1beta"
@@ -139,7 +141,7 @@ const usageOf = (r: GenerateContentResponse): TokenUsage => {
 }
 
 /** Every failure of a Gemini call. */
-export type GeminiError = AiRateLimitedError | AiUnavailableError | AiRefusedError | AiBadResponseError
+export type GeminiError = AiRateLimitedError | AiUnavailableError | AiRefusedError | AiBadResponseError | QuotaExceededError
 
 /**
  * Maps an SDK failure onto the error table: `ApiError` 429 -> AiRateLimitedError;
@@ -363,5 +365,33 @@ export const makeGeminiClient = (config: GeminiConfig): GeminiClient["Service"] 
       } satisfies ImageAnswer
     })
 
-  return { config, generateJson, uploadFile, generateImage }
+  /**
+   * Meters a call against the session in context (SessionTokenMeter): refused
+   * with QuotaExceededError once the session's total reached the quota;
+   * charged with the call's total after it. Not metered without a meter.
+   */
+  const metered = <A extends { readonly usage: TokenUsage }, E>(what: string, effect: Effect.Effect<A, E>) =>
+    Effect.gen(function* () {
+      const meter = yield* Effect.serviceOption(SessionTokenMeter)
+      if (Option.isNone(meter)) return yield* effect
+      const used = yield* meter.value.used
+      if (used >= config.sessionTokenQuota) {
+        yield* Effect.logWarning("Gemini call refused: the session's token quota is used up").pipe(
+          Effect.annotateLogs({ sessionId: meter.value.sessionId, sessionTokens: used, quota: config.sessionTokenQuota })
+        )
+        return yield* new QuotaExceededError({
+          message: `${what}: this session has used ${used} Gemini tokens, its quota is ${config.sessionTokenQuota} (CURATOR_GEMINI_SESSION_TOKEN_QUOTA)`
+        })
+      }
+      const answer = yield* effect
+      yield* meter.value.charge(answer.usage.totalTokens)
+      return answer
+    })
+
+  return {
+    config,
+    generateJson: <A>(request: JsonRequest<A>) => metered(request.what, generateJson(request)),
+    uploadFile,
+    generateImage: (request: ImageRequest) => metered(request.what, generateImage(request))
+  }
 }

@@ -14,7 +14,7 @@
  * `PhotoRenderer.renderEdited` (decision 0006). The round then stores {@link GeminiPhotoEdit}
  * instead of adjustments. A layer without `edit` (offline) keeps the adjustments path.
  */
-import { type AiBadResponseError, type AiRateLimitedError, type AiRefusedError, type AiUnavailableError, PhotoAdjustments as PhotoAdjustmentsSchema, type PhotoAdjustments, type CorruptMediaError } from "@curator/contracts"
+import { type AiBadResponseError, type AiRateLimitedError, type AiRefusedError, type AiUnavailableError, type QuotaExceededError, PhotoAdjustments as PhotoAdjustmentsSchema, type PhotoAdjustments, type CorruptMediaError } from "@curator/contracts"
 import type { ImageStats } from "@curator/media"
 import { Context, Effect, Layer, Schema } from "effect"
 import { analyzePhoto } from "./internal/photoAnalysis.js"
@@ -129,7 +129,7 @@ export interface PhotoEditResult {
 }
 
 /** Failures a cloud PhotoEditor may end with; the offline layer never fails. */
-export type PhotoEditorError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiUnavailableError
+export type PhotoEditorError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiUnavailableError | QuotaExceededError | QuotaExceededError
 
 /** The service. */
 export class PhotoEditor extends Context.Service<PhotoEditor, {

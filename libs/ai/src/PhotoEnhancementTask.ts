@@ -39,6 +39,7 @@ import { isUndoFeedback } from "./GeminiPhotoEditor.js"
 import { cropToPhoto } from "./internal/aspectRatio.js"
 import { checkRound, roundBasis, roundRecord, sniffFile, storedRound } from "./internal/enhancementRounds.js"
 import { type GeminiPhotoEdit, PhotoEditor, type PhotoEditResult, PhotoRoundParams } from "./PhotoEditor.js"
+import { meteredFor } from "./SessionTokenMeter.js"
 
 /** Blob key of an image model's uncropped answer for a round: `<session>/enhanced/<fileId>[.r<n>].gemini.png`. */
 export const geminiAnswerKey = (sessionId: string, fileId: string, round: number): string =>
@@ -142,4 +143,9 @@ const geminiRound = (event: PhotoEnhanceTaskEvent, photo: OpenedPhoto, basis: { 
  * (apps/enhancement-worker) and the local stack both wrap exactly this with
  * `makeTaskHandler`, so the two homes run the same code.
  */
-export const photoEnhancementTask = { event: PhotoEnhanceTaskEvent, result: PhotoEnhanceTaskResult, program: runPhotoEnhancementTask } as const
+export const photoEnhancementTask = {
+  event: PhotoEnhanceTaskEvent,
+  result: PhotoEnhanceTaskResult,
+  /** The program, its Gemini calls metered against the session's token quota (SessionTokenMeter). */
+  program: (event: PhotoEnhanceTaskEvent) => runPhotoEnhancementTask(event).pipe(meteredFor(event.sessionId))
+} as const

@@ -20,6 +20,7 @@ import { AiPreviewEncoder, ProcessRunner } from "@curator/media"
 import { BlobStore, SessionStore } from "@curator/store"
 import { Effect, Option } from "effect"
 import { SelectionModel } from "./SelectionModel.js"
+import { meteredFor } from "./SessionTokenMeter.js"
 
 /** The services the selection task needs. */
 export type SelectionTaskServices = BlobStore | SessionStore | SelectionModel
@@ -100,4 +101,9 @@ const videoPreview = (item: MediaItem, { encoder, runner }: { readonly runner: P
  * (apps/selection-worker) and the local stack both wrap exactly this with
  * `makeTaskHandler`, so the two homes run the same code.
  */
-export const selectionTask = { event: SelectionTaskEvent, result: SelectionTaskResult, program: runSelectionTask } as const
+export const selectionTask = {
+  event: SelectionTaskEvent,
+  result: SelectionTaskResult,
+  /** The program, its Gemini calls metered against the session's token quota (SessionTokenMeter). */
+  program: (event: SelectionTaskEvent) => runSelectionTask(event).pipe(meteredFor(event.sessionId))
+} as const

@@ -34,6 +34,7 @@ import { Effect } from "effect"
 import { checkRound, roundBasis, roundRecord, sniffFile, storedRound } from "./internal/enhancementRounds.js"
 import { VideoAnalyzer, VideoRoundParams } from "./VideoAnalyzer.js"
 import { isUndoFeedback } from "./GeminiPhotoEditor.js"
+import { meteredFor } from "./SessionTokenMeter.js"
 
 /** The services the video enhancement task needs. */
 export type VideoEnhancementTaskServices = BlobStore | SessionStore | ProcessRunner | MetadataReader | VideoProbe | VideoEnhancer | VideoAnalyzer | AiPreviewEncoder
@@ -97,4 +98,9 @@ export const runVideoEnhancementTask = Effect.fn("VideoEnhancementTask.run")(fun
  * (apps/video-worker) and the local stack both wrap exactly this with
  * `makeTaskHandler`, so the two homes run the same code.
  */
-export const videoEnhancementTask = { event: VideoEnhanceTaskEvent, result: VideoEnhanceTaskResult, program: runVideoEnhancementTask } as const
+export const videoEnhancementTask = {
+  event: VideoEnhanceTaskEvent,
+  result: VideoEnhanceTaskResult,
+  /** The program, its Gemini calls metered against the session's token quota (SessionTokenMeter). */
+  program: (event: VideoEnhanceTaskEvent) => runVideoEnhancementTask(event).pipe(meteredFor(event.sessionId))
+} as const

@@ -52,3 +52,4 @@ export {
 export { decodeVideoAnswer, describeSignal, VIDEO_RESPONSE_SCHEMA, VideoAnalyzerGemini } from "./GeminiVideoAnalyzer.js"
 export { cropToPhoto, IMAGE_MODEL_SIZES, nearestAspectRatio, padImage, type PadPlan, padPlan } from "./internal/aspectRatio.js"
 export { mergeBatchResults, planBatches, proportionalQuotas } from "./GeminiSelection.js"
+export * from "./SessionTokenMeter.js"

@@ -224,7 +224,9 @@ export const SessionState = Schema.Struct({
   /** How many posts the session has (0 before the Group step). */
   postCount: Schema.Int,
   /** The latest download job (null before the first). */
-  download: Schema.NullOr(Schema.suspend(() => DownloadJobSummary))
+  download: Schema.NullOr(Schema.suspend(() => DownloadJobSummary)),
+  /** Gemini tokens the session has used so far (0 offline), capped by the per-session quota. */
+  tokensUsed: Schema.Int
 })
 export type SessionState = typeof SessionState.Type
 

@@ -86,7 +86,13 @@ export const SessionMeta = Schema.Struct({
   createdAt: Schema.String,
   expiresAt: Schema.Int,
   generation: Schema.Int,
-  tripContext: Schema.String
+  tripContext: Schema.String,
+  /**
+   * Gemini tokens (prompt + output) every AI call of the session used so far, added atomically
+   * after each call (`SessionStore.addTokensUsed`); absent = 0. Capped by the per-session quota
+   * (`CURATOR_GEMINI_SESSION_TOKEN_QUOTA`): a call is refused once the total reaches it.
+   */
+  tokensUsed: Schema.optional(Schema.Int)
 })
 export type SessionMeta = typeof SessionMeta.Type
 

@@ -76,6 +76,12 @@ export interface SessionStoreService {
   /** The session's `META`; NotFoundError when missing or expired. */
   readonly getSession: (sessionId: string) => Effect.Effect<SessionMeta, NotFoundError | StoreCallError>
   /**
+   * Adds `tokens` (>= 0) to `META.tokensUsed` with an atomic `ADD` (no read-modify-write; a
+   * retried AI call really used its tokens, so counting it twice is right). Returns the new
+   * total; NotFoundError when the session does not exist.
+   */
+  readonly addTokensUsed: (sessionId: string, tokens: number) => Effect.Effect<number, NotFoundError | StoreCallError>
+  /**
    * Writes `UPLOAD#<fileId>`. A `pending` record may be re-declared; an
    * `uploaded` one only rewritten with the same value (else StoreConflictError).
    */
@@ -446,6 +452,23 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
       )
 
     const getSession: SessionStoreService["getSession"] = (sessionId) => readLive(SessionMeta, "session", sessionId, Keys.meta())
+
+    const addTokensUsed: SessionStoreService["addTokensUsed"] = (sessionId, tokens) =>
+      conditionalCall("UpdateItem session tokens", () =>
+        document.send(
+          new UpdateCommand({
+            TableName,
+            Key: key(sessionId, Keys.meta()),
+            UpdateExpression: "ADD tokensUsed :n",
+            ConditionExpression: "attribute_exists(PK)",
+            ExpressionAttributeValues: { ":n": Math.max(0, Math.round(tokens)) },
+            ReturnValues: "UPDATED_NEW"
+          })
+        )
+      ).pipe(
+        Effect.map((out) => Number(out.Attributes?.["tokensUsed"] ?? 0)),
+        Effect.catchTag("ConditionFailed", () => Effect.fail(new NotFoundError({ message: `session not found: ${Keys.pk(sessionId)}` })))
+      )
 
     const putUpload: SessionStoreService["putUpload"] = (sessionId, record) =>
       conditional(
@@ -1073,6 +1096,7 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
     return SessionStore.of({
       tableName: TableName,
       createSession,
+      addTokensUsed,
       getSession,
       putUpload,
       markUploaded,

@@ -68,6 +68,21 @@ export const sessionStoreSuite = (name: string, fresh: () => Promise<SessionStor
       expect(out.stillFirst).toBe("Lisbon, June")
     })
 
+    it("adds AI tokens to the session atomically (absent = 0); a missing session is NotFoundError", async () => {
+      const out = await withStore((store) =>
+        Effect.gen(function* () {
+          yield* store.createSession(meta("s1"))
+          const before = (yield* store.getSession("s1")).tokensUsed
+          const totals = yield* Effect.all([store.addTokensUsed("s1", 1200), store.addTokensUsed("s1", 800), store.addTokensUsed("s1", 0)], { concurrency: 3 })
+          return { before, totals, after: (yield* store.getSession("s1")).tokensUsed, missing: yield* flipTag(store.addTokensUsed("nope", 5)) }
+        })
+      )
+      expect(out.before).toBeUndefined()
+      expect(Math.max(...out.totals)).toBe(2000)
+      expect(out.after).toBe(2000)
+      expect(out.missing).toBe("NotFoundError")
+    })
+
     it("declares uploads, marks them uploaded and lists them; uploaded records are only rewritten with the same value", async () => {
       const out = await withStore((store) =>
         Effect.gen(function* () {

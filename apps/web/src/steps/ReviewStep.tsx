@@ -22,7 +22,7 @@ import { Viewer, type ViewerItem } from "../components/Viewer.js"
 import { discardedByReopen } from "../FlowModel.js"
 import { notifySessionChanged } from "../SessionEvents.js"
 import { runPool } from "../Pool.js"
-import { categoryLabel, formatTimeRange, includedCount, isIncluded, overrideFor, selectedByModel, selectionModelLabel, splitExcluded } from "../ReviewModel.js"
+import { categoryLabel, formatTimeRange, includedCount, isIncluded, overrideFor, selectedByModel, selectionModelLabel, splitExcluded, tokensLabel } from "../ReviewModel.js"
 
 /** Thumbnail URLs by fileId, fetched 6 at a time (the browser's per-host connection limit). */
 const useThumbnails = (sessionId: string, fileIds: ReadonlyArray<string>) => {
@@ -310,6 +310,7 @@ export const ReviewStep = (props: { sessionId: string; jobId: string; navigate: 
         </div>
         <span class="badge badge-model" data-testid="model" title={`Selection model: ${result.model}`}>
           {selectionModelLabel(result.model)}
+          {session !== null && session.tokensUsed > 0 ? ` · ${tokensLabel(session.tokensUsed)}` : null}
         </span>
       </div>
 
