@@ -5,7 +5,9 @@
 //    esbuild through tools/scripts/bundle.mjs into dist/bench/*.mjs;
 // 2. runs every measurement in a FRESH child Node process (process.execPath), so each peak RSS
 //    belongs to that measurement alone;
-// 3. times `curator run` end to end on the fixtures (median of 3);
+// 3. times `curator run` end to end on the fixtures (median of 3): the selection alone
+//    (`--steps select`, section `cli`) and the whole flow (the default `--steps posts`: selection,
+//    enhancement, posts, captions, bundles; section `flow`, also written to results/flow.json + flow.md);
 // 4. measures offline enhancement (photos, then videos, each in a fresh process: enhance.ts);
 // 5. prints Markdown tables and writes tools/bench/results/latest.json (+ latest.md); a run that
 //    measured enhancement also writes results/enhance.json (+ enhance.md);
@@ -13,7 +15,7 @@
 //    that measured it also writes results/aipreview.json (+ aipreview.md).
 //
 // Options (environment): BENCH_QUICK=1 (2 rounds everywhere, 1 CLI run: a smoke test, not figures),
-// BENCH_ONLY=throughput,latency,heic,video,cli,enhance,aipreview (a subset), BENCH_FIXTURES=<folder>.
+// BENCH_ONLY=throughput,latency,heic,video,cli,flow,enhance,aipreview (a subset), BENCH_FIXTURES=<folder>.
 import { spawn, spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises"
@@ -28,7 +30,7 @@ const benchDir = path.join(root, "tools/bench")
 const distDir = path.join(root, "dist/bench")
 const fixtures = process.env.BENCH_FIXTURES ?? path.resolve(root, "../shared/fixtures/media")
 const quick = process.env.BENCH_QUICK === "1"
-const SECTIONS = ["throughput", "latency", "heic", "video", "cli", "enhance", "aipreview"]
+const SECTIONS = ["throughput", "latency", "heic", "video", "cli", "flow", "enhance", "aipreview"]
 const only = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(",")).split(","))
 const GNU_TIME = "/usr/bin/time"
 const CLI_RUNS = quick ? 1 : 3
@@ -79,15 +81,17 @@ const median = (values) => {
 }
 
 /**
- * `node dist/bench/cli.mjs run <fixtures> --out <tmp> --data <tmp>`, fresh folders each run, under
- * GNU time: `%M` is ru_maxrss from wait4(2) of the Node process, which Linux reports as the larger
- * of its own peak and its largest waited-for descendant's (ffmpeg, heif-convert), in KiB.
+ * `node dist/bench/cli.mjs run <fixtures> --out <tmp> --data <tmp> --steps <steps>`, fresh folders
+ * each run, under GNU time: `%M` is ru_maxrss from wait4(2) of the Node process, which Linux reports
+ * as the larger of its own peak and its largest waited-for descendant's (ffmpeg, heif-convert,
+ * exiftool), in KiB. `steps`: `select` (the selection alone, as before the whole flow existed) or
+ * `posts` (the whole flow).
  */
-const cliRun = async (cli) => {
+const cliRun = async (cli, steps) => {
   const tmp = await mkdtemp(path.join(os.tmpdir(), "curator-bench-cli-"))
   const rssFile = path.join(tmp, "rss.txt")
   const outDir = path.join(tmp, "out")
-  const args = [cli, "run", fixtures, "--out", outDir, "--data", path.join(tmp, "data")]
+  const args = [cli, "run", fixtures, "--out", outDir, "--data", path.join(tmp, "data"), "--steps", steps]
   const [cmd, argv] = existsSync(GNU_TIME) ? [GNU_TIME, ["-o", rssFile, "-f", "%M", process.execPath, ...args]] : [process.execPath, args]
   const started = performance.now()
   const r = await new Promise((resolve) => {
@@ -106,6 +110,18 @@ const cliRun = async (cli) => {
     accounted = { selected: selection.selected?.length, excluded: selection.excluded?.length }
   } catch {
     accounted = undefined
+  }
+  if (steps === "posts" && accounted) {
+    try {
+      const posts = JSON.parse(await readFile(path.join(outDir, "posts.json"), "utf8")).posts
+      const { readdirSync } = await import("node:fs")
+      accounted.enhanced = readdirSync(path.join(outDir, "enhanced")).length
+      accounted.posts = posts.length
+      accounted.bundles = posts.flatMap((p) => p.bundles).length
+      accounted.bundleMb = posts.flatMap((p) => p.bundles).reduce((n, b) => n + b.bytes, 0) / 1e6
+    } catch {
+      accounted.posts = undefined
+    }
   }
   await rm(tmp, { recursive: true, force: true })
   return { code: r.code, wallS, peakRssMb: peakKiB / 1024, accounted, tail: `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-8).join("\n") }
@@ -149,7 +165,7 @@ const markdown = (results) => {
   }
   const c = results.cli
   if (c) {
-    lines.push("", `### 5. End to end: \`curator run\` on the ${c.fixtures} fixtures (${c.runs.length} runs, fresh --out/--data each)`, "")
+    lines.push("", `### 5. End to end: \`curator run --steps select\` on the ${c.fixtures} fixtures (${c.runs.length} runs, fresh --out/--data each)`, "")
     if (c.ok) {
       lines.push("| median wall s | min..max s | peak RSS MB (median; largest single process) | accounted |", "|---:|---:|---:|---|")
       const walls = c.runs.map((r) => r.wallS)
@@ -157,6 +173,18 @@ const markdown = (results) => {
       lines.push(`| ${fmt(c.medianWallS, 2)} | ${fmt(Math.min(...walls), 2)}..${fmt(Math.max(...walls), 2)} | ${fmt(c.medianPeakRssMb)} | ${a ? `${a.selected} selected + ${a.excluded} excluded` : "selection.json not read"} |`)
     } else {
       lines.push(`NOT MEASURED: the CLI run failed (exit ${c.runs[0]?.code}). Last output:`, "", "```", c.runs[0]?.tail ?? c.error, "```")
+    }
+  }
+  const f = results.flow
+  if (f) {
+    lines.push("", `### 5b. Whole flow: \`curator run\` (\`--steps posts\`: selection, enhancement, posts, captions, bundles) on the ${f.fixtures} fixtures (${f.runs.length} runs, fresh --out/--data each)`, "")
+    if (f.ok) {
+      lines.push("| median wall s | min..max s | peak RSS MB (median; largest single process) | accounted |", "|---:|---:|---:|---|")
+      const walls = f.runs.map((r) => r.wallS)
+      const a = f.runs[0].accounted
+      lines.push(`| ${fmt(f.medianWallS, 2)} | ${fmt(Math.min(...walls), 2)}..${fmt(Math.max(...walls), 2)} | ${fmt(f.medianPeakRssMb)} | ${a ? `${a.selected} selected + ${a.excluded} excluded; ${a.enhanced} enhanced; ${a.posts} posts; ${a.bundles} ZIPs, ${fmt(a.bundleMb, 1)} MB` : "outputs not read"} |`)
+    } else {
+      lines.push(`NOT MEASURED: the CLI run failed (exit ${f.runs[0]?.code}). Last output:`, "", "```", f.runs[0]?.tail ?? f.error, "```")
     }
   }
   const e = results.enhance
@@ -225,28 +253,32 @@ if (only.has("latency")) {
 }
 if (only.has("heic")) results.heic = await child("heic")
 if (only.has("video")) results.video = await child("video")
-if (only.has("cli")) {
+/** Section `cli` (steps `select`) or `flow` (steps `posts`): one untimed warm-up run, then CLI_RUNS timed runs. */
+const cliSection = async (steps) => {
   const cli = path.join(distDir, "cli.mjs")
   const fixtureCount = (await import("node:fs")).readdirSync(fixtures).filter((n) => !n.endsWith(".md")).length
-  results.cli = { fixtures: fixtureCount, runs: [] }
+  const section = { fixtures: fixtureCount, steps, runs: [] }
   try {
     await bundle(path.join(root, "apps/cli/src/main.ts"), cli)
     // One untimed run first: page cache, and dynalite's first open.
-    const warm = await cliRun(cli)
-    if (warm.code !== 0) results.cli.runs.push(warm)
+    const warm = await cliRun(cli, steps)
+    if (warm.code !== 0) section.runs.push(warm)
     else for (let i = 0; i < CLI_RUNS; i++) {
-      results.cli.runs.push(await cliRun(cli))
-      console.error(`  cli: run ${i + 1}/${CLI_RUNS} ${results.cli.runs.at(-1).wallS.toFixed(2)} s`)
+      section.runs.push(await cliRun(cli, steps))
+      console.error(`  cli --steps ${steps}: run ${i + 1}/${CLI_RUNS} ${section.runs.at(-1).wallS.toFixed(2)} s`)
     }
   } catch (error) {
-    results.cli.error = String(error)
+    section.error = String(error)
   }
-  results.cli.ok = results.cli.runs.length > 0 && results.cli.runs.every((r) => r.code === 0)
-  if (results.cli.ok) {
-    results.cli.medianWallS = median(results.cli.runs.map((r) => r.wallS))
-    results.cli.medianPeakRssMb = median(results.cli.runs.map((r) => r.peakRssMb))
+  section.ok = section.runs.length > 0 && section.runs.every((r) => r.code === 0)
+  if (section.ok) {
+    section.medianWallS = median(section.runs.map((r) => r.wallS))
+    section.medianPeakRssMb = median(section.runs.map((r) => r.peakRssMb))
   }
+  return section
 }
+if (only.has("cli")) results.cli = await cliSection("select")
+if (only.has("flow")) results.flow = await cliSection("posts")
 if (only.has("enhance")) {
   results.enhance = {}
   for (const kind of ["photo", "video"]) results.enhance[kind] = await child("enhance", ["--kind", kind])
@@ -281,6 +313,13 @@ if (results.aipreview && !quick) {
   await writeFile(path.join(resultsDir, "aipreview.json"), JSON.stringify(own, null, 2) + "\n")
   await writeFile(path.join(resultsDir, "aipreview.md"), markdown(own) + "\n")
   console.log(`wrote ${path.relative(root, path.join(resultsDir, "aipreview.json"))}`)
+}
+if (results.flow && !quick) {
+  // Kept on their own like the enhancement figures: `BENCH_ONLY=flow` updates the whole-flow figures of docs/performance.md section 5 alone.
+  const own = { machine: results.machine, quick, flow: results.flow }
+  await writeFile(path.join(resultsDir, "flow.json"), JSON.stringify(own, null, 2) + "\n")
+  await writeFile(path.join(resultsDir, "flow.md"), markdown(own) + "\n")
+  console.log(`wrote ${path.relative(root, path.join(resultsDir, "flow.json"))}`)
 }
 if (SECTIONS.every((s) => only.has(s)) && !quick) {
   await writeFile(path.join(resultsDir, "latest.json"), JSON.stringify(results, null, 2) + "\n")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes a fresh machine ready for `npm start` / `npm test` (run by their npm pre-scripts):
 # 1. Debian packages Curator shells out to (ffmpeg/ffprobe, heif-convert from libheif-examples,
-#    DejaVu fonts for the contact sheet; chromium for the browser tests when asked with --browser);
+#    DejaVu fonts for the contact sheet, perl for ExifTool; chromium for the browser tests when asked
+#    with --browser);
 # 2. npm dependencies (npm ci) when node_modules is missing or older than package-lock.json.
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
@@ -9,12 +10,14 @@ cd "$(dirname "$0")/../.."
 
 want=(ffmpeg:ffmpeg heif-convert:libheif-examples fc-list:fontconfig)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || want+=(__font:fonts-dejavu-core)
+# ExifTool (exiftool-vendored, GPS removal in the download bundles) runs on the full perl, not perl-base.
+{ command -v dpkg >/dev/null 2>&1 && dpkg -s perl >/dev/null 2>&1; } || want+=(__perl:perl)
 if [ "${1:-}" = "--browser" ]; then want+=(chromium:chromium); fi
 
 missing=()
 for pair in "${want[@]}"; do
   cmd=${pair%%:*}; pkg=${pair#*:}
-  if [ "$cmd" = "__font" ] || ! command -v "$cmd" >/dev/null 2>&1; then missing+=("$pkg"); fi
+  if [[ "$cmd" == __* ]] || ! command -v "$cmd" >/dev/null 2>&1; then missing+=("$pkg"); fi
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "curator setup: installing Debian packages: ${missing[*]}"

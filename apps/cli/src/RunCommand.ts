@@ -1,34 +1,56 @@
 /**
  * `curator run <folder>`: the main job, headless. Ingests every file of the
  * folder into the local stores, runs SelectionPipeline in-process (the same
- * ASL the cloud runs), shows a progress bar, prints a summary and writes
- * `selection.json`, `contact-sheet.jpg` and `report.html` into `--out`.
+ * ASL the cloud runs), shows a progress bar and writes `selection.json`,
+ * `contact-sheet.jpg` and `report.html` into `--out`. Then (`--steps`,
+ * default `posts`) the rest of the browser's flow, driven through the SAME
+ * API handler in-process (Flow.ts): confirm the review as picked, enhance
+ * every kept item (`enhanced/`), accept, group into carousel posts, a
+ * caption per post, the download bundles (`bundles/*.zip`, GPS stripped
+ * unless `--keep-gps`, at most `--bundle-mb` MiB each), `posts.json`,
+ * `posts.jpg` and the posts section of `report.html`. `--steps select` stops
+ * after the selection (the behaviour the selection bench measures);
+ * `--steps enhance` after the enhanced files.
  *
- * Exit code 0 when the job completed (whatever individual files did: a
- * corrupt file is reported, not fatal); 1 when the job itself failed.
+ * Exit code 0 when every job completed (whatever individual files did: a
+ * corrupt file or an item whose enhancement failed is reported, not fatal);
+ * 1 when a job itself failed (selection, enhancement, a caption, the download).
  */
 import fs from "node:fs/promises"
 import path from "node:path"
-import { DEFAULT_TTL_SECONDS, type SelectionJobInput, type SelectionJobRecord } from "@curator/contracts"
+import { randomBytes } from "node:crypto"
+import { type ApiServices, makeApiHandler, UrlSigner } from "@curator/api"
+import { DEFAULT_BUNDLE_BYTES, DEFAULT_TTL_SECONDS, MIN_BUNDLE_BYTES, type SelectionJobInput, type SelectionJobRecord } from "@curator/contracts"
 import { DataDirLock, geminiConfigFromEnv, LocalOrchestrator, LocalStack } from "@curator/local"
 import { BlobStore, SessionStore } from "@curator/store"
-import { Console, Effect, Option } from "effect"
+import { Console, type Context, Effect, Layer, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
+import { makeApiClient } from "./ApiClient.js"
+import { BUNDLES_DIR, ENHANCED_DIR, type FlowOutcome, runFlow, type RunSteps } from "./Flow.js"
 import { ingestFolder } from "./Ingest.js"
 import { ProgressDisplay } from "./ProgressDisplay.js"
-import { writeReport } from "./report/index.js"
+import { type PostsJson, type ReportPost, writePostsOutputs, writeReport } from "./report/index.js"
 import type { ReportInput } from "./report/ReportInput.js"
 import { randomId } from "./ids.js"
 import { generateSampleTrip } from "./SampleTrip.js"
-import { printSummary } from "./Summary.js"
+import { printFlowSummary, printSummary } from "./Summary.js"
 
 const options = {
   folder: Argument.String("folder").pipe(Argument.withDescription("Folder of photos and videos (searched recursively)"), Argument.optional),
-  out: Flag.String("out").pipe(Flag.withDescription("Where to write selection.json, contact-sheet.jpg, report.html"), Flag.withDefault("curator-out")),
+  out: Flag.String("out").pipe(
+    Flag.withDescription("Where to write selection.json, contact-sheet.jpg, report.html, enhanced/, posts.json, posts.jpg, bundles/"),
+    Flag.withDefault("curator-out")
+  ),
   max: Flag.Int("max").pipe(Flag.withDescription("How many items to pick"), Flag.withDefault(20)),
   context: Flag.String("context").pipe(Flag.withDescription("A sentence about the trip, used by the selection"), Flag.withDefault("")),
   data: Flag.String("data").pipe(Flag.withDescription("Data folder of the local stack (default: $CURATOR_DATA_DIR or ./.curator)"), Flag.optional),
-  sample: Flag.Boolean("sample").pipe(Flag.withDescription("Generate a sample trip and run on it"), Flag.withDefault(false))
+  sample: Flag.Boolean("sample").pipe(Flag.withDescription("Generate a sample trip and run on it"), Flag.withDefault(false)),
+  steps: Flag.Literals("steps", ["select", "enhance", "posts"]).pipe(
+    Flag.withDescription("How far to go: select (selection only), enhance (+ enhanced files), posts (everything: posts, captions, bundles)"),
+    Flag.withDefault("posts" as RunSteps)
+  ),
+  keepGps: Flag.Boolean("keep-gps").pipe(Flag.withDescription("Keep GPS positions in the bundled files (stripped by default)"), Flag.withDefault(false)),
+  bundleMb: Flag.Int("bundle-mb").pipe(Flag.withDescription("Largest ZIP bundle, MiB"), Flag.withDefault(DEFAULT_BUNDLE_BYTES / 1024 / 1024))
 }
 
 /** The `run` subcommand. */
@@ -49,24 +71,45 @@ export const runCommand = Command.make("run", options, (cfg) =>
     const stat = yield* Effect.tryPromise(() => fs.stat(folder)).pipe(Effect.orElseSucceed(() => null))
     if (!stat?.isDirectory()) return yield* Effect.fail(new Error(`Not a folder: ${folder}`))
     if (cfg.max < 1) return yield* Effect.fail(new Error("--max must be at least 1"))
+    const bundleBytes = cfg.bundleMb * 1024 * 1024
+    if (bundleBytes < MIN_BUNDLE_BYTES) return yield* Effect.fail(new Error("--bundle-mb must be at least 1"))
 
     yield* DataDirLock.acquire(dataDir)
-    // GEMINI_API_KEY set -> Gemini selection (CURATOR_GEMINI_* settings); unset -> offline, no network.
+    // GEMINI_API_KEY set -> Gemini selection, edits, video analysis and captions (CURATOR_GEMINI_* settings); unset -> offline, no network.
     const gemini = geminiConfigFromEnv(process.env)
     yield* Console.log(gemini === null ? "Offline selection (no GEMINI_API_KEY)." : `Gemini selection (${gemini.models.selection}).`)
-    const job = yield* runJob({ folder, out, targetCount: cfg.max, tripContext: cfg.context }).pipe(Effect.provide(LocalStack.layer({ dataDir, gemini })))
-    if (job.status === "failed") {
-      yield* Console.error(`The selection job failed: ${job.errorMessage ?? job.errorTag ?? "unknown error"}`)
+    // The API handler the browser uses, over the same services (steps after the selection go through it).
+    const services = (yield* Layer.build(
+      Layer.merge(LocalStack.layer({ dataDir, gemini }), UrlSigner.layerLocal({ secret: randomBytes(32) }))
+    )) as Context.Context<ApiServices | LocalOrchestrator>
+    const outcome = yield* runJob({ folder, out, targetCount: cfg.max, tripContext: cfg.context, steps: cfg.steps, keepGps: cfg.keepGps, bundleBytes, services }).pipe(
+      Effect.provideContext(services)
+    )
+    if (outcome.job.status === "failed") {
+      yield* Console.error(`The selection job failed: ${outcome.job.errorMessage ?? outcome.job.errorTag ?? "unknown error"}`)
+      process.exitCode = 1
+    }
+    if (outcome.flow !== null && outcome.flow.failedJobs.length > 0) {
+      for (const f of outcome.flow.failedJobs) yield* Console.error(`A job failed: ${f}`)
       process.exitCode = 1
     }
   }).pipe(Effect.scoped)
-).pipe(Command.withDescription("Pick the best, most varied photos and videos of a folder (offline, no account needed)."))
+).pipe(
+  Command.withDescription(
+    "Pick the best, most varied photos and videos of a folder, enhance them, group them into captioned posts and bundle them as ZIPs (offline, no account needed)."
+  )
+)
 
 interface JobOptions {
   readonly folder: string
   readonly out: string
   readonly targetCount: number
   readonly tripContext: string
+  readonly steps: RunSteps
+  readonly keepGps: boolean
+  readonly bundleBytes: number
+  /** The built services (for the in-process API handler). */
+  readonly services: Context.Context<ApiServices | LocalOrchestrator>
 }
 
 const runJob = Effect.fn("curator.run")(function* (opts: JobOptions) {
@@ -99,7 +142,7 @@ const runJob = Effect.fn("curator.run")(function* (opts: JobOptions) {
     done: orchestrator.awaitCompletion(jobId)
   })
   const job = yield* sessions.getSelectionJob(sessionId, jobId)
-  if (job.status !== "complete" || job.result === null) return job
+  if (job.status !== "complete" || job.result === null) return { job, flow: null }
 
   const records = yield* sessions.listSelectionItems(sessionId, jobId)
   const byId = new Map(records.map((r) => [r.fileId, r]))
@@ -115,13 +158,83 @@ const runJob = Effect.fn("curator.run")(function* (opts: JobOptions) {
       failure: r?.status === "done" ? null : { tag: r?.errorTag ?? "NotProcessed", message: r?.errorMessage ?? "processing did not finish" }
     })
   }
-  const written = yield* writeReport(opts.out, {
+  const report: ReportInput = {
     title: `Curator selection — ${path.basename(opts.folder)}`,
     tripContext: opts.tripContext,
     generatedAt: new Date().toISOString(),
     result: job.result,
     items
-  })
-  yield* printSummary(job.result, items, written)
-  return job
+  }
+  const written = yield* writeReport(opts.out, report)
+  yield* printSummary(job.result, items, opts.steps === "select" ? written : {})
+  if (opts.steps === "select") return { job, flow: null }
+  if (job.result.selected.length === 0) {
+    yield* Console.log("Nothing was selected: no enhancement, posts or bundles.")
+    return { job, flow: null }
+  }
+
+  const api = makeApiHandler(opts.services as Context.Context<ApiServices>)
+  const flow = yield* runFlow(makeApiClient(api), {
+    sessionId,
+    selectionJobId: jobId,
+    result: job.result,
+    names: new Map(uploads.map((u) => [u.fileId, u.fileName])),
+    out: opts.out,
+    steps: opts.steps,
+    keepGps: opts.keepGps,
+    bundleBytes: opts.bundleBytes
+  }).pipe(Effect.ensuring(Effect.promise(api.dispose)))
+  const outputs: Record<string, string> = { ...written, enhanced: path.join(opts.out, ENHANCED_DIR) }
+  if (flow.posts !== null) {
+    const posts = reportPosts(flow)
+    const paths = yield* writePostsOutputs(opts.out, { ...report, posts }, postsJsonOf(flow, opts.out))
+    Object.assign(outputs, { postsJson: paths.postsJson, postsSheet: paths.postsSheet, bundles: path.join(opts.out, BUNDLES_DIR) })
+  }
+  yield* printFlowSummary(flow, outputs)
+  return { job, flow }
 })
+
+/** A path relative to the output folder, with `/` separators (for posts.json and report.html links). */
+const relativeTo = (out: string, file: string): string => path.relative(out, file).split(path.sep).join("/")
+
+/** The report's view of the posts (bundles linked relative to report.html). */
+const reportPosts = (flow: FlowOutcome): ReadonlyArray<ReportPost> =>
+  (flow.posts?.posts ?? []).map((p) => ({
+    label: p.label,
+    fileIds: p.fileIds,
+    caption: p.caption?.caption ?? null,
+    captionError: p.captionError,
+    hashtags: p.caption?.hashtags ?? [],
+    locationTag: p.caption?.locationTag ?? null,
+    model: p.caption?.model ?? null,
+    bundles: p.bundles.map((b) => ({ name: b.name, href: `${BUNDLES_DIR}/${encodeURIComponent(`${b.name}.zip`)}`, bytes: b.bytes }))
+  }))
+
+/** posts.json: per post its items in carousel order by file name, caption, hashtags, location tag, model and bundles. */
+const postsJsonOf = (flow: FlowOutcome, out: string): PostsJson => {
+  const enhanced = new Map(flow.enhancement.items.map((i) => [i.fileId, i]))
+  return {
+    generatedAt: new Date().toISOString(),
+    keepGps: flow.posts?.keepGps ?? false,
+    bundleBytes: flow.posts?.bundleBytes ?? DEFAULT_BUNDLE_BYTES,
+    posts: (flow.posts?.posts ?? []).map((p) => ({
+      number: p.number,
+      label: p.label,
+      items: p.fileIds.map((fileId, i) => {
+        const e = enhanced.get(fileId)
+        return {
+          fileName: e?.fileName ?? fileId,
+          entryName: p.entries[i] ?? null,
+          source: e?.file == null ? ("original" as const) : ("enhanced" as const),
+          enhancedFile: e?.file == null ? null : relativeTo(out, e.file)
+        }
+      }),
+      caption: p.caption?.caption ?? null,
+      captionError: p.captionError,
+      hashtags: p.caption?.hashtags ?? [],
+      locationTag: p.caption?.locationTag ?? null,
+      model: p.caption?.model ?? null,
+      bundles: p.bundles.map((b) => ({ file: relativeTo(out, b.file), bytes: b.bytes, entries: b.entries }))
+    }))
+  }
+}

@@ -46,13 +46,17 @@ export const serve = (cfg: { readonly port: number; readonly dataDir: string; re
     yield* DataDirLock.acquire(cfg.dataDir)
     const secret = randomBytes(32)
     const token = randomBytes(32).toString("base64url")
-    // GEMINI_API_KEY set -> Gemini selection; unset -> offline, no network.
+    // GEMINI_API_KEY set -> Gemini selection, photo edits and video analysis; unset -> offline, no network.
     const gemini = geminiConfigFromEnv(process.env)
     const services = (yield* Layer.build(Layer.merge(LocalStack.layer({ dataDir: cfg.dataDir, gemini }), UrlSigner.layerLocal({ secret })))) as Context.Context<ApiServices>
     const server = yield* startLocalServer({ port: cfg.port, webRoot: cfg.webRoot, services, secret, token })
     yield* Console.log(`Curator is running at ${server.url}`)
     yield* Console.log(`(data: ${cfg.dataDir}; only this machine can connect; Ctrl-C stops it)`)
-    yield* Console.log(gemini === null ? "Offline selection (no GEMINI_API_KEY)." : `Gemini selection (${gemini.models.selection}).`)
+    yield* Console.log(
+      gemini === null
+        ? "Offline selection (no GEMINI_API_KEY)."
+        : `Gemini selection (${gemini.models.selection}), photo edits (${gemini.models.photoEdit}, checked by ${gemini.models.photoReview}) and video analysis (${gemini.models.videoAnalysis}).`
+    )
     if (cfg.open) yield* openBrowser(server.url)
     return yield* Effect.never
   }).pipe(Effect.scoped)

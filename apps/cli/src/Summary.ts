@@ -3,8 +3,10 @@
  * others were left out (by category), which files could not be processed and
  * why, and where the outputs are.
  */
+import path from "node:path"
 import type { SelectionResult } from "@curator/contracts"
 import { Console, Effect } from "effect"
+import type { FlowOutcome } from "./Flow.js"
 import type { ReportInput } from "./report/ReportInput.js"
 
 /** "offline selection" for the offline model, "Gemini selection, <model>" otherwise. */
@@ -20,6 +22,7 @@ export const printSummary = (result: SelectionResult, items: ReportInput["items"
     lines.push("")
     lines.push(`Selected ${result.selected.length} of ${items.length} files in ${result.sceneGroups.length} scene(s) (${selectionLabel(result.model)}):`)
     for (const s of result.selected) lines.push(`  ${String(s.rank).padStart(2)}. ${name.get(s.fileId)}  [${s.scene}] ${s.justification}`)
+    if (result.tokensUsed !== undefined) lines.push(`Gemini tokens used by the selection: ${result.tokensUsed.toLocaleString("en-US")}`)
     if (result.excluded.length > 0) {
       lines.push(`Excluded ${result.excluded.length}: ${[...byCategory].map(([c, n]) => `${n} ${c}`).join(", ")}`)
       for (const e of result.excluded) {
@@ -27,7 +30,45 @@ export const printSummary = (result: SelectionResult, items: ReportInput["items"
         lines.push(`  - ${name.get(e.fileId)}: ${e.category}${dup} — ${e.reason}`)
       }
     }
+    if (Object.keys(written).length > 0) {
+      lines.push("")
+      for (const [kind, p] of Object.entries(written)) lines.push(`  ${kind.padEnd(14)} ${p}`)
+    }
+    yield* Console.log(lines.join("\n"))
+  })
+
+/** "3.4 MB" (decimal megabytes). */
+const mb = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`
+
+/**
+ * The summary of the steps after the selection: one line per step
+ * (enhanced N of M with the failed items and why; posts P with their labels
+ * and captions; bundles B with their sizes), then where the outputs are.
+ */
+export const printFlowSummary = (flow: FlowOutcome, outputs: Readonly<Record<string, string>>) =>
+  Effect.gen(function* () {
+    const lines: Array<string> = [""]
+    const e = flow.enhancement
+    const enhanced = e.items.filter((i) => i.file !== null)
+    const failed = e.items.filter((i) => i.file === null)
+    lines.push(`Enhanced ${enhanced.length} of ${e.items.length} kept items${e.error === null ? "" : ` (the enhancement job failed: ${e.error})`}.`)
+    for (const i of failed) lines.push(`  - ${i.fileName}: not enhanced (${i.failure?.tag ?? "unknown"}) — ${i.failure?.message ?? ""}; its original is used`)
+    const posts = flow.posts
+    if (posts !== null) {
+      const models = [...new Set(posts.posts.flatMap((p) => (p.caption === null ? [] : [p.caption.model])))]
+      lines.push(`Posts ${posts.posts.length}${models.length === 0 ? "" : ` (captions: ${models.map((m) => (m === "offline" ? "offline" : `Gemini, ${m}`)).join(", ")})`}:`)
+      for (const p of posts.posts) {
+        const caption = p.caption === null ? `no caption (${p.captionError ?? "failed"})` : p.caption.caption.replace(/\s+/g, " ")
+        lines.push(`  ${String(p.number).padStart(2)}. ${p.label || "Untitled post"} (${p.fileIds.length} item${p.fileIds.length === 1 ? "" : "s"}) — ${caption.length > 90 ? `${caption.slice(0, 89)}…` : caption}`)
+      }
+      const bundles = posts.posts.flatMap((p) => p.bundles)
+      const total = bundles.reduce((n, b) => n + b.bytes, 0)
+      lines.push(
+        `Bundles ${bundles.length} (${mb(total)} in all; GPS ${posts.keepGps ? "kept" : "stripped"}; at most ${Math.round(posts.bundleBytes / 1024 / 1024)} MiB each)${posts.downloadError === null ? "" : ` — the download failed: ${posts.downloadError}`}:`
+      )
+      for (const b of bundles) lines.push(`  ${path.basename(b.file)}  ${mb(b.bytes)}  (${b.entries.length} file${b.entries.length === 1 ? "" : "s"})`)
+    }
     lines.push("")
-    for (const [kind, p] of Object.entries(written)) lines.push(`  ${kind.padEnd(14)} ${p}`)
+    for (const [kind, p] of Object.entries(outputs)) lines.push(`  ${kind.padEnd(14)} ${p}`)
     yield* Console.log(lines.join("\n"))
   })

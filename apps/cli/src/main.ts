@@ -4,6 +4,7 @@
  *
  *   curator serve [--port N] [--data DIR] [--open] [--web DIR]   (the browser workflow)
  *   curator run <folder> [--out DIR] [--max N] [--context TEXT] [--data DIR]
+ *               [--steps select|enhance|posts] [--keep-gps] [--bundle-mb N]
  *   curator run --sample            (generates a sample trip and runs on it)
  *
  * Runs on Node 24 (`npm start -- run <folder>` bundles and starts it).

@@ -2,16 +2,21 @@
  * `curator run` end to end, as a person runs it: the CLI is bundled with the
  * same script `npm start` uses and started in a fresh Node process on the
  * real fixture folder (20 files: 16 good, 4 truncated) and on the generated
- * sample trip. Asserts on the artifacts it writes and on its exit code.
+ * sample trip. Asserts on the artifacts it writes and on its exit code: the
+ * selection report, and for the whole flow (the default `--steps posts`) the
+ * enhanced files, posts.json, posts.jpg and every ZIP opened with yauzl
+ * (entries in carousel order; GPS gone from exported JPEGs unless `--keep-gps`).
  */
 import { spawn, spawnSync } from "node:child_process"
 import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { pathToFileURL } from "node:url"
-import { startGeminiStandIn } from "@curator/ai/gemini-testing"
+import { startGeminiStandIn, type StandInReply } from "@curator/ai/gemini-testing"
+import exifr from "exifr"
 import sharp from "sharp"
 import { beforeAll, describe, expect, it } from "vitest"
+import yauzl from "yauzl"
 
 const root = path.resolve(import.meta.dirname, "../../..")
 const fixtures = path.resolve(root, "../shared/fixtures/media")
@@ -28,6 +33,122 @@ interface SelectionJson {
     readonly error: { readonly tag: string; readonly message: string } | null
   }>
 }
+
+interface PostsJson {
+  readonly keepGps: boolean
+  readonly bundleBytes: number
+  readonly posts: ReadonlyArray<{
+    readonly number: number
+    readonly label: string
+    readonly items: ReadonlyArray<{ readonly fileName: string; readonly entryName: string | null; readonly source: "enhanced" | "original"; readonly enhancedFile: string | null }>
+    readonly caption: string | null
+    readonly hashtags: ReadonlyArray<string>
+    readonly locationTag: string | null
+    readonly model: string | null
+    readonly bundles: ReadonlyArray<{ readonly file: string; readonly bytes: number; readonly entries: ReadonlyArray<string> }>
+  }>
+}
+
+/** Every entry of a ZIP (central-directory order): name, bytes, compression method (yauzl; rejects on a malformed archive). */
+const readZip = (file: string): Promise<Array<{ name: string; bytes: Buffer; method: number }>> =>
+  new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (err, zip) => {
+      if (err || zip === undefined) return reject(err ?? new Error("no zip"))
+      const entries: Array<{ name: string; bytes: Buffer; method: number }> = []
+      zip.on("error", reject)
+      zip.on("end", () => resolve(entries))
+      zip.on("entry", (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || stream === undefined) return reject(e ?? new Error("no stream"))
+          const chunks: Array<Buffer> = []
+          stream.on("data", (c: Buffer) => chunks.push(c))
+          stream.on("error", reject)
+          stream.on("end", () => {
+            entries.push({ name: entry.fileName, bytes: Buffer.concat(chunks), method: entry.compressionMethod })
+            zip.readEntry()
+          })
+        })
+      })
+      zip.readEntry()
+    })
+  })
+
+/** The base name of a file without its extension. */
+const stem = (fileName: string): string => path.basename(fileName).replace(/\.[^.]+$/, "")
+
+/** GPS latitude of a JPEG's EXIF, undefined when it has none. */
+const latitude = async (bytes: Uint8Array | string): Promise<number | undefined> => (await exifr.gps(bytes).catch(() => undefined))?.latitude
+
+/** True when ffprobe reads a video stream from the file. */
+const probesAsVideo = (file: string): boolean => {
+  const r = spawnSync("/usr/bin/ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_type", "-of", "csv=p=0", file], { encoding: "utf8" })
+  return r.status === 0 && r.stdout.trim() === "video"
+}
+
+/**
+ * Checks the whole-flow outputs in `out` against the selection: an enhanced
+ * file per kept item (decodable), posts.json (<= 20 items per post, every
+ * kept item in exactly one post, non-empty captions), each ZIP (entries in
+ * carousel order, stored, GPS stripped from JPEGs unless `keepGps`), posts.jpg
+ * and the report's posts section. Returns posts.json.
+ */
+const checkWholeFlow = async (out: string, sel: SelectionJson, keepGps: boolean): Promise<PostsJson> => {
+  const kept = sel.selected.map((s) => s.fileName)
+  expect(kept.length).toBeGreaterThan(0)
+  // enhanced/: one file per kept item, named after the original's base name, decodable
+  const enhanced = fs.readdirSync(path.join(out, "enhanced")).sort()
+  expect(enhanced.map(stem).sort()).toEqual(kept.map(stem).sort())
+  for (const f of enhanced) {
+    const file = path.join(out, "enhanced", f)
+    if (/\.(mp4|mov|webm)$/.test(f)) expect(probesAsVideo(file), f).toBe(true)
+    else expect((await sharp(file).metadata()).width, f).toBeGreaterThan(0)
+  }
+  const posts = JSON.parse(fs.readFileSync(path.join(out, "posts.json"), "utf8")) as PostsJson
+  expect(posts.keepGps).toBe(keepGps)
+  expect(posts.posts.length).toBeGreaterThan(0)
+  const inPosts = posts.posts.flatMap((p) => p.items.map((i) => i.fileName))
+  expect([...inPosts].sort()).toEqual([...kept].sort())
+  for (const post of posts.posts) {
+    expect(post.items.length).toBeGreaterThan(0)
+    expect(post.items.length).toBeLessThanOrEqual(20)
+    expect(post.caption?.trim().length ?? 0).toBeGreaterThan(0)
+    for (const item of post.items) {
+      expect(item.source).toBe("enhanced")
+      expect(fs.existsSync(path.join(out, item.enhancedFile!))).toBe(true)
+    }
+    // the post's ZIPs: entries NN-<base name>.<ext> in carousel order, stored
+    expect(post.bundles.length).toBeGreaterThan(0)
+    const entries: Array<string> = []
+    for (const bundle of post.bundles) {
+      const file = path.join(out, bundle.file)
+      expect(fs.statSync(file).size).toBe(bundle.bytes)
+      const zip = await readZip(file)
+      expect(zip.map((e) => e.name)).toEqual(bundle.entries)
+      expect(zip.every((e) => e.method === 0)).toBe(true)
+      for (const entry of zip) {
+        entries.push(entry.name)
+        if (!/\.jpe?g$/.test(entry.name)) continue
+        const original = post.items.find((i) => i.entryName === entry.name)!.fileName
+        if (keepGps && (await latitude(path.join(fixturesOrSample(out), original))) !== undefined) {
+          expect(await latitude(entry.bytes), `${entry.name} should keep its GPS`).toBeTypeOf("number")
+        } else if (!keepGps) {
+          expect(await latitude(entry.bytes), `${entry.name} should have no GPS`).toBeUndefined()
+        }
+      }
+    }
+    expect(entries).toEqual(post.items.map((i) => i.entryName))
+    expect(entries.map((e) => e.replace(/\.[a-z0-9]+$/, ""))).toEqual(post.items.map((i, k) => `${String(k + 1).padStart(2, "0")}-${stem(i.fileName)}`))
+  }
+  const sheet = await sharp(path.join(out, "posts.jpg")).metadata()
+  expect(sheet.format).toBe("jpeg")
+  const html = fs.readFileSync(path.join(out, "report.html"), "utf8")
+  expect(html).toContain("<h2>Posts</h2>")
+  for (const bundle of posts.posts.flatMap((p) => p.bundles)) expect(html).toContain(`href="${bundle.file}"`)
+  return posts
+}
+
+/** Where the originals of a run's output folder are: the sample trip inside it, else the fixtures. */
+const fixturesOrSample = (out: string): string => (fs.existsSync(path.join(out, "sample-trip")) ? path.join(out, "sample-trip") : fixtures)
 
 const runCli = (args: ReadonlyArray<string>) =>
   spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 240_000, env: { ...process.env, NO_COLOR: "1" } })
@@ -52,11 +173,35 @@ beforeAll(async () => {
   await bundle(path.join(root, "apps/cli/src/main.ts"), cli)
 }, 60_000)
 
+/** The parts of a generateContent body the responder looks at. */
+interface GeminiBody {
+  readonly generationConfig?: { readonly imageConfig?: unknown; readonly responseJsonSchema?: { readonly properties?: Record<string, unknown> } }
+}
+
+/**
+ * Answers the Gemini calls after the (scripted) selection, by the response
+ * schema asked for: the image model's edit, the edit review, a video's
+ * parameters, a caption.
+ */
+const geminiResponder = ({ body }: { readonly body: unknown }): StandInReply | undefined => {
+  const b = body as GeminiBody
+  if (b.generationConfig?.imageConfig !== undefined) return { image: { gains: [1.1, 1, 0.9] } }
+  const properties = b.generationConfig?.responseJsonSchema?.properties ?? {}
+  const json = (v: unknown): StandInReply => ({ text: JSON.stringify(v) })
+  if ("professionalScore" in properties) return json({ overallAssessment: "Warm and natural.", remainingImprovements: [], professionalScore: 9 })
+  if ("brightness" in properties) {
+    return json({ brightness: 0.02, contrast: 1.05, saturation: 1.1, gamma: 1.05, warmth: 0.05, denoise: 0, stabilise: false, sharpen: 0.3, reason: "Slightly flat." })
+  }
+  if ("hashtags" in properties) return json({ caption: "Gemini: a bright start to the trip.", hashtags: ["GeminiTrip", "FirstDay"], locationTag: null })
+  return undefined
+}
+
 describe("curator run", () => {
-  it("accounts for all 20 fixture files: 16 processed, the 4 truncated reported as corrupt, exit 0", () => {
+  it("accounts for all 20 fixture files: 16 processed, the 4 truncated reported as corrupt; then enhances, posts, captions and bundles the picks; exit 0", async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-e2e-"))
     const out = path.join(work, "out")
-    const r = runCli(["run", fixtures, "--out", out, "--data", path.join(work, "data")])
+    // --max 6 keeps the whole flow short on 2 cores; the selection still accounts for every file.
+    const r = runCli(["run", fixtures, "--out", out, "--data", path.join(work, "data"), "--max", "6"])
     expect(r.status, r.stderr + r.stdout).toBe(0)
     const sel = JSON.parse(fs.readFileSync(path.join(out, "selection.json"), "utf8")) as SelectionJson
     const inputs = fs.readdirSync(fixtures).filter((f) => !f.endsWith(".md"))
@@ -71,13 +216,40 @@ describe("curator run", () => {
     }
     for (const s of sel.selected) expect(s.justification.length).toBeGreaterThan(10)
     expect(r.stdout).toMatch(/Selected \d+ of 20 files/)
+
+    const posts = await checkWholeFlow(out, sel, false)
+    // at least one exported JPEG had GPS to strip (the fixtures' GPS cameras)
+    const gpsJpegs = posts.posts.flatMap((p) => p.items).filter((i) => /\.jpe?g$/i.test(i.entryName ?? ""))
+    const withGps = await Promise.all(gpsJpegs.map((i) => latitude(path.join(fixtures, i.fileName))))
+    expect(withGps.some((lat) => lat !== undefined)).toBe(true)
+    expect(posts.posts.every((p) => p.model === "offline")).toBe(true)
+    expect(r.stdout).toContain(`Enhanced ${sel.selected.length} of ${sel.selected.length} kept items.`)
+    expect(r.stdout).toMatch(new RegExp(`Posts ${posts.posts.length} \\(captions: offline\\)`))
+    expect(r.stdout).toMatch(/Bundles \d+ \([\d.]+ MB in all; GPS stripped; at most 375 MiB each\)/)
+    expect(r.stdout).toContain(path.join(out, "posts.json"))
+    fs.rmSync(work, { recursive: true, force: true })
+  }, 400_000)
+
+  it("keeps GPS in the bundled files with --keep-gps (and --bundle-mb sets the ZIP limit)", async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-gps-"))
+    const out = path.join(work, "out")
+    const r = runCli(["run", fixtures, "--out", out, "--data", path.join(work, "data"), "--max", "3", "--keep-gps", "--bundle-mb", "2"])
+    expect(r.status, r.stderr + r.stdout).toBe(0)
+    const sel = JSON.parse(fs.readFileSync(path.join(out, "selection.json"), "utf8")) as SelectionJson
+    const posts = await checkWholeFlow(out, sel, true)
+    expect(posts.bundleBytes).toBe(2 * 1024 * 1024)
+    // the check above asserted GPS on every JPEG whose original has it; make sure there was one
+    const items = posts.posts.flatMap((p) => p.items).filter((i) => /\.jpe?g$/i.test(i.entryName ?? ""))
+    const originals = await Promise.all(items.map((i) => latitude(path.join(fixtures, i.fileName))))
+    expect(originals.some((lat) => lat !== undefined)).toBe(true)
+    expect(r.stdout).toContain("GPS kept; at most 2 MiB each")
     fs.rmSync(work, { recursive: true, force: true })
   }, 300_000)
 
-  it("runs on the generated sample trip: one pick per burst, the duplicate and the corrupt file explained, a contact sheet", async () => {
+  it("runs on the generated sample trip: one pick per burst, the duplicate and the corrupt file explained, a contact sheet (--steps select: nothing more)", async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-sample-"))
     const out = path.join(work, "out")
-    const r = runCli(["run", "--sample", "--out", out, "--data", path.join(work, "data"), "--max", "6"])
+    const r = runCli(["run", "--sample", "--out", out, "--data", path.join(work, "data"), "--max", "6", "--steps", "select"])
     expect(r.status, r.stderr + r.stdout).toBe(0)
     const sel = JSON.parse(fs.readFileSync(path.join(out, "selection.json"), "utf8")) as SelectionJson
     expect(sel.selected.length).toBeLessThanOrEqual(6)
@@ -90,11 +262,14 @@ describe("curator run", () => {
     const sheet = await sharp(path.join(out, "contact-sheet.jpg")).metadata()
     expect(sheet.format).toBe("jpeg")
     expect(fs.readFileSync(path.join(out, "report.html"), "utf8")).toContain("IMG_2104.jpg")
+    // --steps select stops after the selection: no enhancement, posts or bundles
+    for (const f of ["enhanced", "posts.json", "posts.jpg", "bundles"]) expect(fs.existsSync(path.join(out, f)), f).toBe(false)
+    expect(r.stdout).not.toContain("Enhancing")
     fs.rmSync(work, { recursive: true, force: true })
   }, 300_000)
 
-  it("with GEMINI_API_KEY set, selects through the SDK (pointed at the local Gemini stand-in) and writes the same artifacts", async () => {
-    const standIn = await startGeminiStandIn()
+  it("with GEMINI_API_KEY set, selects, edits and captions through the SDK (pointed at the local Gemini stand-in) and writes the same artifacts", async () => {
+    const standIn = await startGeminiStandIn({ respond: geminiResponder })
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-gemini-"))
     const out = path.join(work, "out")
     try {
@@ -115,6 +290,21 @@ describe("curator run", () => {
       })
       expect(r.status, r.stderr + r.stdout).toBe(0)
       expect(r.stdout).toContain("Gemini selection (gemini-e2e).")
+      // the whole flow wrote the same artifact set as offline, with Gemini's edits and captions
+      const selected = JSON.parse(fs.readFileSync(path.join(out, "selection.json"), "utf8")) as SelectionJson
+      const posts = await checkWholeFlow(out, selected, false)
+      expect(posts.posts.map((p) => p.label)).toEqual(["Start of the trip"])
+      for (const p of posts.posts) {
+        expect(p.model).toBe("gemini-e2e")
+        expect(p.caption).toBe("Gemini: a bright start to the trip.")
+        expect(p.hashtags).toEqual(["GeminiTrip", "FirstDay"])
+      }
+      const bodies = standIn.generateRequests().map((q) => q.json as GeminiBody)
+      const schemaHas = (b: GeminiBody, key: string) => key in (b.generationConfig?.responseJsonSchema?.properties ?? {})
+      expect(bodies.filter((b) => schemaHas(b, "selected"))).toHaveLength(1)
+      expect(bodies.filter((b) => schemaHas(b, "hashtags"))).toHaveLength(1)
+      // every kept photo went through the image model (the sample's picks here are photos)
+      expect(bodies.filter((b) => b.generationConfig?.imageConfig !== undefined).length).toBeGreaterThanOrEqual(1)
       expect(r.stdout).toMatch(/scene\(s\) \(Gemini selection, gemini-e2e\)/)
       const sel = JSON.parse(fs.readFileSync(path.join(out, "selection.json"), "utf8")) as SelectionJson
       expect(sel.selected.map((s) => s.justification)).toEqual(["Gemini: the clearest view of the day.", "Gemini: a good opener."])
@@ -122,14 +312,24 @@ describe("curator run", () => {
       expect([...sel.selected.map((s) => s.fileName), ...sel.excluded.map((e) => e.fileName)].sort()).toEqual([...inputs].sort())
       expect(sel.excluded.find((e) => e.fileName === "IMG_2104.jpg")?.category).toBe("unprocessable")
       expect((await sharp(path.join(out, "contact-sheet.jpg")).metadata()).format).toBe("jpeg")
-      const [request, ...more] = standIn.generateRequests()
-      expect(more).toHaveLength(0)
+      const [request] = standIn.generateRequests()
       expect(request!.path).toBe("/v1beta/models/gemini-e2e:generateContent")
       expect(request!.headers["x-goog-api-key"]).toBe("e2e-key")
       const body = request!.json as { contents: Array<{ parts: Array<{ inlineData?: { mimeType: string } }> }> }
       const images = body.contents[0]!.parts.filter((p) => p.inlineData?.mimeType === "image/jpeg")
       // every processed file sends at least its thumbnail (the corrupt one never reaches the model)
       expect(images.length).toBeGreaterThanOrEqual(inputs.length - 1)
+      // the sample's video goes as its AV1/Opus WebM preview through the Files API, by fileUri
+      // (a second upload of the same kind happens when the video is among the picks: its enhancement
+      // round sends the preview to the video analysis — which items the scripted indices name depends
+      // on the order the files were ingested in)
+      const uploaded = [...standIn.files.values()]
+      expect(uploaded.length).toBeGreaterThanOrEqual(1)
+      expect(uploaded.every((f) => f.mimeType === "video/webm")).toBe(true)
+      const fileParts = (body.contents[0]!.parts as Array<{ fileData?: { fileUri: string } }>).filter((p) => p.fileData !== undefined)
+      expect(fileParts).toHaveLength(1)
+      expect(uploaded.map((f) => f.uri)).toContain(fileParts[0]!.fileData!.fileUri)
+      expect(r.stdout).toContain("Gemini tokens used by the selection: 120")
     } finally {
       await standIn.close()
       fs.rmSync(work, { recursive: true, force: true })

@@ -22,7 +22,8 @@ import {
 } from "@curator/contracts"
 import { Context, Effect, Layer, Schema } from "effect"
 import { analyzeMedia } from "./internal/imageAnalysis.js"
-import { OFFLINE_MODEL, selectOffline } from "./internal/offlineSelection.js"
+import { OFFLINE_MODEL, type PlaceNamer, selectOffline } from "./internal/offlineSelection.js"
+import { loadPlaceFinder } from "./internal/reverseGeocode.js"
 
 /** Default number of items to pick. */
 export const DEFAULT_TARGET_COUNT = 20
@@ -88,9 +89,23 @@ const selectOfflineEffect = Effect.fn("SelectionModel.select.offline")(function*
         : Effect.succeed(null),
     { concurrency: ANALYSIS_CONCURRENCY }
   )
+  // Scene names say where ("Lisbon, Portugal") when an item has GPS: the offline reverse geocoder,
+  // loaded once per process; without its data the coordinates are shown (logged, not fatal).
+  const placeName = items.some((c) => c.item.gps !== null)
+    ? yield* Effect.tryPromise(() => loadPlaceFinder()).pipe(
+        Effect.map((find): PlaceNamer => (gps) => {
+          const place = find(gps)
+          return place === null ? null : `${place.city}, ${place.country}`
+        }),
+        Effect.catch((error) =>
+          Effect.logWarning("offline selection: no place names (reverse geocoder unavailable)").pipe(Effect.annotateLogs({ error: String(error) }), Effect.as<PlaceNamer>(() => null))
+        )
+      )
+    : () => null
   return selectOffline(
     items.map((c, i) => ({ item: c.item, analysis: analyses[i] ?? null })),
-    targetCount
+    targetCount,
+    placeName
   )
 })
 

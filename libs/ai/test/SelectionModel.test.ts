@@ -77,9 +77,16 @@ describe("SelectionModel.layerOffline", () => {
     expect(sceneOf(result, "p1")).toBe(sceneOf(result, "p2"))
     expect(sceneOf(result, "p3")).not.toBe(sceneOf(result, "p1"))
     expect(result.sceneGroups).toHaveLength(2)
-    expect(result.sceneGroups[0]!.name).toBe("2024-06-01 09:00–10:30 · 48.8584, 2.2945")
+    // Named by the offline reverse geocoder (the Eiffel Tower reads Paris).
+    expect(result.sceneGroups[0]!.name).toBe("2024-06-01 09:00–10:30 · Paris, France")
     expect(result.sceneGroups[0]!.gps).toMatchObject({ lat: 48.8584, lon: 2.2945 })
     expect(result.sceneGroups[0]!.timeRange).toEqual({ start: "2024-06-01T09:00:00", end: "2024-06-01T10:30:00" })
+  })
+
+  it("shows a scene's coordinates where no town lies within 30 km (mid-Atlantic)", async () => {
+    const input = await build([{ id: "sea", seed: 31, item: { local: "2024-06-02T12:00:00", gps: { lat: 30, lon: -40 } } }])
+    const result = await select(input)
+    expect(result.sceneGroups[0]!.name).toBe("2024-06-02 12:00 · 30.0000, -40.0000")
   })
 
   it("splits on a 5 km GPS gap even minutes apart", async () => {

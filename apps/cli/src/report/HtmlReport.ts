@@ -9,7 +9,7 @@ import type { ExclusionCategory } from "@curator/contracts"
 import { buildReportView, type ReportEntry, type ReportView, type SceneView } from "./internal/ReportView.js"
 import { categoryColor, palette } from "./internal/theme.js"
 import { escapeMarkup as esc, formatDateTime, formatGps, formatTimeRange, plural } from "./internal/text.js"
-import type { ReportInput } from "./ReportInput.js"
+import type { ReportInput, ReportPost } from "./ReportInput.js"
 
 /** How the page links a file's thumbnail (a relative URL or path; escaped by the renderer). */
 export interface HtmlReportOptions {
@@ -71,6 +71,15 @@ background:repeating-linear-gradient(45deg,#221a1c 0 7px,#2b1f22 7px 12px);color
 .dup a{color:var(--text);}
 .error{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:12px;color:#fca5a5;margin:0}
 footer{margin-top:56px;color:var(--text3);font-size:13px;border-top:1px solid var(--stroke);padding-top:14px}
+.posts .post{background:var(--card);border:1px solid var(--stroke);border-radius:12px;padding:16px 18px;margin-top:16px}
+.post h3{font-size:18px;letter-spacing:0;text-transform:none;color:var(--text);margin:0 0 10px}
+.strip{display:flex;flex-wrap:wrap;gap:8px}
+.strip figure{margin:0;width:120px}
+.strip .well{border-radius:8px}
+.strip figcaption{color:var(--text3);font-size:11px;overflow-wrap:anywhere;margin-top:2px}
+.caption{margin:12px 0 4px;white-space:pre-wrap}
+.tags{color:var(--accent);margin:0;overflow-wrap:anywhere}
+.post .facts a{color:var(--text)}
 :target{outline:2px solid var(--accent);outline-offset:2px}
 @media (prefers-color-scheme: light){
 :root{--page:#f6f6f7;--card:#fff;--stroke:#e4e4e7;--well:#e9e9ec;--text:#18181b;--text2:#52525b;--text3:#71717a;--accent:#c98a00;--accent-text:#fff}
@@ -150,8 +159,42 @@ const sceneSection = (scene: SceneView, options: HtmlReportOptions, view: Report
   return `<section class="scene"><h2>${esc(scene.name)}</h2><p class="meta">${esc(meta.join(" · "))}</p>${selected}${excluded}</section>`
 }
 
+/** "12.3 MB" (decimal megabytes, as file managers show sizes). */
+const megabytes = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`
+
+const postCard = (post: ReportPost, index: number, options: HtmlReportOptions, view: ReportView): string => {
+  const strip = post.fileIds
+    .map((fileId, i) => {
+      const name = view.nameOf(fileId)
+      return `<figure><div class="well"><img src="${esc(options.thumbnailHref(fileId))}" alt="${esc(name)}" loading="lazy"><span class="rank">${i + 1}</span></div><figcaption>${esc(name)}</figcaption></figure>`
+    })
+    .join("")
+  const caption =
+    post.caption === null
+      ? `<p class="error">No caption: ${esc(post.captionError ?? "the caption job failed")}</p>`
+      : `<p class="caption">${esc(post.caption)}</p>`
+  const tags = post.hashtags.length === 0 ? "" : `<p class="tags">${esc(post.hashtags.map((h) => `#${h}`).join(" "))}</p>`
+  const facts = [
+    plural(post.fileIds.length, "item", "items"),
+    ...(post.locationTag === null ? [] : [`📍 ${post.locationTag}`]),
+    ...(post.model === null ? [] : [`caption: ${post.model === "offline" ? "offline" : `Gemini, ${post.model}`}`])
+  ]
+  const bundles =
+    post.bundles.length === 0
+      ? `<p class="facts">No ZIP was written for this post.</p>`
+      : `<p class="facts">Download: ${post.bundles.map((b) => `<a href="${esc(b.href)}" download>${esc(b.name)}.zip</a> (${esc(megabytes(b.bytes))})`).join(" · ")}</p>`
+  return `<article class="post"><h3>${index + 1}. ${esc(post.label === "" ? "Untitled post" : post.label)}</h3><div class="strip">${strip}</div>${caption}${tags}<p class="facts">${esc(facts.join(" · "))}</p>${bundles}</article>`
+}
+
+const postsSection = (posts: ReadonlyArray<ReportPost>, options: HtmlReportOptions, view: ReportView): string =>
+  `<section class="posts"><h2>Posts</h2><p class="meta">${esc(plural(posts.length, "carousel post", "carousel posts"))} · items in carousel order · accepted captions · ZIP bundles</p>` +
+  posts.map((p, i) => postCard(p, i, options, view)).join("") +
+  `</section>`
+
 /**
- * The HTML page of `input` (pure; UTF-8 text). Shows summary counts, each
+ * The HTML page of `input` (pure; UTF-8 text). With `input.posts` (a
+ * whole-flow run) a "Posts" section comes first: per post its thumbnails in
+ * carousel order, caption, hashtags, location tag and links to its ZIPs. Shows summary counts, each
  * scene with its picks in rank order (thumbnail, justification, comparison
  * note) and its exclusions (reason, category, duplicate-of link), then the
  * files that could not be processed with their error tag and reason.
@@ -184,6 +227,7 @@ export const renderHtmlReport = (input: ReportInput, options: HtmlReportOptions)
     `<header><h1>${esc(view.title)}</h1><p class="meta">Selection model: ${esc(view.model)} · generated ${esc(formatDateTime(view.generatedAt))}</p>${context}</header>` +
     stats +
     (byCategory === "" ? "" : `<p class="bycat">Excluded by category: ${esc(byCategory)}</p>`) +
+    (input.posts === undefined ? "" : postsSection(input.posts, options, view)) +
     view.scenes.map((s) => sceneSection(s, options, view)).join("") +
     failed +
     `<footer>Made by Curator. Every file of the run is listed once: selected, excluded with its reason, or not processable. The same data is in selection.json.</footer>` +

@@ -38,4 +38,31 @@ export interface ReportInput {
   readonly generatedAt: string
   readonly result: SelectionResult
   readonly items: ReadonlyArray<ReportItem>
+  /** The posts of a whole-flow run, in post order; absent for a selection-only run. */
+  readonly posts?: ReadonlyArray<ReportPost>
+}
+
+/** One ZIP of a post, as the report links it. `href`: relative URL from report.html; `bytes`: its size. */
+export interface ReportBundle {
+  readonly name: string
+  readonly href: string
+  readonly bytes: number
+}
+
+/**
+ * One carousel post of a whole-flow run (`curator run --steps posts`):
+ * `fileIds` in carousel order (each also in `items`), the accepted caption
+ * (null when its job failed: `captionError` says why), hashtags without `#`,
+ * the location tag, the caption model (`offline` or a Gemini model name) and
+ * the post's bundles.
+ */
+export interface ReportPost {
+  readonly label: string
+  readonly fileIds: ReadonlyArray<string>
+  readonly caption: string | null
+  readonly captionError: string | null
+  readonly hashtags: ReadonlyArray<string>
+  readonly locationTag: string | null
+  readonly model: string | null
+  readonly bundles: ReadonlyArray<ReportBundle>
 }

@@ -39,7 +39,8 @@ export const thumbnailFileName = (fileId: string): string => `${fileId.replace(/
 /** The relative URL of a thumbnail from `report.html`. */
 export const thumbnailHref = (fileId: string): string => `${THUMBNAILS_DIR}/${encodeURIComponent(thumbnailFileName(fileId))}`
 
-const write = (file: string, data: string | Uint8Array) =>
+/** Writes `file` atomically (a temp file renamed over it); ReportWriteError naming the path on failure. */
+export const writeReportFile = (file: string, data: string | Uint8Array) =>
   Effect.tryPromise({
     try: async () => {
       const temp = `${file}.${process.pid}.tmp`
@@ -69,7 +70,7 @@ export const writeReport = Effect.fn("writeReport")(function* (outDir: string, i
   yield* mkdirp(thumbs)
   yield* Effect.forEach(
     input.items,
-    (item) => (item.thumbnail === null ? Effect.void : write(path.join(thumbs, thumbnailFileName(item.fileId)), item.thumbnail)),
+    (item) => (item.thumbnail === null ? Effect.void : writeReportFile(path.join(thumbs, thumbnailFileName(item.fileId)), item.thumbnail)),
     { concurrency: 8, discard: true }
   )
   const paths: ReportPaths = {
@@ -78,9 +79,9 @@ export const writeReport = Effect.fn("writeReport")(function* (outDir: string, i
     htmlReport: path.join(root, "report.html"),
     thumbnails: thumbs
   }
-  yield* write(paths.selectionJson, renderSelectionJson(input))
-  yield* write(paths.htmlReport, renderHtmlReport(input, { thumbnailHref }))
+  yield* writeReportFile(paths.selectionJson, renderSelectionJson(input))
+  yield* writeReportFile(paths.htmlReport, renderHtmlReport(input, { thumbnailHref }))
   const sheet = yield* renderContactSheet(input)
-  yield* write(paths.contactSheet, sheet)
+  yield* writeReportFile(paths.contactSheet, sheet)
   return paths
 })

@@ -3,7 +3,8 @@
  * static HTML page, made from one ReportInput (the selection result plus
  * every input file with its name, media item, thumbnail and failure).
  */
-export type { ReportFailure, ReportInput, ReportItem } from "./ReportInput.js"
+export type { ReportBundle, ReportFailure, ReportInput, ReportItem, ReportPost } from "./ReportInput.js"
+export { POSTS_SHEET_QUALITY, renderPostsSheet } from "./PostsSheet.js"
 export { ReportRenderError, ReportWriteError } from "./errors.js"
 export {
   buildSelectionDocument,
@@ -21,3 +22,4 @@ export type { Rect, SheetLayout, SheetTile, TileVariant } from "./internal/sheet
 export { DIM_OPACITY, palette } from "./internal/theme.js"
 export { type HtmlReportOptions, renderHtmlReport } from "./HtmlReport.js"
 export { type ReportPaths, THUMBNAILS_DIR, thumbnailFileName, thumbnailHref, writeReport } from "./ReportWriter.js"
+export { type PostsJson, type PostsJsonItem, type PostsJsonPost, type PostsPaths, writePostsOutputs } from "./PostsWriter.js"

@@ -5,7 +5,8 @@
  * - `/blob/*`: signed blob URLs — PUT streams an upload into the BlobStore
  *   after checking the HMAC signature, expiry, Content-Type and the EXACT
  *   Content-Length (and counts the streamed bytes); GET/HEAD stream a blob
- *   with its content type and single-range support (videos seek);
+ *   with its content type (and the signed Content-Disposition, if any) and
+ *   single-range support (videos seek);
  * - everything else: the built web app, `index.html` for SPA routes.
  *
  * Access (see access.ts): `/?token=<t>` with the printed token sets the
@@ -176,7 +177,9 @@ export const startLocalServer = (options: LocalServerOptions) =>
           ...SECURITY_HEADERS,
           "content-type": grant.contentType,
           "accept-ranges": "bytes",
-          "cache-control": "private, max-age=300"
+          "cache-control": "private, max-age=300",
+          // A signed download (a bundle) names its file: `attachment; filename="..."`.
+          ...(grant.contentDisposition === undefined ? {} : { "content-disposition": grant.contentDisposition })
         }
         const start = range?.start ?? 0
         const end = range?.end ?? size - 1

@@ -184,6 +184,15 @@ describe("curator serve: signed blob URLs", () => {
     expect((await raw({ path: media.url, headers: authed({ range: "bytes=9000-" }) })).status).toBe(416)
     // A GET URL cannot be used to PUT.
     expect((await put(media.url, bytes, { "content-type": "video/mp4" })).status).toBe(403)
+    // A signed download (a bundle) is served with its Content-Disposition; the media URL above had none.
+    expect(whole.headers["content-disposition"]).toBeUndefined()
+    const key = new URL(media.url, s.server.origin).pathname.slice("/blob/".length)
+    const disposition = 'attachment; filename="01-porto.zip"'
+    const download = signBlobUrl(s.secret, { method: "GET", key, contentType: "application/zip", contentLength: null, expiresAt: Math.floor(Date.now() / 1000) + 60, contentDisposition: disposition })
+    const attached = await raw({ path: download, headers: authed() })
+    expect(attached.status).toBe(200)
+    expect(attached.headers["content-disposition"]).toBe(disposition)
+    expect(attached.headers["content-type"]).toBe("application/zip")
   })
 
   it("refuses a PUT larger than declared (413), a different type or size, a tampered or expired URL (403); nothing is stored", async () => {

@@ -8,7 +8,7 @@
  * pick across scenes up to the target -> wording. Every input item ends up in
  * exactly one of `selected` and `excluded`.
  */
-import type { ExcludedItem, MediaItem, SceneGroup, SelectedItem, SelectionResult } from "@curator/contracts"
+import type { ExcludedItem, GpsPosition, MediaItem, SceneGroup, SelectedItem, SelectionResult } from "@curator/contracts"
 import { captureInstantMs, dominantOffsetMinutes, formatCaptureIso } from "./captureTime.js"
 import { clusterNearDuplicates, exactDuplicates, type NearDuplicateCluster } from "./duplicates.js"
 import { centroid } from "./geo.js"
@@ -40,10 +40,19 @@ const ordinal = (n: number) => (n === 1 ? "" : n === 2 ? "2nd " : n === 3 ? "3rd
 /** HH:MM of a local ISO time. */
 const clock = (local: string) => local.slice(11, 16)
 
-/** Human-readable scene name: date and time span (local wall clock), then place or "no location". */
-const sceneName = (items: ReadonlyArray<MediaItem>, timedOrder: ReadonlyArray<MediaItem>, timed: boolean): string => {
+/**
+ * Names a GPS fix for a scene ("Lisbon, Portugal"), or null when there is no place name for it;
+ * the caller then shows the coordinates. Offline: the reverse geocoder of internal/reverseGeocode.ts.
+ */
+export type PlaceNamer = (gps: GpsPosition) => string | null
+
+/**
+ * Human-readable scene name: date and time span (local wall clock), then the place — its name
+ * from `placeName` when it has one, else the centroid's coordinates — or "no location".
+ */
+const sceneName = (items: ReadonlyArray<MediaItem>, timedOrder: ReadonlyArray<MediaItem>, timed: boolean, placeName: PlaceNamer): string => {
   const gps = centroid(items.flatMap((i) => (i.gps === null ? [] : [i.gps])))
-  const place = gps === null ? "no location" : `${gps.lat.toFixed(4)}, ${gps.lon.toFixed(4)}`
+  const place = gps === null ? "no location" : (placeName(gps) ?? `${gps.lat.toFixed(4)}, ${gps.lon.toFixed(4)}`)
   const first = timedOrder[0]?.captureTime
   const last = timedOrder[timedOrder.length - 1]?.captureTime
   if (!timed || first == null || last == null) return `Undated · ${place}`
@@ -58,10 +67,11 @@ const sceneName = (items: ReadonlyArray<MediaItem>, timedOrder: ReadonlyArray<Me
 }
 
 /**
- * Runs the offline selection over analysed items (see module doc). `targetCount` >= 1.
+ * Runs the offline selection over analysed items (see module doc). `targetCount` >= 1;
+ * `placeName` names scene places (default: none, coordinates are shown).
  * Returns the contract's SelectionResult with model "offline".
  */
-export const selectOffline = (items: ReadonlyArray<AnalysedItem>, targetCount: number): SelectionResult => {
+export const selectOffline = (items: ReadonlyArray<AnalysedItem>, targetCount: number, placeName: PlaceNamer = () => null): SelectionResult => {
   const excluded = new Map<number, ExcludedItem>()
   const exclude = (index: number, category: ExcludedItem["category"], reason: string, duplicateOf: number | null = null) =>
     excluded.set(index, { fileId: items[index]!.item.fileId, category, reason, duplicateOf: duplicateOf === null ? null : items[duplicateOf]!.item.fileId })
@@ -104,7 +114,7 @@ export const selectOffline = (items: ReadonlyArray<AnalysedItem>, targetCount: n
   const usedNames = new Set<string>()
   const scenes: Array<Scene> = splits.map((split) => {
     const memberItems = split.members.map((i) => items[i]!.item)
-    const base = sceneName(memberItems, split.timed ? memberItems.filter((m, k) => instants.get(split.members[k]!) !== null) : [], split.timed)
+    const base = sceneName(memberItems, split.timed ? memberItems.filter((m, k) => instants.get(split.members[k]!) !== null) : [], split.timed, placeName)
     let unique = base
     for (let n = 2; usedNames.has(unique); n++) unique = `${base} #${n}`
     usedNames.add(unique)

@@ -105,8 +105,19 @@ const loadGazetteer = (): Promise<Gazetteer> => {
  * data set lies within {@link PLACE_RADIUS_KM}. Rejects only when the data
  * cannot be loaded (a broken installation).
  */
-export const reverseGeocode = async (gps: GpsPosition): Promise<Place | null> => {
+export const reverseGeocode = async (gps: GpsPosition): Promise<Place | null> => lookup(await loadGazetteer(), gps)
+
+/**
+ * A synchronous place finder over the loaded gazetteer (loads it on first use), for pure code
+ * that names many fixes at once (the offline selection's scene names). Same rules as
+ * {@link reverseGeocode}; rejects only when the data cannot be loaded.
+ */
+export const loadPlaceFinder = async (): Promise<(gps: GpsPosition) => Place | null> => {
   const g = await loadGazetteer()
+  return (gps) => lookup(g, gps)
+}
+
+const lookup = (g: Gazetteer, gps: GpsPosition): Place | null => {
   const ids = around(g.index, gps.lon, gps.lat, CANDIDATES, PLACE_RADIUS_KM)
   let best: { id: number; score: number; km: number } | null = null
   for (const id of ids) {

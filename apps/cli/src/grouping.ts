@@ -1,0 +1,65 @@
+/**
+ * How `curator run` groups the kept items into carousel posts (pure).
+ *
+ * Rule:
+ * 1. one post per scene group of the selection; a kept item belongs to the
+ *    scene the selection gave it (`selected[].scene`), else to the scene
+ *    group listing it, else to a catch-all "More moments" scene;
+ * 2. posts in rank order: a scene's post comes where its best-ranked kept
+ *    item comes; items inside a post in rank order too (the best one is the
+ *    cover, carousel position 1);
+ * 3. a scene with more than {@link PostLimits.itemsPerPost} (20) items is
+ *    split into consecutive posts of at most 20, in rank order, labelled
+ *    "<scene> (1/2)", "<scene> (2/2)", ...;
+ * 4. label = the scene's name (cut to {@link PostLimits.labelLength});
+ * 5. a post with a single item stays on its own. Merging it into a
+ *    neighbour would put it under another scene's label and caption (the
+ *    caption is written from the label, the dates and the places of the
+ *    post's items), which reads worse than a one-item post — a normal post
+ *    on every platform.
+ */
+import { PostLimits, type SelectionResult } from "@curator/contracts"
+
+/** The catch-all scene of kept items the selection placed in no scene (an `include` override, say). */
+export const UNSCENED_LABEL = "More moments"
+
+/** One planned post: its label and its fileIds in carousel order. */
+export interface PlannedPost {
+  readonly label: string
+  readonly fileIds: ReadonlyArray<string>
+}
+
+const cut = (label: string): string => {
+  const chars = Array.from(label.trim())
+  return chars.length <= PostLimits.labelLength ? chars.join("") : `${chars.slice(0, PostLimits.labelLength - 1).join("").trimEnd()}…`
+}
+
+/**
+ * Plans the posts of `keptInRankOrder` (the kept fileIds, best first, as the
+ * API's pool lists them) from the selection `result`. Every kept item ends
+ * in exactly one post; no post has more than 20 items; no post is empty.
+ */
+export const planPosts = (keptInRankOrder: ReadonlyArray<string>, result: SelectionResult): ReadonlyArray<PlannedPost> => {
+  const sceneOfSelected = new Map(result.selected.map((s) => [s.fileId, s.scene]))
+  const sceneOfGroup = new Map(result.sceneGroups.flatMap((g) => g.items.map((f) => [f, g.name] as const)))
+  const scenes = new Map<string, Array<string>>()
+  for (const fileId of new Set(keptInRankOrder)) {
+    const scene = sceneOfSelected.get(fileId) ?? sceneOfGroup.get(fileId) ?? UNSCENED_LABEL
+    const name = scene.trim() === "" ? UNSCENED_LABEL : scene
+    const items = scenes.get(name) ?? []
+    items.push(fileId)
+    scenes.set(name, items)
+  }
+  // Map iteration order = first insertion = the scene's best-ranked item.
+  const posts: Array<PlannedPost> = []
+  for (const [scene, items] of scenes) {
+    const parts = Math.ceil(items.length / PostLimits.itemsPerPost)
+    for (let p = 0; p < parts; p++) {
+      const suffix = parts === 1 ? "" : ` (${p + 1}/${parts})`
+      const base = cut(scene)
+      const label = suffix === "" ? base : `${cut(Array.from(base).slice(0, PostLimits.labelLength - suffix.length).join(""))}${suffix}`
+      posts.push({ label, fileIds: items.slice(p * PostLimits.itemsPerPost, (p + 1) * PostLimits.itemsPerPost) })
+    }
+  }
+  return posts
+}
