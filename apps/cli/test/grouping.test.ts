@@ -1,6 +1,6 @@
 import type { SelectionResult } from "@curator/contracts"
 import { describe, expect, it } from "vitest"
-import { planPosts, UNSCENED_LABEL } from "../src/grouping.js"
+import { planPosts, postLabelOf, UNSCENED_LABEL } from "../src/grouping.js"
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(2, "0")}`)
 
@@ -55,5 +55,35 @@ describe("planPosts", () => {
     const plan = planPosts(ranked.map(([f]) => f), resultOf(ranked))
     for (const p of plan) expect(Array.from(p.label).length).toBeLessThanOrEqual(120)
     expect(plan.map((p) => p.label.slice(-5))).toEqual(["(1/2)", "(2/2)"])
+  })
+})
+
+describe("postLabelOf", () => {
+  it("titles offline scene names by place and day; leaves other names alone", () => {
+    expect(postLabelOf("2024-06-01 09:00–10:30 · Paris, France")).toBe("Paris, France · 1 Jun 2024")
+    expect(postLabelOf("2024-06-01 09:00–10:30 · Paris, France", true)).toBe("Paris, France · 1 Jun 2024, 09:00")
+    expect(postLabelOf("2024-06-01 22:00 – 2024-06-03 08:00 · Lisbon, Portugal #2")).toBe("Lisbon, Portugal · 1 Jun 2024 – 3 Jun 2024")
+    expect(postLabelOf("2024-12-31 23:59 · 30.0000, -40.0000")).toBe("31 Dec 2024")
+    expect(postLabelOf("Undated · Rome, Italy")).toBe("Rome, Italy")
+    expect(postLabelOf("Undated · no location")).toBe("Undated · no location")
+    expect(postLabelOf("Sunset at the harbour")).toBe("Sunset at the harbour")
+  })
+
+  it("adds the time only where two posts would share a title", () => {
+    const result = {
+      model: "offline",
+      selected: [
+        { rank: 1, fileId: "a", kind: "photo", scene: "2024-06-01 09:00 · Paris, France", justification: "", comparisonNote: "" },
+        { rank: 2, fileId: "b", kind: "photo", scene: "2024-06-01 18:00 · Paris, France", justification: "", comparisonNote: "" },
+        { rank: 3, fileId: "c", kind: "photo", scene: "2024-06-02 10:00 · Versailles, France", justification: "", comparisonNote: "" }
+      ],
+      excluded: [],
+      sceneGroups: []
+    } as unknown as SelectionResult
+    expect(planPosts(["a", "b", "c"], result).map((p) => p.label)).toEqual([
+      "Paris, France · 1 Jun 2024, 09:00",
+      "Paris, France · 1 Jun 2024, 18:00",
+      "Versailles, France · 2 Jun 2024"
+    ])
   })
 })

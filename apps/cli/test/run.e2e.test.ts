@@ -137,7 +137,9 @@ const checkWholeFlow = async (out: string, sel: SelectionJson, keepGps: boolean)
       }
     }
     expect(entries).toEqual(post.items.map((i) => i.entryName))
-    expect(entries.map((e) => e.replace(/\.[a-z0-9]+$/, ""))).toEqual(post.items.map((i, k) => `${String(k + 1).padStart(2, "0")}-${stem(i.fileName)}`))
+    // Entry names are safe: characters outside [A-Za-z0-9._-] become "_" ("IMG_2201 copy.jpg" -> "02-IMG_2201_copy.jpg").
+    const safe = (name: string) => name.normalize("NFC").replace(/[^A-Za-z0-9._-]/g, "_")
+    expect(entries.map((e) => e.replace(/\.[a-z0-9]+$/, ""))).toEqual(post.items.map((i, k) => `${String(k + 1).padStart(2, "0")}-${safe(stem(i.fileName))}`))
   }
   const sheet = await sharp(path.join(out, "posts.jpg")).metadata()
   expect(sheet.format).toBe("jpeg")

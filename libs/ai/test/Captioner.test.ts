@@ -75,6 +75,24 @@ describe("Captioner.layerOffline", () => {
     })
   })
 
+  it("does not repeat a label or scene name that only restates the post's places and dates", async () => {
+    const eiffel = mediaItem("e", { local: "2024-06-01T09:00:00", offsetMinutes: 120, gps: { lat: 48.8584, lon: 2.2945 } })
+    const out = await write({
+      tripContext: "",
+      label: "Paris, France · 1 Jun 2024",
+      items: [{ item: eiffel, scene: "2024-06-01 09:00 · Paris, France", thumbnail: null }],
+      history: [],
+      feedback: null
+    })
+    expect(out.draft.caption).toMatch(/^Paris, France, on the morning of 1 June 2024\./)
+    expect(out.draft.caption).not.toContain("·")
+    // No tag made of the title's words ("ParisFranceJun").
+    expect(out.draft.hashtags.filter((h) => /jun/i.test(h))).toEqual([])
+    // A label with words of its own is still used.
+    const named = await write({ tripContext: "", label: "Eiffel Tower at dawn", items: [{ item: eiffel, scene: "2024-06-01 09:00 · Paris, France", thumbnail: null }], history: [], feedback: null })
+    expect(named.draft.caption).toContain("Eiffel Tower at dawn")
+  })
+
   it("follows the phrase table round after round, replaying the style from the history", async () => {
     const [r0, shorter, casual, longer, tags, fewer] = await rounds(["shorter", "more casual and no emoji", "longer, longer", "more hashtags", "fewer hashtags"])
     expect(shorter!.draft.caption).toBe("Lisbon weekend — Lisbon and Sintra, 14–16 June 2025. 🌅")

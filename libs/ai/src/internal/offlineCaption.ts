@@ -117,6 +117,17 @@ const VAGUE = new Set("old new long short big small little good great nice lovel
 /** Significant words that can stand alone as a hashtag: 4+ characters, not vague. */
 const tagWords = (text: string) => significant(text).filter((w) => w.length >= 4 && !VAGUE.has(w.toLowerCase()))
 
+/** Month and weekday names, full and abbreviated, lower case: calendar words, not a description. */
+const CALENDAR_WORDS = new Set(
+  (
+    "january february march april may june july august september october november december " +
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday undated"
+  ).split(" ")
+)
+
+/** Words that join a place and a date in a title ("Paris in June", "Lisbon on 3 May"). */
+const CONNECTORS = new Set("in at on of the and to from".split(" "))
+
 /** A scene label worth repeating: it holds at least one significant word. */
 const meaningfulScene = (label: string | null): label is string => label !== null && significant(label).length > 0
 
@@ -170,9 +181,14 @@ export const gatherFacts = async (input: { readonly tripContext: string; readonl
   const dates = timed.map((t) => t.slice(0, 10)).sort()
   const single = dates.length > 0 && dates[0] === dates[dates.length - 1]
   const parts = new Set(timed.filter((t) => t.length >= 13).map(partOfDayOf))
-  const scenes = [...new Set(items.map((i) => i.scene?.trim() ?? null).filter(meaningfulScene))]
+  // A label or scene name that only restates the post's places and dates ("Paris, France · 1 Jun 2024",
+  // the offline selection's "2024-06-01 09:00 · Paris, France") adds nothing the caption does not say.
+  const placeWords = new Set(places.flatMap((p) => [...words(p.city), ...words(p.country)]).map((w) => w.toLowerCase()))
+  const descriptive = (text: string) =>
+    words(text).some((w) => /\p{L}/u.test(w) && !placeWords.has(w.toLowerCase()) && !CALENDAR_WORDS.has(w.toLowerCase()) && !CONNECTORS.has(w.toLowerCase()))
+  const scenes = [...new Set(items.map((i) => i.scene?.trim() ?? null).filter(meaningfulScene))].filter(descriptive)
   const tidyLabel = input.label.replace(/\s+/g, " ").trim().replace(/[.,;:!?…]+$/u, "")
-  const label = tidyLabel === "" ? null : tidyLabel
+  const label = tidyLabel === "" || !descriptive(tidyLabel) ? null : tidyLabel
   const tripWords = [...new Set(tagWords(input.tripContext).map((w) => w.toLowerCase()))].slice(0, 8)
   return {
     label,
