@@ -59,7 +59,8 @@ import {
   requireJob,
   requireSession,
   requireUpload,
-  reviewOf
+  reviewOf,
+  startExecution
 } from "./internal/common.js"
 import { reconcilePostsWithReview, sessionPostsSummary } from "./internal/posts.js"
 import { PostsApiHandlers } from "./PostsHandlers.js"
@@ -273,14 +274,8 @@ const SelectionLive = HttpApiBuilder.group(CuratorApi, "selection", (handlers) =
           expiresAt,
           files: uploaded.map((u) => ({ fileId: u.fileId, key: u.key, fileName: u.fileName }))
         }
-        yield* (yield* Orchestrator).startSelection(input).pipe(
-          // A job that could not start is failed at once (it never stays running); the person retries with a new job.
-          Effect.tapError((e) =>
-            Effect.flatMap(nowIso, (at) => sessions.failSelectionJob(sessionId, jobId, e._tag, e.message, at)).pipe(Effect.ignore)
-          ),
-          Effect.catchTag("ExecutionAlreadyExistsError", (e) => Effect.fail(fromDomain(e))),
-          unavailableAs503
-        )
+        // A job that could not start is failed at once; the person retries with a new job.
+        yield* startExecution((yield* Orchestrator).startSelection(input), (e, at) => sessions.failSelectionJob(sessionId, jobId, e._tag, e.message, at))
         return { jobId }
       })
     )
@@ -617,14 +612,8 @@ const EnhancementLive = HttpApiBuilder.group(CuratorApi, "enhancement", (handler
           photos: photos.map((k) => targetOf(k.upload, 0, null)),
           videos: videos.map((k) => targetOf(k.upload, 0, null))
         }
-        yield* (yield* Orchestrator).startEnhancement(input).pipe(
-          // A job that could not start is failed at once (it never stays running); starting again makes a new job.
-          Effect.tapError((e) =>
-            Effect.flatMap(nowIso, (at) => sessions.failEnhancementJob(sessionId, jobId, e._tag, e.message, at)).pipe(Effect.ignore)
-          ),
-          Effect.catchTag("ExecutionAlreadyExistsError", (e) => Effect.fail(fromDomain(e))),
-          unavailableAs503
-        )
+        // A job that could not start is failed at once; starting again makes a new job.
+        yield* startExecution((yield* Orchestrator).startEnhancement(input), (e, at) => sessions.failEnhancementJob(sessionId, jobId, e._tag, e.message, at))
         return { jobId, created: true }
       })
     )
@@ -693,11 +682,9 @@ const EnhancementLive = HttpApiBuilder.group(CuratorApi, "enhancement", (handler
             startedAt: yield* nowIso
           })
           .pipe(Effect.catchTag("StoreConflictError", (e) => Effect.fail(fromDomain(e))), unavailableAs503)
-        yield* orchestrator.startEnhancement(input).pipe(
-          // A round that could not start never stays processing.
-          Effect.tapError((e) => sessions.failEnhancementItem(sessionId, jobId, fileId, e._tag, `the round could not start: ${e.message}`).pipe(Effect.ignore)),
-          Effect.catchTag("ExecutionAlreadyExistsError", (e) => Effect.fail(fromDomain(e))),
-          unavailableAs503
+        // A round that could not start never stays processing.
+        yield* startExecution(orchestrator.startEnhancement(input), (e) =>
+          sessions.failEnhancementItem(sessionId, jobId, fileId, e._tag, `the round could not start: ${e.message}`)
         )
         const current = yield* sessions.getEnhancementItem(sessionId, jobId, fileId).pipe(unavailableAs503)
         return itemStatusOf(job, entry, upload, current ?? undefined, null)

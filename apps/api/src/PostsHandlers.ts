@@ -34,7 +34,7 @@ import { BlobStore, PostStore, SessionStore } from "@curator/store"
 import { Effect, Layer } from "effect"
 import { HttpApiBuilder } from "effect/http-api"
 import { badRequest, conflict, fromDomain, notFound, unavailableAs503 } from "./internal/apiErrors.js"
-import { MEDIA_URL_TTL_SECONDS, nowIso, nowSeconds, requireJob, requireSession, reviewOf } from "./internal/common.js"
+import { MEDIA_URL_TTL_SECONDS, nowIso, nowSeconds, requireJob, requireSession, reviewOf, startExecution } from "./internal/common.js"
 import { randomId } from "./internal/ids.js"
 import {
   captionStale,
@@ -209,14 +209,8 @@ const PostsLive = HttpApiBuilder.group(CuratorApi, "posts", (handlers) =>
 const startCaptionRound = (input: CaptionJobInput) =>
   Effect.gen(function* () {
     const store = yield* PostStore
-    yield* (yield* Orchestrator).startCaption(input).pipe(
-      Effect.tapError((e) =>
-        Effect.flatMap(nowIso, (finishedAt) =>
-          store.failCaptionJob(input.sessionId, input.jobId, { errorTag: e._tag, errorMessage: `the caption round could not start: ${e.message}`, finishedAt })
-        ).pipe(Effect.ignore)
-      ),
-      Effect.catchTag("ExecutionAlreadyExistsError", (e) => Effect.fail(fromDomain(e))),
-      unavailableAs503
+    yield* startExecution((yield* Orchestrator).startCaption(input), (e, finishedAt) =>
+      store.failCaptionJob(input.sessionId, input.jobId, { errorTag: e._tag, errorMessage: `the caption round could not start: ${e.message}`, finishedAt })
     )
   })
 
@@ -466,13 +460,9 @@ const DownloadsLive = HttpApiBuilder.group(CuratorApi, "downloads", (handlers) =
           return { jobId: winner.jobId }
         }
         const input: DownloadJobInput = { sessionId, jobId, expiresAt, keepGps, bundleBytes, posts: records.map((r) => ({ postId: r.postId })) }
-        yield* (yield* Orchestrator).startDownload(input).pipe(
-          // A job that could not start is failed at once (it never stays running); starting again makes a new job.
-          Effect.tapError((e) =>
-            Effect.flatMap(nowIso, (finishedAt) => store.failDownloadJob(sessionId, jobId, { errorTag: e._tag, errorMessage: e.message, finishedAt })).pipe(Effect.ignore)
-          ),
-          Effect.catchTag("ExecutionAlreadyExistsError", (e) => Effect.fail(fromDomain(e))),
-          unavailableAs503
+        // A job that could not start is failed at once; starting again makes a new job.
+        yield* startExecution((yield* Orchestrator).startDownload(input), (e, finishedAt) =>
+          store.failDownloadJob(sessionId, jobId, { errorTag: e._tag, errorMessage: e.message, finishedAt })
         )
         return { jobId }
       })

@@ -1,5 +1,5 @@
 /**
- * A status poll for a step (the caption and download steps): loads with
+ * A status poll for a step (select, enhance, caption, download): loads with
  * `load`, shows each answer, and polls again with backoff (Backoff.ts) while
  * `keep(answer)`; the backoff restarts when `signature(answer)` changes.
  * Stops when `keep` is false, on a 404 (the job is not coming back), when
@@ -21,6 +21,11 @@ export interface Poll<A> {
   readonly wake: () => void
 }
 
+/**
+ * The poll of `key` (null: none yet): `load(signal)` answers, polled again after
+ * `nextDelay(policy, idle)` while `keep(answer)`, `idle` counting answers whose
+ * `signature` did not change. See the module doc for when it stops.
+ */
 export const usePoll = <A>(
   key: string | null,
   load: (signal: AbortSignal) => Promise<A>,

@@ -14,27 +14,17 @@
  * Errors: GeminiClient's (429, 5xx/timeouts, refusal, unusable JSON after one repair turn).
  * `analyse` / `applyFeedback` stay the offline rules.
  */
-import type { VideoAnalysis } from "@curator/contracts"
+import { VideoAdjustments, type VideoAnalysis } from "@curator/contracts"
 import type { Content, Part } from "@google/genai"
 import { Effect, Layer, Schema } from "effect"
 import { type DecodeResult, GeminiClient } from "./GeminiClient.js"
 import { PROMPTS } from "./prompts.generated.js"
 import { deriveVideoAdjustments, interpretVideoFeedback, type VideoAnalysisRequest, VideoAnalyzer, type VideoRoundParams } from "./VideoAnalyzer.js"
 
-const between = (minimum: number, maximum: number) => Schema.Finite.check(Schema.isBetween({ minimum, maximum }))
 
 /** The answer's shape: `VideoAdjustments` without `toneMap`, plus `reason`. Ranges as the contract's. */
-const GeminiVideoAnswer = Schema.Struct({
-  brightness: between(-0.3, 0.3),
-  contrast: between(0.5, 2),
-  saturation: between(0, 2),
-  gamma: between(0.5, 2),
-  warmth: between(-0.3, 0.3),
-  denoise: between(0, 10),
-  stabilise: Schema.Boolean,
-  sharpen: between(0, 1.5),
-  reason: Schema.String
-})
+const { toneMap: _toneMap, ...answerFields } = VideoAdjustments.fields
+const GeminiVideoAnswer = Schema.Struct({ ...answerFields, reason: Schema.String })
 type GeminiVideoAnswer = typeof GeminiVideoAnswer.Type
 
 /** The JSON Schema sent as `responseJsonSchema` (mirrors the contract's VideoAdjustments ranges, decision: toneMap measured). */

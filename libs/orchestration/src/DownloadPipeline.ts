@@ -21,6 +21,7 @@ import type { StateMachineDefinition, TaskState } from "./Asl.js"
 import { catchAll, DynamoDbIntegrationErrors, dynamoDbRetry, STATES_ALL, taskRetry } from "./ErrorPolicy.js"
 import {
   causeGuard,
+  recordJobComplete,
   DYNAMODB_UPDATE_ITEM,
   enteredTimeValue,
   RECORDER_TIMEOUT_SECONDS,
@@ -102,33 +103,6 @@ const recordPostFailed = (tableName: string): TaskState => ({
 })
 
 /**
- * `MarkDownloadComplete`: `DOWNLOAD#<job>` := complete with `finishedAt` = the instant this
- * state was entered (`$$.State.EnteredTime`: the Map has ended by then), only while it is running.
- */
-const markJobComplete = (tableName: string): TaskState => ({
-  Type: "Task",
-  Comment: "The Map ended: the job is complete (post failures live on the post records).",
-  Resource: DYNAMODB_UPDATE_ITEM,
-  Parameters: {
-    TableName: tableName,
-    Key: { PK: sessionKeyParameter(), SK: sortKeyParameter(Keys.downloadJob("{}"), "$.jobId") },
-    UpdateExpression: "SET #status = :complete, #finishedAt = :finishedAt",
-    ConditionExpression: "#status = :running",
-    ExpressionAttributeNames: { "#status": "status", "#finishedAt": "finishedAt" },
-    ExpressionAttributeValues: { ":complete": { S: "complete" }, ":running": { S: "running" }, ":finishedAt": enteredTimeValue() }
-  },
-  ResultPath: null,
-  TimeoutSeconds: RECORDER_TIMEOUT_SECONDS,
-  Retry: dynamoDbRetry(),
-  Catch: [
-    // Failed by reconciliation meanwhile: the record stands.
-    { ErrorEquals: [DynamoDbIntegrationErrors.conditionalCheckFailed], ResultPath: null, Next: DownloadStates.jobAlreadySettled },
-    { ErrorEquals: [STATES_ALL], ResultPath: "$.error", Next: DownloadStates.checkJobErrorCause }
-  ],
-  End: true
-})
-
-/**
  * The download state machine.
  *
  * Input: `DownloadJobInput` (contracts/src/Posts.ts), started under the job
@@ -186,7 +160,13 @@ export const downloadPipeline = (resources: DownloadPipelineResources, opts?: { 
       Catch: catchAll(DownloadStates.checkJobErrorCause),
       Next: DownloadStates.markJobComplete
     },
-    [DownloadStates.markJobComplete]: markJobComplete(resources.tableName),
+    [DownloadStates.markJobComplete]: recordJobComplete({
+      tableName: resources.tableName,
+      jobKeyTemplate: Keys.downloadJob("{}"),
+      comment: "The Map ended: the job is complete (post failures live on the post records).",
+      settledNext: DownloadStates.jobAlreadySettled,
+      errorNext: DownloadStates.checkJobErrorCause
+    }),
     [DownloadStates.jobAlreadySettled]: { Type: "Succeed", Comment: "The job record was no longer running (reconciled); it is not changed." },
     ...causeGuard(DownloadStates.checkJobErrorCause, DownloadStates.fillJobErrorCause, DownloadStates.recordJobFailed),
     [DownloadStates.recordJobFailed]: recordJobFailed({

@@ -24,6 +24,7 @@ import type { ItemProcessor, StateMachineDefinition, TaskState } from "./Asl.js"
 import { catchAll, DynamoDbIntegrationErrors, dynamoDbRetry, STATES_ALL, taskRetry } from "./ErrorPolicy.js"
 import {
   causeGuard,
+  recordJobComplete,
   DYNAMODB_UPDATE_ITEM,
   enteredTimeValue,
   RECORDER_TIMEOUT_SECONDS,
@@ -140,33 +141,6 @@ const itemSelector = {
 } as const
 
 /**
- * `MarkJobComplete`: `ENHANCE#<job>` := complete with `finishedAt` = the instant this state was
- * entered (`$$.State.EnteredTime`: both Maps have ended by then), only while it is running.
- */
-const markJobComplete = (tableName: string): TaskState => ({
-  Type: "Task",
-  Comment: "Both Maps ended: the job is complete (item failures live on the item records).",
-  Resource: DYNAMODB_UPDATE_ITEM,
-  Parameters: {
-    TableName: tableName,
-    Key: { PK: sessionKeyParameter(), SK: sortKeyParameter(Keys.enhanceJob("{}"), "$.jobId") },
-    UpdateExpression: "SET #status = :complete, #finishedAt = :finishedAt",
-    ConditionExpression: "#status = :running",
-    ExpressionAttributeNames: { "#status": "status", "#finishedAt": "finishedAt" },
-    ExpressionAttributeValues: { ":complete": { S: "complete" }, ":running": { S: "running" }, ":finishedAt": enteredTimeValue() }
-  },
-  ResultPath: null,
-  TimeoutSeconds: RECORDER_TIMEOUT_SECONDS,
-  Retry: dynamoDbRetry(),
-  Catch: [
-    // Already complete (a feedback round's execution) or failed by reconciliation: the record stands.
-    { ErrorEquals: [DynamoDbIntegrationErrors.conditionalCheckFailed], ResultPath: null, Next: EnhancementStates.jobAlreadySettled },
-    { ErrorEquals: [STATES_ALL], ResultPath: "$.error", Next: EnhancementStates.checkJobErrorCause }
-  ],
-  End: true
-})
-
-/**
  * The enhancement state machine.
  *
  * Input: `EnhancementJobInput` (contracts/src/EnhancementJobs.ts). Each photo
@@ -246,7 +220,13 @@ export const enhancementPipeline = (
       Catch: catchAll(EnhancementStates.checkJobErrorCause),
       Next: EnhancementStates.markJobComplete
     },
-    [EnhancementStates.markJobComplete]: markJobComplete(resources.tableName),
+    [EnhancementStates.markJobComplete]: recordJobComplete({
+      tableName: resources.tableName,
+      jobKeyTemplate: Keys.enhanceJob("{}"),
+      comment: "Both Maps ended: the job is complete (item failures live on the item records).",
+      settledNext: EnhancementStates.jobAlreadySettled,
+      errorNext: EnhancementStates.checkJobErrorCause
+    }),
     [EnhancementStates.jobAlreadySettled]: { Type: "Succeed", Comment: "The job record was already complete or failed; it is not changed." },
     ...causeGuard(EnhancementStates.checkJobErrorCause, EnhancementStates.fillJobErrorCause, EnhancementStates.recordJobFailed),
     [EnhancementStates.recordJobFailed]: recordJobFailed({

@@ -6,7 +6,7 @@
  */
 import { Keys } from "@curator/contracts"
 import type { ChoiceState, JsonValue, PassState, TaskState } from "./Asl.js"
-import { catchAll, dynamoDbRetry } from "./ErrorPolicy.js"
+import { catchAll, DynamoDbIntegrationErrors, dynamoDbRetry, STATES_ALL } from "./ErrorPolicy.js"
 
 /** Resource ARN of the Step Functions DynamoDB `UpdateItem` integration (request-response). */
 export const DYNAMODB_UPDATE_ITEM = "arn:aws:states:::dynamodb:updateItem"
@@ -200,4 +200,44 @@ export const recordJobFailed = (options: RecordJobFailedOptions): TaskState => (
   // The job fails either way; the Fail state reports the original error.
   Catch: catchAll(options.next, "$.recordError"),
   Next: options.next
+})
+
+/** Options of {@link recordJobComplete}. */
+export interface RecordJobCompleteOptions {
+  readonly tableName: string
+  /** The job's SK with `{}` for the job id, e.g. `Keys.enhanceJob("{}")`. */
+  readonly jobKeyTemplate: string
+  readonly comment: string
+  /** Where a failed condition goes (the job was no longer running: complete already, or reconciled). */
+  readonly settledNext: string
+  /** Where any other error goes (the job-level cause guard, then recordJobFailed). */
+  readonly errorNext: string
+}
+
+/**
+ * The job's last state after its Map(s): the job record := `complete` with `finishedAt` = the
+ * instant this state was entered (`$$.State.EnteredTime`: the Maps have ended by then), only
+ * while it is `running` — a job already complete or failed by reconciliation stands
+ * (ConditionalCheckFailed -> `settledNext`). Item / post failures live on their own records.
+ */
+export const recordJobComplete = (options: RecordJobCompleteOptions): TaskState => ({
+  Type: "Task",
+  Comment: options.comment,
+  Resource: DYNAMODB_UPDATE_ITEM,
+  Parameters: {
+    TableName: options.tableName,
+    Key: { PK: sessionKeyParameter(), SK: sortKeyParameter(options.jobKeyTemplate, "$.jobId") },
+    UpdateExpression: "SET #status = :complete, #finishedAt = :finishedAt",
+    ConditionExpression: "#status = :running",
+    ExpressionAttributeNames: { "#status": "status", "#finishedAt": "finishedAt" },
+    ExpressionAttributeValues: { ":complete": { S: "complete" }, ":running": { S: "running" }, ":finishedAt": enteredTimeValue() }
+  },
+  ResultPath: null,
+  TimeoutSeconds: RECORDER_TIMEOUT_SECONDS,
+  Retry: dynamoDbRetry(),
+  Catch: [
+    { ErrorEquals: [DynamoDbIntegrationErrors.conditionalCheckFailed], ResultPath: null, Next: options.settledNext },
+    { ErrorEquals: [STATES_ALL], ResultPath: "$.error", Next: options.errorNext }
+  ],
+  End: true
 })

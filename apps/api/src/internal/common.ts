@@ -16,10 +16,11 @@ import {
   type UploadRecord
 } from "@curator/contracts"
 import { type ExecutionDescription, Orchestrator } from "@curator/orchestration"
+import type { ExecutionAlreadyExistsError, OrchestratorUnavailableError } from "@curator/contracts"
 import { BlobStore, SessionStore, type StoreCallError } from "@curator/store"
 import { Clock, Effect } from "effect"
 import { UrlSigner } from "../UrlSigner.js"
-import { notFound, unavailableAs503 } from "./apiErrors.js"
+import { fromDomain, notFound, unavailableAs503 } from "./apiErrors.js"
 
 /** One kept item: its job entry (fileId, kind), its upload record and its MediaItem. */
 export interface KeptItem {
@@ -167,3 +168,19 @@ export const keptItems = (sessionId: string, selection: SelectionJobRecord) =>
     })
   }).pipe(unavailableAs503)
 
+
+/**
+ * Runs an Orchestrator start. When it fails, `recordFailure(error, at)` marks the job (or the
+ * round) failed at once, so nothing stays running for an execution that never started (a failed
+ * write there is ignored: reconciliation catches it later); the error then maps to the API's:
+ * ExecutionAlreadyExistsError -> 409, OrchestratorUnavailableError -> 503.
+ */
+export const startExecution = <R>(
+  start: Effect.Effect<void, ExecutionAlreadyExistsError | OrchestratorUnavailableError>,
+  recordFailure: (error: ExecutionAlreadyExistsError | OrchestratorUnavailableError, at: string) => Effect.Effect<unknown, unknown, R>
+) =>
+  start.pipe(
+    Effect.tapError((e) => Effect.flatMap(nowIso, (at) => recordFailure(e, at)).pipe(Effect.ignore)),
+    Effect.catchTag("ExecutionAlreadyExistsError", (e) => Effect.fail(fromDomain(e))),
+    unavailableAs503
+  )

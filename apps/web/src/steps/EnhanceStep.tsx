@@ -19,7 +19,7 @@ import type { ComponentChildren } from "preact"
 import { useEffect, useMemo, useRef, useState } from "preact/hooks"
 import { ApiFailure, call, messageOf } from "../ApiClient.js"
 import type { Navigate } from "../App.js"
-import { enhancementPolicy, nextDelay } from "../Backoff.js"
+import { enhancementPolicy } from "../Backoff.js"
 import { CompareSlider } from "../components/CompareSlider.js"
 import { ProgressBar } from "../components/ProgressBar.js"
 import { SyncedPlayers } from "../components/SyncedPlayers.js"
@@ -37,6 +37,7 @@ import {
   withItem
 } from "../EnhanceModel.js"
 import { SignedUrlCache, useNearViewport, useSignedUrl } from "../SignedUrls.js"
+import { usePoll } from "../usePoll.js"
 
 const LABEL = { pending: "Waiting", processing: "Enhancing", done: "Done", failed: "Failed" } as const
 
@@ -254,11 +255,7 @@ const ItemCard = (props: {
 
 export const EnhanceStep = (props: { sessionId: string; jobId: string; navigate: Navigate }) => {
   const { sessionId, jobId, navigate } = props
-  const [status, setStatus] = useState<EnhancementStatus | null>(null)
   const [selection, setSelection] = useState<Selection>(new Map())
-  const [pollError, setPollError] = useState<string | null>(null)
-  const [gaveUp, setGaveUp] = useState(false)
-  const [wake, setWake] = useState(0)
   const [sending, setSending] = useState<ReadonlySet<string>>(new Set())
   const [itemErrors, setItemErrors] = useState<ReadonlyMap<string, string>>(new Map())
   const [accepting, setAccepting] = useState(false)
@@ -266,55 +263,23 @@ export const EnhanceStep = (props: { sessionId: string; jobId: string; navigate:
   const [retrying, setRetrying] = useState(false)
   const [viewer, setViewer] = useState<ViewerItem | null>(null)
   const urls = useMemo(() => new SignedUrlCache(), [sessionId, jobId])
+  // The job's status, polled with backoff while anything moves (usePoll; a 404 stops it).
+  const poll = usePoll(
+    `${sessionId}/${jobId}`,
+    (signal) => call((api) => api.enhancement.status({ params: { sessionId, jobId } }), signal),
+    keepPolling,
+    statusSignature,
+    enhancementPolicy
+  )
+  const { data: status, error: pollError, gaveUp } = poll
+  // The round each item shows follows the status (EnhanceModel `reconcileSelection`).
   const latest = useRef<EnhancementStatus | null>(null)
-  const polling = useRef<AbortController | null>(null)
-
-  /** Shows a new status; the round each item shows follows it (EnhanceModel `reconcileSelection`). */
-  const show = (next: EnhancementStatus) => {
-    const previous = latest.current?.items ?? null
-    latest.current = next
-    setStatus(next)
-    setSelection((sel) => reconcileSelection(sel, previous, next.items))
-  }
-
   useEffect(() => {
-    const controller = new AbortController()
-    polling.current = controller
-    let timer: ReturnType<typeof setTimeout> | undefined
-    let polls = 0
-    let idle = 0
-    let last = ""
-    setGaveUp(false)
-    const poll = async () => {
-      polls++
-      try {
-        const s = await call((api) => api.enhancement.status({ params: { sessionId, jobId } }), controller.signal)
-        if (controller.signal.aborted) return
-        show(s)
-        setPollError(null)
-        const sig = statusSignature(s)
-        idle = sig === last ? idle + 1 : 0
-        last = sig
-        if (!keepPolling(s)) return
-      } catch (e) {
-        if (controller.signal.aborted) return
-        setPollError(messageOf(e))
-        // An unknown job is not coming back: stop.
-        if (e instanceof ApiFailure && e.status === 404) return
-        idle++
-      }
-      if (polls >= enhancementPolicy.maxPolls) {
-        setGaveUp(true)
-        return
-      }
-      timer = setTimeout(() => void poll(), nextDelay(enhancementPolicy, idle, Math.random()))
-    }
-    void poll()
-    return () => {
-      controller.abort()
-      clearTimeout(timer)
-    }
-  }, [sessionId, jobId, wake])
+    if (status === null) return
+    const previous = latest.current?.items ?? null
+    latest.current = status
+    setSelection((sel) => reconcileSelection(sel, previous, status.items))
+  }, [status])
 
   const items = status?.items ?? []
   const choices = useMemo(() => buildChoices(items, selection), [items, selection])
@@ -353,11 +318,10 @@ export const EnhanceStep = (props: { sessionId: string; jobId: string; navigate:
       const next = await call((api) =>
         api.enhancement.feedback({ params: { sessionId, jobId, fileId: item.fileId }, payload: { feedback: words } })
       )
-      // A poll answered before this round began must not overwrite it: stop it, show the item, poll anew.
-      polling.current?.abort()
+      // A poll answered before this round began must not overwrite it: `show` stops it, shows the item, polls anew.
       const shown = latest.current
-      if (shown !== null) show(withItem(shown, next))
-      setWake((n) => n + 1)
+      if (shown !== null) poll.show(withItem(shown, next))
+      else poll.wake()
       return true
     } catch (e) {
       setItemErrors((m) => new Map(m).set(item.fileId, `“${words}” was not sent: ${failureText(e)}`))
@@ -375,7 +339,7 @@ export const EnhanceStep = (props: { sessionId: string; jobId: string; navigate:
     setAccepting(true)
     setActionError(null)
     try {
-      show(await call((api) => api.enhancement.accept({ params: { sessionId, jobId }, payload: { choices } })))
+      poll.show(await call((api) => api.enhancement.accept({ params: { sessionId, jobId }, payload: { choices } })))
     } catch (e) {
       setActionError(`The versions were not accepted: ${failureText(e)}`)
     } finally {
@@ -457,7 +421,7 @@ export const EnhanceStep = (props: { sessionId: string; jobId: string; navigate:
           <div>
             <strong>Still running.</strong> This page stopped checking after a long while.
           </div>
-          <button type="button" class="btn" onClick={() => setWake((n) => n + 1)}>
+          <button type="button" class="btn" onClick={poll.wake}>
             Check again
           </button>
         </div>

@@ -1,8 +1,8 @@
 /**
  * Step 2: the selection job with live per-file progress. The job status is
- * polled with backoff (Backoff.ts); the poll stops when the job ends, when
- * the page leaves the step (its AbortController cancels the pending request
- * and timer), and after `maxPolls`. A finished job moves on to the review; a
+ * polled with backoff (usePoll, Backoff.ts); the poll stops when the job ends,
+ * when the page leaves the step (the pending request and timer are
+ * cancelled), on a 404, and after `maxPolls`. A finished job moves on to the review; a
  * failed job shows its terminal error and offers a retry, which starts a NEW
  * job (a closed execution name is never reused).
  */
@@ -10,9 +10,10 @@ import type { SelectionStatus } from "@curator/contracts"
 import { useEffect, useState } from "preact/hooks"
 import { call, messageOf } from "../ApiClient.js"
 import type { Navigate } from "../App.js"
-import { nextDelay, selectionPolicy } from "../Backoff.js"
+import { selectionPolicy } from "../Backoff.js"
 import { FileRow } from "../components/FileRow.js"
 import { ProgressBar } from "../components/ProgressBar.js"
+import { usePoll } from "../usePoll.js"
 
 const LABEL = { pending: "Waiting", processing: "Processing", done: "Done", failed: "Failed" } as const
 
@@ -21,51 +22,20 @@ const signature = (s: SelectionStatus) => `${s.status}:${s.counts.pending}:${s.c
 
 export const SelectStep = (props: { sessionId: string; jobId: string; navigate: Navigate }) => {
   const { sessionId, jobId, navigate } = props
-  const [status, setStatus] = useState<SelectionStatus | null>(null)
-  const [pollError, setPollError] = useState<string | null>(null)
-  const [gaveUp, setGaveUp] = useState(false)
-  const [round, setRound] = useState(0)
   const [retrying, setRetrying] = useState(false)
   const [retryError, setRetryError] = useState<string | null>(null)
-
+  // Polled with backoff while the job runs (usePoll); a finished job moves on to the review.
+  const poll = usePoll(
+    `${sessionId}/${jobId}`,
+    (signal) => call((api) => api.selection.status({ params: { sessionId, jobId } }), signal),
+    (s) => s.status === "running",
+    signature,
+    selectionPolicy
+  )
+  const { data: status, error: pollError, gaveUp } = poll
   useEffect(() => {
-    const controller = new AbortController()
-    let timer: ReturnType<typeof setTimeout> | undefined
-    let polls = 0
-    let idle = 0
-    let last = ""
-    const poll = async () => {
-      polls++
-      try {
-        const s = await call((api) => api.selection.status({ params: { sessionId, jobId } }), controller.signal)
-        if (controller.signal.aborted) return
-        setStatus(s)
-        setPollError(null)
-        const sig = signature(s)
-        idle = sig === last ? idle + 1 : 0
-        last = sig
-        if (s.status === "complete") {
-          navigate({ step: "review", sessionId, jobId }, { replace: true })
-          return
-        }
-        if (s.status === "failed") return
-      } catch (e) {
-        if (controller.signal.aborted) return
-        setPollError(messageOf(e))
-        idle++
-      }
-      if (polls >= selectionPolicy.maxPolls) {
-        setGaveUp(true)
-        return
-      }
-      timer = setTimeout(() => void poll(), nextDelay(selectionPolicy, idle, Math.random()))
-    }
-    void poll()
-    return () => {
-      controller.abort()
-      clearTimeout(timer)
-    }
-  }, [sessionId, jobId, round, navigate])
+    if (status?.status === "complete") navigate({ step: "review", sessionId, jobId }, { replace: true })
+  }, [status?.status, sessionId, jobId, navigate])
 
   const retry = async () => {
     setRetrying(true)
@@ -147,10 +117,7 @@ export const SelectStep = (props: { sessionId: string; jobId: string; navigate: 
           <button
             type="button"
             class="btn"
-            onClick={() => {
-              setGaveUp(false)
-              setRound((n) => n + 1)
-            }}
+            onClick={poll.wake}
           >
             Check again
           </button>

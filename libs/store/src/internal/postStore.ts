@@ -105,6 +105,28 @@ export const makePostStore = (options: PostStoreOptions) =>
         Effect.catchTag("ConditionFailed", () => Effect.flatMap(reread, resolve))
       )
 
+    /**
+     * Puts a record that must not exist yet (`attribute_not_exists(SK)`); when it does, the
+     * stored record is re-read: `same(stored)` -> success (a retry), else StoreConflictError
+     * with `conflictMessage`.
+     */
+    const createOnce = <A>(
+      what: string,
+      schema: RecordSchema<A>,
+      sessionId: string,
+      sk: string,
+      item: Record<string, unknown>,
+      same: (stored: A) => boolean,
+      conflictMessage: string
+    ) =>
+      conditional(
+        `PutItem ${what}`,
+        () => document.send(new PutCommand({ TableName, Item: { ...key(sessionId, sk), ...item }, ConditionExpression: "attribute_not_exists(SK)" })),
+        read(schema, what, sessionId, sk),
+        (stored) => (stored !== null && same(stored) ? Effect.void : conflict(conflictMessage)),
+        () => Effect.void
+      )
+
     /** The `Attributes` of an `ALL_NEW` UpdateItem, decoded. */
     const attributes =
       <A>(schema: RecordSchema<A>, what: string) =>
@@ -274,22 +296,14 @@ export const makePostStore = (options: PostStoreOptions) =>
     // ---- captions -------------------------------------------------------------
 
     const createCaptionJob: PostStoreService["createCaptionJob"] = (sessionId, record) =>
-      conditional(
-        "PutItem caption job",
-        () =>
-          document.send(
-            new PutCommand({
-              TableName,
-              Item: { ...key(sessionId, Keys.captionJob(record.jobId)), ...encodeCaptionJob(record) },
-              ConditionExpression: "attribute_not_exists(SK)"
-            })
-          ),
-        read(CaptionJobRecord, "caption job", sessionId, Keys.captionJob(record.jobId)),
-        (stored) =>
-          stored !== null && sameCaptionJob(stored, record)
-            ? Effect.void
-            : conflict(`caption job ${record.jobId} of session ${sessionId} already exists with different values`),
-        () => Effect.void
+      createOnce(
+        "caption job",
+        CaptionJobRecord,
+        sessionId,
+        Keys.captionJob(record.jobId),
+        encodeCaptionJob(record),
+        (stored) => sameCaptionJob(stored, record),
+        `caption job ${record.jobId} of session ${sessionId} already exists with different values`
       )
 
     const getCaptionJob: PostStoreService["getCaptionJob"] = (sessionId, jobId) =>
@@ -462,41 +476,26 @@ export const makePostStore = (options: PostStoreOptions) =>
         yield* Effect.forEach(
           posts,
           (post) =>
-            conditional(
-              "PutItem download post",
-              () =>
-                document.send(
-                  new PutCommand({
-                    TableName,
-                    Item: { ...key(sessionId, Keys.downloadPost(record.jobId, post.postId)), ...encodeDownloadPost(post) },
-                    ConditionExpression: "attribute_not_exists(SK)"
-                  })
-                ),
-              read(DownloadPostRecord, "download post", sessionId, Keys.downloadPost(record.jobId, post.postId)),
-              (stored) =>
-                stored !== null && sameSnapshot(stored, post)
-                  ? Effect.void
-                  : conflict(`post ${post.postId} of download job ${record.jobId} already exists with different entries`),
-              () => Effect.void
+            createOnce(
+              "download post",
+              DownloadPostRecord,
+              sessionId,
+              Keys.downloadPost(record.jobId, post.postId),
+              encodeDownloadPost(post),
+              (stored) => sameSnapshot(stored, post),
+              `post ${post.postId} of download job ${record.jobId} already exists with different entries`
             ),
           { concurrency: 4, discard: true }
         )
-        yield* conditional(
-          "PutItem download job",
-          () =>
-            document.send(
-              new PutCommand({
-                TableName,
-                Item: { ...key(sessionId, Keys.downloadJob(record.jobId)), ...encodeDownloadJob(record) },
-                ConditionExpression: "attribute_not_exists(SK)"
-              })
-            ),
-          read(DownloadJobRecord, "download job", sessionId, Keys.downloadJob(record.jobId)),
-          (stored) =>
-            stored !== null && sameDownloadJob({ ...stored, status: record.status, finishedAt: null, errorTag: null, errorMessage: null }, record)
-              ? Effect.void
-              : conflict(`download job ${record.jobId} of session ${sessionId} already exists with different values`),
-          () => Effect.void
+        yield* createOnce(
+          "download job",
+          DownloadJobRecord,
+          sessionId,
+          Keys.downloadJob(record.jobId),
+          encodeDownloadJob(record),
+          // A retry finds the same job, possibly advanced by the state machine meanwhile.
+          (stored) => sameDownloadJob({ ...stored, status: record.status, finishedAt: null, errorTag: null, errorMessage: null }, record),
+          `download job ${record.jobId} of session ${sessionId} already exists with different values`
         )
       })
 
