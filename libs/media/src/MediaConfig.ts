@@ -5,9 +5,6 @@
  */
 import { Config, Context, Duration, Effect, Layer, Option } from "effect"
 
-/** Which HEIF decoder {@link HeifDecoder} uses: native libheif (`heif-convert`), the WebAssembly fallback, or native when the binary exists. */
-export type HeifDecoderChoice = "native" | "wasm" | "auto"
-
 /**
  * The settings.
  * - `maxPhotoBytes` / `maxVideoBytes`: per-file byte limits by kind (DDR-028 of the origin: photos 50 MB, videos 5 GB; decimal MB/GB).
@@ -16,7 +13,6 @@ export type HeifDecoderChoice = "native" | "wasm" | "auto"
  * - `maxVideoPixelSeconds`: the duration x resolution budget (px x s) of one video, so no task runs into
  *   Lambda's 15-minute limit. Default 3840 x 2160 x 1800 (30 minutes of 4K UHD), generous for phone clips.
  * - `toolTimeout`: wall-clock limit of one ffmpeg / ffprobe / heif-convert run; the process is killed past it.
- * - `heifDecoder`: see {@link HeifDecoderChoice}.
  * - `heifConvertPath`, `ffmpegPath`, `ffprobePath`: the binaries (Debian's `/usr/bin` by default).
  * - `exiftoolPath`: the perl ExifTool script {@link GpsStripper} runs (through exiftool-vendored); null = the
  *   one the `exiftool-vendored.pl` package ships, resolved from node_modules (the Lambda image copies it to
@@ -30,7 +26,6 @@ export interface MediaSettings {
   readonly maxInputPixels: number
   readonly maxVideoPixelSeconds: number
   readonly toolTimeout: Duration.Duration
-  readonly heifDecoder: HeifDecoderChoice
   readonly heifConvertPath: string
   readonly ffmpegPath: string
   readonly ffprobePath: string
@@ -45,7 +40,6 @@ export const defaultMediaSettings: MediaSettings = {
   maxInputPixels: 16383 * 16383,
   maxVideoPixelSeconds: 3840 * 2160 * 1800,
   toolTimeout: Duration.seconds(60),
-  heifDecoder: "auto",
   heifConvertPath: "/usr/bin/heif-convert",
   ffmpegPath: "/usr/bin/ffmpeg",
   ffprobePath: "/usr/bin/ffprobe",
@@ -62,7 +56,6 @@ export const mediaSettingsConfig: Config.Config<MediaSettings> = Config.all({
   maxInputPixels: Config.Int("MEDIA_MAX_INPUT_PIXELS").pipe(Config.withDefault(d.maxInputPixels)),
   maxVideoPixelSeconds: Config.Number("MEDIA_MAX_VIDEO_PIXEL_SECONDS").pipe(Config.withDefault(d.maxVideoPixelSeconds)),
   toolTimeout: Config.Duration("MEDIA_TOOL_TIMEOUT").pipe(Config.withDefault(d.toolTimeout)),
-  heifDecoder: Config.Literals(["native", "wasm", "auto"], "MEDIA_HEIF_DECODER").pipe(Config.withDefault<HeifDecoderChoice>(d.heifDecoder)),
   heifConvertPath: Config.String("MEDIA_HEIF_CONVERT_PATH").pipe(Config.withDefault(d.heifConvertPath)),
   ffmpegPath: Config.String("MEDIA_FFMPEG_PATH").pipe(Config.withDefault(d.ffmpegPath)),
   ffprobePath: Config.String("MEDIA_FFPROBE_PATH").pipe(Config.withDefault(d.ffprobePath)),

@@ -191,7 +191,7 @@ describe("PhotoRenderer.open: one decode for every operation", () => {
     writeFileSync(wrapper, `#!/bin/sh\necho run >> '${log}'\nexec /usr/bin/heif-convert "$@"\n`)
     chmodSync(wrapper, 0o755)
     const path = fixture("heic-samsung-galaxy-s24fe-exif-orient6.heic")
-    const counted = Media.layerWith({ heifConvertPath: wrapper, heifDecoder: "native" })
+    const counted = Media.layerWith({ heifConvertPath: wrapper })
     const runs = () => readFileSync(log, "utf8").split("\n").filter((l) => l === "run").length
     const opened = await runWith(
       Effect.scoped(
