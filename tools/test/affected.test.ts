@@ -96,7 +96,7 @@ describe("nx affected on a scratch history", () => {
   }, 180_000)
 
   it("a change under apps/web affects only the frontend (web and its e2e tests)", () => {
-    expect(affectedBy("apps/web/src/Route.ts")).toEqual(["web", "web-e2e"])
+    expect(affectedBy("apps/web/src/router/Route.ts")).toEqual(["web", "web-e2e"])
   }, 180_000)
 
   it("a change under libs/orchestration affects infra (the state machines) and every image that bundles it", () => {

@@ -5,9 +5,9 @@
  */
 import { render } from "preact"
 import { App } from "./App.js"
-import { setAuth } from "./Auth.js"
-import { startCloudAuth } from "./CloudAuth.js"
-import { loadWebMode } from "./WebConfig.js"
+import { setAuth } from "./api/Auth.js"
+import { startCloudAuth } from "./api/CloudAuth.js"
+import { loadWebMode } from "./api/WebConfig.js"
 import "./styles.css"
 
 const ErrorScreen = ({ title, message }: { title: string; message: string }) => (
