@@ -8,17 +8,22 @@ import { App } from "./App.js"
 import { setAuth } from "./api/Auth.js"
 import { startCloudAuth } from "./api/CloudAuth.js"
 import { loadWebMode } from "./api/WebConfig.js"
+import { FailurePage } from "./shared/StepFrame.js"
 import "./styles.css"
 
 const ErrorScreen = ({ title, message }: { title: string; message: string }) => (
   <main id="main">
-    <div class="center" role="alert" data-testid="start-error">
-      <h1>{title}</h1>
-      <p class="muted">{message}</p>
-      <a class="btn btn-primary" href="/">
-        Try again
-      </a>
-    </div>
+    <FailurePage
+      title={title}
+      message={message}
+      alert
+      testid="start-error"
+      action={
+        <a class="btn btn-primary" href="/">
+          Try again
+        </a>
+      }
+    />
   </main>
 )
 

@@ -130,3 +130,6 @@ export const call = <A, E>(f: (api: CuratorClient) => Effect.Effect<A, E>, signa
 
 /** A sentence for any thrown value (ApiFailure messages as the server wrote them). */
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+/** An error of one call as people read it: the server's message, with the HTTP status and tag for conflicts and refusals (`… (409 ConflictError)`). */
+export const failureText = (e: unknown): string => (e instanceof ApiFailure && e.status >= 400 ? `${e.message} (${e.status} ${e.tag})` : messageOf(e))

@@ -8,7 +8,7 @@
 import type { PoolItem } from "@curator/contracts"
 import { useRef } from "preact/hooks"
 import { call } from "../api/ApiClient.js"
-import { pictureOf } from "../steps/group/GroupModel.js"
+import { pictureOf } from "./Posts.js"
 import { type SignedUrlCache, useNearViewport, useSignedUrl } from "./SignedUrls.js"
 
 export const ItemPicture = (props: { sessionId: string; urls: SignedUrlCache; item: PoolItem; alt?: string }) => {

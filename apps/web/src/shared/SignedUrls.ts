@@ -6,7 +6,17 @@
  */
 import type { MediaUrl } from "@curator/contracts"
 import { useCallback, useEffect, useRef, useState } from "preact/hooks"
-import { isFresh } from "../steps/enhance/EnhanceModel.js"
+
+/**
+ * Seconds before `expiresAt` at which a signed URL is no longer handed out:
+ * a video read with range requests keeps fetching after the element got its
+ * URL, so a URL about to expire is renewed first.
+ */
+export const URL_RENEW_MARGIN_SECONDS = 60
+
+/** Whether `media` can still be used at `nowSeconds` (epoch seconds), with {@link URL_RENEW_MARGIN_SECONDS} to spare. */
+export const isFresh = (media: Pick<MediaUrl, "expiresAt">, nowSeconds: number, marginSeconds = URL_RENEW_MARGIN_SECONDS): boolean =>
+  media.expiresAt - marginSeconds > nowSeconds
 
 /**
  * The signed URLs one step holds, by a key the caller chooses (e.g.

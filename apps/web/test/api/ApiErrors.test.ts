@@ -7,7 +7,7 @@
 import http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { ApiFailure, call } from "../../src/api/ApiClient.js"
+import { ApiFailure, call, failureText } from "../../src/api/ApiClient.js"
 import { localAuth, setAuth } from "../../src/api/Auth.js"
 
 const SESSION = "abcdefghijklmnopqrstuvwxyz"
@@ -54,5 +54,12 @@ describe("declared API errors", () => {
   it("a 400 and a 404 keep their status too", async () => {
     expect(await failureOf(call((api) => api.posts.create({ params: { sessionId: SESSION }, payload: {} })))).toMatchObject({ status: 400, tag: "InvalidInputError" })
     expect(await failureOf(call((api) => api.captions.status({ params: { sessionId: SESSION, jobId: POST } })))).toMatchObject({ status: 404, tag: "NotFoundError" })
+  })
+
+  it("failureText: an API refusal reads with its status and tag, anything else as its message", async () => {
+    const failure = await failureOf(call((api) => api.posts.create({ params: { sessionId: SESSION }, payload: {} })))
+    expect(failureText(failure)).toBe("a post holds at most 20 items (400 InvalidInputError)")
+    expect(failureText(new ApiFailure(0, "NetworkError", "Curator is not reachable."))).toBe("Curator is not reachable.")
+    expect(failureText(new Error("boom"))).toBe("boom")
   })
 })

@@ -1,6 +1,6 @@
 import type { MediaUrl } from "@curator/contracts"
 import { describe, expect, it } from "vitest"
-import { SignedUrlCache } from "../../src/shared/SignedUrls.js"
+import { isFresh, SignedUrlCache, URL_RENEW_MARGIN_SECONDS } from "../../src/shared/SignedUrls.js"
 
 const NOW = 1_700_000_000
 
@@ -52,5 +52,16 @@ describe("SignedUrlCache", () => {
     await expect(cache.get("k", fetch, NOW)).rejects.toThrow("409")
     fail = false
     expect((await cache.get("k", fetch, NOW)).url).toBe("/blob/ok")
+  })
+})
+
+describe("signed URL freshness", () => {
+  it("hands out a URL only while more than the margin is left before it expires", () => {
+    const now = 1_700_000_000
+    expect(isFresh({ expiresAt: now + 900 }, now)).toBe(true)
+    expect(isFresh({ expiresAt: now + URL_RENEW_MARGIN_SECONDS + 1 }, now)).toBe(true)
+    expect(isFresh({ expiresAt: now + URL_RENEW_MARGIN_SECONDS }, now)).toBe(false)
+    expect(isFresh({ expiresAt: now - 1 }, now)).toBe(false)
+    expect(isFresh({ expiresAt: now + 10 }, now, 0)).toBe(true)
   })
 })

@@ -1,10 +1,9 @@
 /**
  * The enhance step's rules as pure functions: when its poll stops, which
  * version of each item is shown and accepted, how a version is named and its
- * parameters summarised, the comparison slider's value math, and whether a
- * signed media URL is still fresh enough to hand to an <img> or <video>.
+ * parameters summarised, and the comparison slider's value math.
  */
-import type { EnhancementChoice, EnhancementItemStatus, EnhancementStatus, EnhancementVersion, MediaUrl } from "@curator/contracts"
+import type { EnhancementChoice, EnhancementItemStatus, EnhancementStatus, EnhancementVersion } from "@curator/contracts"
 
 // ---------------------------------------------------------------------------
 // Polling
@@ -242,18 +241,3 @@ export const sliderText = (value: number): string => {
   const before = Math.round(clampPercent(value))
   return `${before}% before, ${100 - before}% after`
 }
-
-// ---------------------------------------------------------------------------
-// Signed URLs
-// ---------------------------------------------------------------------------
-
-/**
- * Seconds before `expiresAt` at which a signed URL is no longer handed out:
- * a video read with range requests keeps fetching after the element got its
- * URL, so a URL about to expire is renewed first.
- */
-export const URL_RENEW_MARGIN_SECONDS = 60
-
-/** Whether `media` can still be used at `nowSeconds` (epoch seconds), with {@link URL_RENEW_MARGIN_SECONDS} to spare. */
-export const isFresh = (media: Pick<MediaUrl, "expiresAt">, nowSeconds: number, marginSeconds = URL_RENEW_MARGIN_SECONDS): boolean =>
-  media.expiresAt - marginSeconds > nowSeconds

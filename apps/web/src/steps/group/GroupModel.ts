@@ -1,9 +1,8 @@
 /**
  * The Group step's rules as pure functions: the pool and the posts as
  * containers of fileIds, what a move (drag and drop, keyboard or a button)
- * asks of the API, the state shown while it is saved, the 20-per-post limit
- * (PostLimits.itemsPerPost, refused here before the API would), and which
- * picture stands for an item (its exported version).
+ * asks of the API, the state shown while it is saved, and the 20-per-post limit
+ * (PostLimits.itemsPerPost, refused here before the API would).
  *
  * The API answers every change with the whole PostsState; a move is one
  * request: into a post = `PUT` of that post with the item at its place (the
@@ -12,6 +11,7 @@
  */
 import type { PoolItem, Post, PostsState } from "@curator/contracts"
 import { PostLimits } from "@curator/contracts"
+import { postTitle } from "../../shared/Posts.js"
 
 /** The container id of the pool (kept items in no post). */
 export const POOL = "pool"
@@ -132,21 +132,5 @@ export const dropTarget = (state: PostsState, overId: string): { readonly to: st
   return { to: holder, index: lists.get(holder)?.indexOf(overId) ?? 0 }
 }
 
-/** The post's title as shown: its label, or "Post n" (n = index + 1) while it has none. */
-export const postTitle = (post: Pick<Post, "label" | "index">): string => (post.label.trim() === "" ? `Post ${post.index + 1}` : post.label.trim())
-
 /** The label to store: trimmed, at most {@link PostLimits.labelLength} characters. */
 export const cleanLabel = (label: string): string => label.trim().slice(0, PostLimits.labelLength)
-
-/**
- * The picture that stands for an item: the exported version. A photo whose
- * source is an enhanced round shows that round's preview (enhancement
- * preview-url); everything else the upload's thumbnail (media thumbnail-url;
- * for a video the still of the original: the enhanced preview is a clip).
- */
-export const pictureOf = (
-  item: Pick<PoolItem, "kind" | "source" | "enhancement">
-): { readonly kind: "enhanced"; readonly jobId: string; readonly round: number } | { readonly kind: "thumbnail" } =>
-  item.kind === "photo" && item.source === "enhanced" && item.enhancement !== null
-    ? { kind: "enhanced", jobId: item.enhancement.jobId, round: item.enhancement.round }
-    : { kind: "thumbnail" }

@@ -1,9 +1,9 @@
 /**
  * The review's rules as pure functions: whether an item is in the final pick
  * given the selection and the person's overrides, which override a toggle
- * stores, and how results are split for display.
+ * stores, and how results are split and described for display.
  */
-import type { ExcludedItem, Override, OverrideAction, SelectionResult } from "@curator/contracts"
+import type { ExcludedItem, Override, OverrideAction, SceneGroup, SelectionResult } from "@curator/contracts"
 
 /** The pick before any override: selected items are in, everything else out. */
 export const selectedByModel = (result: SelectionResult): ReadonlySet<string> => new Set(result.selected.map((s) => s.fileId))
@@ -53,6 +53,16 @@ export const formatTimeRange = (range: { readonly start: string; readonly end: s
   const end = short(range.end)
   if (start === end) return start
   return start.slice(0, 10) === end.slice(0, 10) ? `${start} – ${end.slice(11)}` : `${start} – ${end}`
+}
+
+/** A scene's line under its name: its time range and place unless the name already says them (places as `lat, lon` to 4 decimals), and its size. */
+export const sceneDetail = (g: Pick<SceneGroup, "name" | "timeRange" | "gps" | "items">): string => {
+  const range = formatTimeRange(g.timeRange)
+  const place = g.gps ? `${g.gps.lat.toFixed(4)}, ${g.gps.lon.toFixed(4)}` : null
+  const size = `${g.items.length} item${g.items.length === 1 ? "" : "s"}`
+  return [range !== null && !g.name.includes(range) ? range : null, place !== null && !g.name.includes(place) ? place : null, size]
+    .filter((x) => x !== null)
+    .join(" · ")
 }
 
 /** The session's Gemini token count for the model badge: "12,345 tokens used" (en-US grouping, so it reads the same everywhere). */

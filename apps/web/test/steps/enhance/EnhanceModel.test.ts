@@ -6,7 +6,6 @@ import {
   buildChoices,
   clampPercent,
   countsOf,
-  isFresh,
   keepPolling,
   percentFromPointer,
   reconcileSelection,
@@ -14,7 +13,6 @@ import {
   sliderText,
   statusSignature,
   summarizeParams,
-  URL_RENEW_MARGIN_SECONDS,
   versionLabel,
   withItem
 } from "../../../src/steps/enhance/EnhanceModel.js"
@@ -204,16 +202,5 @@ describe("the comparison slider's value", () => {
     expect([-5, 120, Number.NaN, 33.333].map(clampPercent)).toEqual([0, 100, 0, 33.3])
     expect(sliderText(30)).toBe("30% before, 70% after")
     expect(sliderText(0)).toBe("0% before, 100% after")
-  })
-})
-
-describe("signed URL freshness", () => {
-  it("hands out a URL only while more than the margin is left before it expires", () => {
-    const now = 1_700_000_000
-    expect(isFresh({ expiresAt: now + 900 }, now)).toBe(true)
-    expect(isFresh({ expiresAt: now + URL_RENEW_MARGIN_SECONDS + 1 }, now)).toBe(true)
-    expect(isFresh({ expiresAt: now + URL_RENEW_MARGIN_SECONDS }, now)).toBe(false)
-    expect(isFresh({ expiresAt: now - 1 }, now)).toBe(false)
-    expect(isFresh({ expiresAt: now + 10 }, now, 0)).toBe(true)
   })
 })

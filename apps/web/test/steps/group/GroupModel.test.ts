@@ -12,10 +12,8 @@ import {
   fillLabel,
   hasRoom,
   NEW_POST,
-  pictureOf,
   planMove,
-  POOL,
-  postTitle
+  POOL
 } from "../../../src/steps/group/GroupModel.js"
 
 const id = (n: number) => `f${String(n).padStart(25, "a")}`
@@ -120,15 +118,7 @@ describe("GroupModel", () => {
     expect(arrayMove(["a", "b", "c"], 2, 0)).toEqual(["c", "a", "b"])
   })
 
-  it("titles posts by label or number and cleans labels", () => {
-    expect(postTitle({ label: "  ", index: 0 })).toBe("Post 1")
-    expect(postTitle({ label: " Beach day ", index: 3 })).toBe("Beach day")
+  it("cleans labels", () => {
     expect(cleanLabel(`  ${"x".repeat(200)}`)).toHaveLength(PostLimits.labelLength)
-  })
-
-  it("shows the exported version: an enhanced photo's round preview, else the thumbnail", () => {
-    expect(pictureOf({ kind: "photo", source: "enhanced", enhancement: { jobId: "e", round: 2 } })).toEqual({ kind: "enhanced", jobId: "e", round: 2 })
-    expect(pictureOf({ kind: "photo", source: "original", enhancement: null })).toEqual({ kind: "thumbnail" })
-    expect(pictureOf({ kind: "video", source: "enhanced", enhancement: { jobId: "e", round: 0 } })).toEqual({ kind: "thumbnail" })
   })
 })

@@ -1,6 +1,6 @@
 import type { SelectionResult } from "@curator/contracts"
 import { describe, expect, it } from "vitest"
-import { categoryLabel, formatTimeRange, includedCount, isIncluded, overrideFor, selectedByModel, selectionModelLabel, splitExcluded, tokensLabel } from "../../../src/steps/review/ReviewModel.js"
+import { categoryLabel, formatTimeRange, includedCount, isIncluded, overrideFor, sceneDetail, selectedByModel, selectionModelLabel, splitExcluded, tokensLabel } from "../../../src/steps/review/ReviewModel.js"
 
 const result: SelectionResult = {
   model: "offline",
@@ -59,5 +59,12 @@ describe("ReviewModel", () => {
   it("shows the session's Gemini tokens with grouping", () => {
     expect(tokensLabel(1234567)).toBe("1,234,567 Gemini tokens used")
     expect(tokensLabel(-3)).toBe("0 Gemini tokens used")
+  })
+
+  it("describes a scene by what its name does not already say", () => {
+    const scene = { name: "Lisbon · Sat 14:02", timeRange: { start: "2024-05-04T14:02:00", end: "2024-05-04T15:10:00" }, gps: { lat: 38.71234, lon: -9.13901, alt: null }, items: ["a", "b"] }
+    expect(sceneDetail(scene)).toBe("2024-05-04 14:02 – 15:10 · 38.7123, -9.1390 · 2 items")
+    expect(sceneDetail({ ...scene, name: "2024-05-04 14:02 – 15:10", gps: null, items: ["a"] })).toBe("1 item")
+    expect(sceneDetail({ ...scene, name: "Scene", timeRange: null, gps: null })).toBe("2 items")
   })
 })

@@ -1,7 +1,20 @@
 import { UploadLimits } from "@curator/contracts"
 import { describe, expect, it } from "vitest"
 import { partitionMedia } from "../../../src/steps/upload/MediaFiles.js"
-import { chunksOf, entriesFor, totalsOf, updateEntry } from "../../../src/steps/upload/UploadModel.js"
+import {
+  buttonLabel,
+  canStart,
+  chunksOf,
+  entriesFor,
+  entryDetail,
+  entryProgress,
+  entryStatusLabel,
+  kindOf,
+  skippedNote,
+  statusLine,
+  totalsOf,
+  updateEntry
+} from "../../../src/steps/upload/UploadModel.js"
 
 const file = (name: string, bytes: number, type = "") => new File([new Uint8Array(bytes)], name, { type })
 
@@ -30,5 +43,37 @@ describe("UploadModel", () => {
   it("declares files in chunks the API accepts", () => {
     const ids = Array.from({ length: 250 }, (_, i) => i)
     expect(chunksOf(ids, UploadLimits.filesPerRequest).map((c) => c.length)).toEqual([100, 100, 50])
+  })
+
+  it("says what each row shows: kind, folder, percentage while it uploads, no bar before it is sent", () => {
+    expect([kindOf("video/quicktime"), kindOf("image/heic"), kindOf("")]).toEqual(["video", "photo", "other"])
+    expect(entryDetail({ name: "a.jpg", path: "Trip/day 1/a.jpg", size: 1536 })).toBe("1.5 KB · in Trip/day 1")
+    expect(entryDetail({ name: "a.jpg", path: "a.jpg", size: 10 })).toBe("10 B")
+    expect(entryStatusLabel({ status: "uploading", loaded: 333, size: 1000 })).toBe("33 %")
+    expect(entryStatusLabel({ status: "refused", loaded: 0, size: 1000 })).toBe("Not accepted")
+    expect(entryProgress({ status: "queued", loaded: 0, size: 10 })).toBeNull()
+    expect(entryProgress({ status: "uploading", loaded: 5, size: 10 })).toBe(0.5)
+    expect(entryProgress({ status: "uploaded", loaded: 0, size: 0 })).toBe(1)
+    expect(skippedNote(["README.md"])).toBe("Skipped 1 file that is not a photo or video: README.md.")
+    expect(skippedNote(["1", "2", "3", "4", "5", "6", "7"])).toBe("Skipped 7 files that are not a photo or video: 1, 2, 3, 4, 5 and 2 more.")
+  })
+
+  it("enables the main button and words it by phase: upload, retry the failed, or pick from what is uploaded", () => {
+    const { media } = partitionMedia([file("a.jpg", 100, "image/jpeg")])
+    const entries = entriesFor(media, 0)
+    const totals = totalsOf(entries)
+    expect(canStart({ phase: "picking", toSend: entries, uploadedBefore: 0, totals })).toBe(true)
+    expect(canStart({ phase: "uploading", toSend: entries, uploadedBefore: 0, totals })).toBe(false)
+    expect(canStart({ phase: "picking", toSend: [], uploadedBefore: 0, totals: totalsOf([]) })).toBe(false)
+    expect(canStart({ phase: "picking", toSend: [], uploadedBefore: 2, totals: totalsOf([]) })).toBe(true)
+    expect(statusLine({ phase: "picking", toSend: entries, uploadedBefore: 0, totals })).toBe("1 file ready · 100 B")
+    expect(statusLine({ phase: "picking", toSend: [], uploadedBefore: 2, totals: totalsOf([]) })).toBe("2 files uploaded")
+    expect(statusLine({ phase: "uploading", toSend: entries, uploadedBefore: 0, totals })).toBe("0 uploading (up to 4 at once), 0 queued")
+    expect([buttonLabel("picking", 3), buttonLabel("stopped", 2), buttonLabel("stopped", 0), buttonLabel("starting", 3)]).toEqual([
+      "Upload 3 and pick the best",
+      "Retry 2 failed",
+      "Pick the best",
+      "Starting…"
+    ])
   })
 })
