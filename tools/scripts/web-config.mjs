@@ -1,4 +1,4 @@
-// Writes the web app's cloud-mode config (apps/web/src/WebConfig.ts, `CloudConfig`) from the
+// Writes the web app's cloud-mode config (apps/web/src/api/WebConfig.ts, `CloudConfig`) from the
 // environment, after `nx run web:build` and before the sync to the web bucket (deploy-web.sh):
 //
 //   { "mode": "cloud",

@@ -41,6 +41,23 @@ export const CompareSlider = (props: {
     side.onLoad()
   }
 
+  /** One side's picture (none while its URL is fetched); `style` clips the "before" side at the divider. */
+  const picture = (side: CompareSide, which: "before" | "after", alt: string, style?: { clipPath: string }) =>
+    side.url !== null ? (
+      <img
+        class="compare-img"
+        data-testid={`compare-${which}`}
+        src={side.url}
+        alt={alt}
+        loading="lazy"
+        decoding="async"
+        draggable={false}
+        style={style}
+        onLoad={onImageLoad(side)}
+        onError={side.onError}
+      />
+    ) : null
+
   return (
     <div
       ref={box}
@@ -65,33 +82,8 @@ export const CompareSlider = (props: {
         dragging.current = false
       }}
     >
-      {after.url !== null ? (
-        <img
-          class="compare-img"
-          data-testid="compare-after"
-          src={after.url}
-          alt={`${label}, enhanced`}
-          loading="lazy"
-          decoding="async"
-          draggable={false}
-          onLoad={onImageLoad(after)}
-          onError={after.onError}
-        />
-      ) : null}
-      {before.url !== null ? (
-        <img
-          class="compare-img"
-          data-testid="compare-before"
-          src={before.url}
-          alt={`${label}, before`}
-          loading="lazy"
-          decoding="async"
-          draggable={false}
-          style={{ clipPath: `inset(0 ${SLIDER_MAX - value}% 0 0)` }}
-          onLoad={onImageLoad(before)}
-          onError={before.onError}
-        />
-      ) : null}
+      {picture(after, "after", `${label}, enhanced`)}
+      {picture(before, "before", `${label}, before`, { clipPath: `inset(0 ${SLIDER_MAX - value}% 0 0)` })}
       {before.url === null || after.url === null ? (
         <span class="compare-wait">
           <span class="spinner" aria-hidden="true" /> Loading…

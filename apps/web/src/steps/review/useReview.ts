@@ -78,8 +78,10 @@ const useSelection = (sessionId: string, jobId: string) => {
 
 export const useReview = (sessionId: string, jobId: string) => {
   const navigate = useNavigate()
-  const { status, review, setReview, loadError } = useSelection(sessionId, jobId)
+  // The session is asked first, as before the split: its answer (the later work a reopen discards) then
+  // usually arrives before the review shows "Change selection".
   const { session, refresh } = useSession(sessionId, jobId)
+  const { status, review, setReview, loadError } = useSelection(sessionId, jobId)
   const [actionError, setActionError] = useState<string | null>(null)
   const [viewer, setViewer] = useState<ViewerItem | null>(null)
   const [asking, setAsking] = useState(false)
