@@ -2,6 +2,8 @@
  * FrontendStack: the web app's bucket behind CloudFront (origin access
  * control), `/api/*` routed to the HTTP API with the origin-verify header,
  * an SPA rewrite that never touches API responses, and security headers
+ * whose values (the Content-Security-Policy above all) come from
+ * libs/contracts SecurityHeaders.ts, which the local server sends too
  * (ARCHITECTURE.md "Deployment", "Hardening").
  */
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib"
@@ -11,6 +13,7 @@ import * as origins from "aws-cdk-lib/aws-cloudfront-origins"
 import * as s3 from "aws-cdk-lib/aws-s3"
 import * as ssm from "aws-cdk-lib/aws-ssm"
 import type { Construct } from "constructs"
+import { contentSecurityPolicy, SecurityHeaderValues } from "@curator/contracts"
 import { ORIGIN_VERIFY_HEADER, type DeployConfig } from "./config.js"
 
 /** What the frontend fronts. */
@@ -39,29 +42,6 @@ export const SPA_REWRITE_CODE = `function handler(event) {
   return request;
 }`
 
-/**
- * The Content-Security-Policy: everything from the app's own origin, plus the
- * media bucket for presigned PUTs (`connect-src`) and the images and videos
- * shown from presigned GETs, plus Cognito for sign-in (`connect-src`): the
- * `cognito-idp.<region>` endpoint (the OpenID discovery document and keys) and
- * the Hosted UI origin (token endpoint: code exchange and refresh). The Hosted
- * UI pages themselves are top-level navigations, which CSP does not govern.
- */
-export const contentSecurityPolicy = (mediaOrigins: ReadonlyArray<string>, cognitoOrigins: ReadonlyArray<string>): string =>
-  [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    `img-src 'self' data: blob: ${mediaOrigins.join(" ")}`,
-    `media-src 'self' blob: ${mediaOrigins.join(" ")}`,
-    `connect-src 'self' ${mediaOrigins.join(" ")} ${cognitoOrigins.join(" ")}`,
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'"
-  ].join("; ")
-
 /** Web bucket + CloudFront. */
 export class FrontendStack extends Stack {
   readonly webBucket: s3.Bucket
@@ -89,16 +69,18 @@ export class FrontendStack extends Stack {
       comment: "Curator security headers",
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy(
-            [`https://${media.bucketRegionalDomainName}`, `https://${media.bucketDomainName}`],
-            [`https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`, props.hostedUiBaseUrl]
-          ),
+          // One policy for both homes (libs/contracts SecurityHeaders.ts); `curator serve` sends it without these AWS origins.
+          contentSecurityPolicy: contentSecurityPolicy({
+            media: [`https://${media.bucketRegionalDomainName}`, `https://${media.bucketDomainName}`],
+            cognito: [`https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`, props.hostedUiBaseUrl]
+          }),
           override: true
         },
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true }
+        strictTransportSecurity: { accessControlMaxAge: Duration.seconds(SecurityHeaderValues.hstsMaxAgeSeconds), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true }, // nosniff, the only value
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption[SecurityHeaderValues.frameOptions], override: true },
+        // The CDK enum's values are the header's words: "strict-origin-when-cross-origin".
+        referrerPolicy: { referrerPolicy: SecurityHeaderValues.referrerPolicy as cloudfront.HeadersReferrerPolicy, override: true }
       }
     })
 

@@ -1,3 +1,4 @@
+import { LOCAL_CONTENT_SECURITY_POLICY, SecurityHeaderValues } from "@curator/contracts"
 import { Match } from "aws-cdk-lib/assertions"
 import { describe, expect, it } from "vitest"
 import { SPA_REWRITE_CODE } from "../src/FrontendStack.js"
@@ -127,5 +128,15 @@ describe("security headers", () => {
       FrameOptions: { FrameOption: "DENY", Override: true },
       ReferrerPolicy: { ReferrerPolicy: "strict-origin-when-cross-origin", Override: true }
     })
+    expect(SecurityHeaderValues).toMatchObject({ hstsMaxAgeSeconds: 31_536_000, frameOptions: "DENY", referrerPolicy: "strict-origin-when-cross-origin" })
+  })
+
+  it("is the policy `curator serve` sends, plus only the AWS origins (media bucket, Cognito)", () => {
+    // Drop every https:// source (all of them are the bucket's and Cognito's): what is left is the local policy, word for word.
+    const withoutAwsOrigins = csp
+      .split("; ")
+      .map((d) => d.split(" ").filter((source) => !source.startsWith("https://")).join(" "))
+      .join("; ")
+    expect(withoutAwsOrigins).toBe(LOCAL_CONTENT_SECURITY_POLICY)
   })
 })
