@@ -3,7 +3,10 @@
  * workflow on the local stack. Locks the data folder (a second serve or run
  * on it refuses clearly), builds the local stack (which sweeps expired
  * records and fails jobs a previous process left running), starts the local
- * server on 127.0.0.1 and prints the URL with its access token. Runs until
+ * server on 127.0.0.1 and prints the URL with its access token — under the
+ * instance's own host name `http://<port>.localhost:<port>/` (so its cookie
+ * reaches no other local server), and the `http://127.0.0.1:<port>/`
+ * fallback for a browser that does not resolve `*.localhost`. Runs until
  * interrupted (Ctrl-C); then the server closes and the lock is released.
  *
  * The signing secret and the token are fresh random values per start, so a
@@ -51,6 +54,7 @@ export const serve = (cfg: { readonly port: number; readonly dataDir: string; re
     const services = (yield* Layer.build(Layer.merge(LocalStack.layer({ dataDir: cfg.dataDir, gemini }), UrlSigner.layerLocal({ secret })))) as Context.Context<ApiServices>
     const server = yield* startLocalServer({ port: cfg.port, webRoot: cfg.webRoot, services, secret, token })
     yield* Console.log(`Curator is running at ${server.url}`)
+    yield* Console.log(`(if your browser cannot open that address: ${server.fallbackUrl} — there every other server on 127.0.0.1 also receives the access cookie)`)
     yield* Console.log(`(data: ${cfg.dataDir}; only this machine can connect; Ctrl-C stops it)`)
     yield* Console.log(
       gemini === null
@@ -69,4 +73,4 @@ export const serveCommand = Command.make("serve", options, (cfg) =>
     webRoot: path.resolve(Option.getOrElse(cfg.web, defaultWebRoot)),
     open: cfg.open
   })
-).pipe(Command.withDescription("Serve the browser workflow (upload, selection, review) on http://127.0.0.1 (local stack, no account needed)."))
+).pipe(Command.withDescription("Serve the browser workflow (upload, selection, review) on http://<port>.localhost:<port> (127.0.0.1 only; local stack, no account needed)."))

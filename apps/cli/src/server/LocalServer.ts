@@ -9,10 +9,21 @@
  *   single-range support (videos seek);
  * - everything else: the built web app, `index.html` for SPA routes.
  *
- * Access (see access.ts): `/?token=<t>` with the printed token sets the
- * HttpOnly cookie and redirects to the URL without the token; every other
- * request needs the cookie (401), a Host of this server and a matching
- * Origin when one is sent (403). Every error is `{ error: { tag, message } }`.
+ * Access (see access.ts): the server is reached as `http://<port>.localhost:<port>`
+ * (or, as a fallback, `http://127.0.0.1:<port>`); `/?token=<t>` with the
+ * printed token sets this instance's host-only HttpOnly cookie and redirects
+ * to the URL without the token; every other request needs the cookie (401:
+ * an HTML page that says to open the printed link again for a browser page
+ * load, JSON for everything else), a Host of this server and a matching
+ * Origin when one is sent (403). Every JSON error is `{ error: { tag, message } }`.
+ *
+ * Every response carries the security headers CloudFront sends on AWS, from
+ * the same values (libs/contracts SecurityHeaders.ts): the same
+ * Content-Security-Policy (without the AWS origins), nosniff, DENY framing.
+ *
+ * Upload URLs are single-use: a PUT to a key that already holds a stored
+ * upload (its first PUT succeeded, and so every completed upload) is refused
+ * with 409, and so is a second PUT while one to the same key is in flight.
  */
 import { createReadStream } from "node:fs"
 import http from "node:http"
@@ -20,8 +31,9 @@ import type { AddressInfo } from "node:net"
 import { Readable } from "node:stream"
 import { type ApiServices, BLOB_PATH_PREFIX, type BlobGrant, makeApiHandler, verifyBlobUrl } from "@curator/api"
 import { BlobStore } from "@curator/store"
-import { type Context, Effect, Schema, Stream } from "effect"
-import { ACCESS_COOKIE, accessCookie, allowedHosts, allowedOrigins, cookieValue, sameSecret } from "./access.js"
+import { LOCAL_CONTENT_SECURITY_POLICY, LOCAL_SIGNED_OUT, SecurityHeaderValues } from "@curator/contracts"
+import { type Context, Effect, type Exit, Schema, Stream } from "effect"
+import { accessCookie, accessCookieName, allowedHosts, allowedOrigins, cookieValue, instanceOrigins, LOOPBACK_HOST, sameSecret, signedOutPage, wantsHtml } from "./access.js"
 import { resolveStatic } from "./staticFiles.js"
 
 /** Options of the local server. */
@@ -40,12 +52,16 @@ export interface LocalServerOptions {
 
 /** A running server. */
 export interface LocalServer {
-  /** The port it listens on. */
+  /** The port it listens on (on 127.0.0.1). */
   readonly port: number
-  /** `http://127.0.0.1:<port>` */
+  /** `http://<port>.localhost:<port>`: this instance's own host name (its cookie is sent to it alone). */
   readonly origin: string
   /** The URL to open: origin + `/?token=...`. */
   readonly url: string
+  /** `http://127.0.0.1:<port>`, for a browser that does not resolve `*.localhost` (there every local server receives the cookie). */
+  readonly fallbackOrigin: string
+  /** fallbackOrigin + `/?token=...`. */
+  readonly fallbackUrl: string
 }
 
 /** Largest API request body (bytes): API bodies are small JSON; bytes go to /blob. */
@@ -56,10 +72,16 @@ class BodyTooLargeError extends Schema.TaggedError<BodyTooLargeError>()("BodyToo
 /** The client closed or broke the upload stream. */
 class BodyAbortedError extends Schema.TaggedError<BodyAbortedError>()("BodyAbortedError", { message: Schema.String }) {}
 
+/**
+ * Sent with every response: CloudFront's values (libs/contracts), except
+ * Referrer-Policy, stricter here (`no-referrer`: the first URL carries the
+ * token, and nothing local needs a Referer), and no HSTS (plain HTTP on
+ * loopback; browsers ignore it there, RFC 6797 §8.1).
+ */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "DENY",
-  // The first URL carries the token: never send it on as a Referer.
+  "content-security-policy": LOCAL_CONTENT_SECURITY_POLICY,
+  "x-content-type-options": SecurityHeaderValues.contentTypeOptions,
+  "x-frame-options": SecurityHeaderValues.frameOptions,
   "referrer-policy": "no-referrer"
 }
 
@@ -92,6 +114,10 @@ const sendResponse = async (res: http.ServerResponse, response: Response) => {
   res.end(body)
 }
 
+/** The first typed failure of a failed Exit (its `_tag` and `message`), or undefined (a defect or an interruption). */
+const failureOf = (exit: Exit.Exit<unknown, unknown>): { _tag?: string; message?: string } | undefined =>
+  exit._tag === "Failure" ? exit.cause.reasons.map((r) => ("error" in r ? (r.error as { _tag?: string; message?: string }) : null)).find((e) => e !== null) ?? undefined : undefined
+
 /** Parses a single `bytes=a-b` / `bytes=a-` / `bytes=-n` range (RFC 9110 §14.1.2) against `size`; "unsatisfiable" or null (whole). */
 const parseRange = (header: string | undefined, size: number): { start: number; end: number } | "unsatisfiable" | null => {
   if (header === undefined) return null
@@ -116,6 +142,8 @@ export const startLocalServer = (options: LocalServerOptions) =>
       const api = makeApiHandler(options.services)
       const runBlob = <A, E>(effect: Effect.Effect<A, E, BlobStore>) => Effect.runPromiseExit(Effect.provide(effect, options.services))
       let port = options.port
+      /** Keys with an upload PUT streaming now (one process owns the data folder, so this set sees every writer). */
+      const uploading = new Set<string>()
 
       const handleBlob = async (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => {
         const method = req.method ?? "GET"
@@ -142,6 +170,26 @@ export const startLocalServer = (options: LocalServerOptions) =>
           return sendError(res, 413, "MediaTooLargeError", `the upload is ${length} bytes but ${declared} were declared`, { connection: "close" })
         }
         if (length !== declared) return sendError(res, 400, "InvalidInputError", `the upload must be exactly ${declared} bytes (Content-Length ${length})`, { connection: "close" })
+        // Single use: claim the key synchronously (no await between the check and the add), then refuse if a blob is stored there.
+        if (uploading.has(grant.key)) return sendError(res, 409, "UploadUrlUsed", "another upload to this URL is in progress (upload URLs are single-use)", { connection: "close" })
+        uploading.add(grant.key)
+        try {
+          const stored = await runBlob(BlobStore.use((blobs) => blobs.head(grant.key)))
+          if (stored._tag === "Success") {
+            return sendError(res, 409, "UploadUrlUsed", "this upload URL was already used: its file is stored (upload URLs are single-use; declare the file again to send it anew)", {
+              connection: "close"
+            })
+          }
+          // NotFoundError: the URL's first use. An invalid key fails again in putStream (400).
+          if (failureOf(stored)?._tag === "StoreUnavailableError") return sendError(res, 503, "StoreUnavailableError", "the blob store could not be read; try again", { connection: "close" })
+          return await storeUpload(req, res, grant, declared)
+        } finally {
+          uploading.delete(grant.key)
+        }
+      }
+
+      /** Streams the body into the BlobStore under the grant's key, counting bytes (nothing is stored on any failure). */
+      const storeUpload = async (req: http.IncomingMessage, res: http.ServerResponse, grant: BlobGrant, declared: number) => {
         let received = 0
         const body = Stream.fromAsyncIterable(req as AsyncIterable<Uint8Array>, (e) => new BodyAbortedError({ message: String(e) })).pipe(
           Stream.mapEffect((chunk) => {
@@ -158,7 +206,7 @@ export const startLocalServer = (options: LocalServerOptions) =>
           res.writeHead(200, { ...SECURITY_HEADERS, "content-length": "0", "cache-control": "no-store" })
           return void res.end()
         }
-        const error = exit.cause.reasons.map((r) => ("error" in r ? (r.error as { _tag?: string; message?: string }) : null)).find((e) => e !== null)
+        const error = failureOf(exit)
         if (error?._tag === "BodyTooLargeError") return sendError(res, 413, "MediaTooLargeError", error.message ?? "too large", { connection: "close" })
         if (error?._tag === "BodyAbortedError") return sendError(res, 400, "InvalidInputError", `upload incomplete: ${error.message}`, { connection: "close" })
         if (error?._tag === "InvalidInputError") return sendError(res, 400, "InvalidInputError", error.message ?? "invalid key")
@@ -222,10 +270,18 @@ export const startLocalServer = (options: LocalServerOptions) =>
         createReadStream(file.path).on("error", () => res.destroy()).pipe(res)
       }
 
+      /** 401 without a valid cookie: the "open the printed link again" page for a browser page load, JSON for the rest. */
+      const refuseAccess = (req: http.IncomingMessage, res: http.ServerResponse, tag: string) => {
+        if (!wantsHtml(req.headers.accept)) return sendError(res, 401, tag, LOCAL_SIGNED_OUT.message)
+        const page = signedOutPage(port)
+        res.writeHead(401, { ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8", "content-length": Buffer.byteLength(page), "cache-control": "no-store" })
+        res.end(req.method === "HEAD" ? undefined : page)
+      }
+
       const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-        const host = req.headers.host ?? ""
+        const host = (req.headers.host ?? "").toLowerCase()
         if (!allowedHosts(port).has(host)) {
-          return sendError(res, 403, "ForbiddenHost", `Host "${host}" is not this server; use http://127.0.0.1:${port}/`)
+          return sendError(res, 403, "ForbiddenHost", `Host "${host}" is not this server; use ${instanceOrigins(port).primary}/ (or ${instanceOrigins(port).fallback}/)`)
         }
         const origin = req.headers.origin
         if (origin !== undefined && !allowedOrigins(port).has(origin)) {
@@ -236,15 +292,13 @@ export const startLocalServer = (options: LocalServerOptions) =>
         const isBlob = url.pathname.startsWith(BLOB_PATH_PREFIX)
         const token = url.searchParams.get("token")
         if (token !== null && !isApi && !isBlob) {
-          if (!sameSecret(token, options.token)) return sendError(res, 401, "InvalidToken", "this access token is not valid; use the URL `curator serve` printed")
+          if (!sameSecret(token, options.token)) return refuseAccess(req, res, "InvalidToken")
           url.searchParams.delete("token")
-          res.writeHead(303, { ...SECURITY_HEADERS, "set-cookie": accessCookie(options.token), location: url.pathname + url.search, "cache-control": "no-store", "content-length": "0" })
+          res.writeHead(303, { ...SECURITY_HEADERS, "set-cookie": accessCookie(port, options.token), location: url.pathname + url.search, "cache-control": "no-store", "content-length": "0" })
           return void res.end()
         }
-        const cookie = cookieValue(req.headers.cookie, ACCESS_COOKIE)
-        if (cookie === null || !sameSecret(cookie, options.token)) {
-          return sendError(res, 401, "Unauthorized", "no access cookie: open the URL with ?token=... that `curator serve` printed")
-        }
+        const cookie = cookieValue(req.headers.cookie, accessCookieName(port))
+        if (cookie === null || !sameSecret(cookie, options.token)) return refuseAccess(req, res, "Unauthorized")
         if (isApi) return handleApi(req, res, url)
         if (isBlob) return handleBlob(req, res, url)
         return handleStatic(req, res, url)
@@ -257,7 +311,7 @@ export const startLocalServer = (options: LocalServerOptions) =>
         })
       })
       server.once("error", (error) => resume(Effect.fail(error)))
-      server.listen(options.port, "127.0.0.1", () => {
+      server.listen(options.port, LOOPBACK_HOST, () => {
         port = (server.address() as AddressInfo).port
         resume(Effect.succeed({ server, dispose: api.dispose }))
       })
@@ -273,7 +327,7 @@ export const startLocalServer = (options: LocalServerOptions) =>
   ).pipe(
     Effect.map(({ server }): LocalServer => {
       const port = (server.address() as AddressInfo).port
-      const origin = `http://127.0.0.1:${port}`
-      return { port, origin, url: `${origin}/?token=${options.token}` }
+      const { primary, fallback } = instanceOrigins(port)
+      return { port, origin: primary, url: `${primary}/?token=${options.token}`, fallbackOrigin: fallback, fallbackUrl: `${fallback}/?token=${options.token}` }
     })
   )

@@ -1,10 +1,12 @@
 /**
  * The local server over the REAL local stack (blob folder, dynalite,
  * in-process ASL executor bound to the real workers, real media): token ->
- * cookie, the access and DNS-rebinding refusals, signed blob PUT/GET with
- * every refusal, the SPA fallback that never masks /api or /blob errors,
- * the whole upload -> selection flow on fixture files, and the data-folder
- * lock refusing a second process.
+ * host-only cookie named per instance, two instances side by side, the
+ * access and DNS-rebinding refusals, the "open the link again" page, the
+ * security headers (CloudFront's CSP), signed blob PUT/GET with every
+ * refusal and single-use upload URLs, the SPA fallback that never masks /api
+ * or /blob errors, the whole upload -> selection flow on fixture files, and
+ * the data-folder lock refusing a second process.
  */
 import { spawnSync } from "node:child_process"
 import { randomBytes } from "node:crypto"
@@ -14,6 +16,7 @@ import os from "node:os"
 import path from "node:path"
 import { pathToFileURL } from "node:url"
 import { type ApiServices, signBlobUrl, UrlSigner } from "@curator/api"
+import { LOCAL_CONTENT_SECURITY_POLICY, LOCAL_SIGNED_OUT } from "@curator/contracts"
 import { DataDirLock, LocalStack } from "@curator/local"
 import { type Context, Effect, Exit, Layer, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -33,6 +36,8 @@ interface Running {
 
 let scope: Scope.Closeable
 let s: Running
+/** A second instance on the same stack with its own token (two Curators side by side). */
+let other: { readonly server: LocalServer; readonly token: string }
 
 beforeAll(async () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-serve-"))
@@ -43,33 +48,42 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(webRoot, "assets", "app-1234.js"), "console.log('app')")
   const secret = randomBytes(32)
   const token = randomBytes(32).toString("base64url")
+  const otherToken = randomBytes(32).toString("base64url")
   scope = Effect.runSync(Scope.make())
-  const server = await Effect.runPromise(
+  const [server, otherServer] = await Effect.runPromise(
     Effect.gen(function* () {
       yield* DataDirLock.acquire(dataDir)
       const layer = Layer.merge(LocalStack.layer({ dataDir, retryIntervalOverrides: {} }), UrlSigner.layerLocal({ secret }))
       const services = (yield* Layer.build(layer)) as Context.Context<ApiServices>
-      return yield* startLocalServer({ port: 0, webRoot, services, secret, token })
+      const first = yield* startLocalServer({ port: 0, webRoot, services, secret, token })
+      const second = yield* startLocalServer({ port: 0, webRoot, services, secret, token: otherToken })
+      return [first, second] as const
     }).pipe(Scope.provide(scope))
   )
   s = { server, token, secret, dataDir, webRoot, cookie: "" }
+  other = { server: otherServer, token: otherToken }
 }, 60_000)
 
 afterAll(async () => {
   await Effect.runPromise(Scope.close(scope, Exit.void))
 })
 
-/** A raw HTTP request (fetch cannot set Host or send a body larger than Content-Length). */
-const raw = (options: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string }) =>
+/**
+ * A raw HTTP request to 127.0.0.1 (fetch cannot set Host or send a body larger than Content-Length), by default to the
+ * first instance under its own host name `<port>.localhost` (Node's resolver, like this machine's, does not resolve
+ * `*.localhost`; browsers do, and send it as Host).
+ */
+const raw = (options: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string; port?: number }) =>
   new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+    const port = options.port ?? s.server.port
     const req = http.request(
       {
         host: "127.0.0.1",
-        port: s.server.port,
+        port,
         method: options.method ?? "GET",
         path: options.path,
         headers: {
-          host: `127.0.0.1:${s.server.port}`,
+          host: `${port}.localhost:${port}`,
           ...(options.body === undefined ? {} : { "content-length": String(Buffer.byteLength(options.body)) }),
           ...options.headers
         }
@@ -99,47 +113,122 @@ const api = async (method: string, p: string, body?: unknown) => {
   return { status: r.status, body: r.body.length === 0 ? null : json(r) }
 }
 
+/** The `name=value` part of a Set-Cookie header, and the header itself. */
+const signIn = async (port: number, token: string, p = "/") => {
+  const r = await raw({ port, path: `${p}${p.includes("?") ? "&" : "?"}token=${token}`, headers: { accept: "text/html" } })
+  const setCookie = r.headers["set-cookie"]?.[0] ?? ""
+  return { response: r, setCookie, cookie: setCookie.split(";")[0]! }
+}
+
 describe("curator serve: access", () => {
-  it("listens on 127.0.0.1 only and prints a URL with the token", () => {
-    expect(s.server.origin).toBe(`http://127.0.0.1:${s.server.port}`)
+  it("listens on 127.0.0.1 only and prints its own host name, <port>.localhost, with the 127.0.0.1 fallback", () => {
+    const port = s.server.port
+    expect(s.server.origin).toBe(`http://${port}.localhost:${port}`)
     expect(s.server.url).toBe(`${s.server.origin}/?token=${s.token}`)
+    expect(s.server.fallbackOrigin).toBe(`http://127.0.0.1:${port}`)
+    expect(s.server.fallbackUrl).toBe(`${s.server.fallbackOrigin}/?token=${s.token}`)
   })
 
-  it("turns the token into an HttpOnly SameSite=Strict cookie and redirects to the URL without it", async () => {
-    const r = await raw({ path: `/review?x=1&token=${s.token}` })
+  it("turns the token into a host-only HttpOnly SameSite=Strict cookie named for this instance, and redirects to the URL without it", async () => {
+    const { response: r, setCookie, cookie } = await signIn(s.server.port, s.token, "/review?x=1")
     expect(r.status).toBe(303)
     expect(r.headers.location).toBe("/review?x=1")
-    const setCookie = r.headers["set-cookie"]?.[0] ?? ""
     expect(setCookie).toMatch(/HttpOnly/)
     expect(setCookie).toMatch(/SameSite=Strict/)
-    s.cookie = setCookie.split(";")[0]!
+    // Host-only: no Domain attribute, so the browser returns it to the host name it set it on and to no other.
+    expect(setCookie).not.toMatch(/domain=/i)
+    expect(cookie).toBe(`curator_access_${s.server.port}=${s.token}`)
+    s.cookie = cookie
     const page = await raw({ path: "/review", headers: authed() })
     expect(page.status).toBe(200)
     expect(page.body.toString()).toMatch(/<title>Curator/)
   })
 
-  it("refuses a wrong token (401) and requests without the cookie (401)", async () => {
-    expect((await raw({ path: "/?token=wrong" })).status).toBe(401)
-    for (const p of ["/", "/api/sessions/aaaaaaaaaaaaaaaaaaaaaaaaaa", "/blob/x/original/y.jpg"]) {
-      const r = await raw({ path: p })
-      expect(r.status).toBe(401)
-      expect(json(r).error.tag).toBe("Unauthorized")
+  it("two instances on one host name (the 127.0.0.1 fallback, where cookies ignore ports) each keep their own cookie", async () => {
+    const mine = await signIn(s.server.port, s.token)
+    const theirs = await signIn(other.server.port, other.token)
+    expect(mine.cookie.split("=")[0]).not.toBe(theirs.cookie.split("=")[0])
+    // A browser on 127.0.0.1 sends both cookies to both servers, the later one first.
+    const both = `${theirs.cookie}; ${mine.cookie}`
+    for (const [port, fallback] of [
+      [s.server.port, true],
+      [other.server.port, true],
+      [s.server.port, false],
+      [other.server.port, false]
+    ] as const) {
+      const host = fallback ? `127.0.0.1:${port}` : `${port}.localhost:${port}`
+      const r = await raw({ port, path: "/api/sessions/aaaaaaaaaaaaaaaaaaaaaaaaaa", headers: { host, cookie: both } })
+      expect(r.status).toBe(404) // past the cookie check: the session is unknown
+      expect(json(r).error.tag).toBe("NotFoundError")
     }
-    const badCookie = await raw({ path: "/api/sessions/aaaaaaaaaaaaaaaaaaaaaaaaaa", headers: { cookie: "curator_access=guess" } })
-    expect(badCookie.status).toBe(401)
+    // Neither instance's token opens the other.
+    expect((await raw({ port: other.server.port, path: "/", headers: { cookie: `curator_access_${other.server.port}=${s.token}` } })).status).toBe(401)
   })
 
-  it("refuses a wrong Host (403) and a foreign Origin (403), even with the cookie (DNS rebinding)", async () => {
-    const host = await raw({ path: "/api/sessions", method: "POST", headers: authed({ host: `evil.example:${s.server.port}` }) })
+  it("answers a browser page load without a valid cookie with the 'open the link again' page (401 HTML), API calls with JSON", async () => {
+    for (const headers of [{}, { cookie: `curator_access_${s.server.port}=guess` }, { cookie: `curator_access=${s.token}` }] as Array<Record<string, string>>) {
+      const page = await raw({ path: "/s/abc/review", headers: { ...headers, accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" } })
+      expect(page.status).toBe(401)
+      expect(page.headers["content-type"]).toBe("text/html; charset=utf-8")
+      const html = page.body.toString()
+      expect(html).toContain(LOCAL_SIGNED_OUT.title.replace("'", "&#39;"))
+      expect(html).toContain("<code>curator serve</code>")
+      expect(html).toContain(`http://${s.server.port}.localhost:${s.server.port}/?token=`)
+      expect(html).not.toMatch(/<script|<style|style=/)
+    }
+    const wrongToken = await raw({ path: "/?token=wrong", headers: { accept: "text/html" } })
+    expect(wrongToken.status).toBe(401)
+    expect(wrongToken.headers["content-type"]).toMatch(/text\/html/)
+    expect((await raw({ path: "/?token=wrong" })).headers["content-type"]).toMatch(/application\/json/)
+    for (const p of ["/", "/api/sessions/aaaaaaaaaaaaaaaaaaaaaaaaaa", "/blob/x/original/y.jpg"]) {
+      for (const accept of [undefined, "application/json", "*/*", "text/html;q=0, */*"]) {
+        const r = await raw({ path: p, headers: accept === undefined ? {} : { accept } })
+        expect(r.status).toBe(401)
+        expect(json(r).error).toEqual({ tag: "Unauthorized", message: LOCAL_SIGNED_OUT.message })
+      }
+    }
+  })
+
+  it("sends CloudFront's Content-Security-Policy (without the AWS origins) and its other headers on every response", async () => {
+    const responses = [
+      await raw({ path: "/", headers: authed() }),
+      await raw({ path: "/assets/app-1234.js", headers: authed() }),
+      await raw({ path: "/api/sessions/aaaaaaaaaaaaaaaaaaaaaaaaaa", headers: authed() }),
+      await raw({ path: "/api/nope", headers: authed() }),
+      await raw({ path: "/", headers: { accept: "text/html" } }),
+      await raw({ path: "/api/health" }),
+      await raw({ path: `/?token=${s.token}` }),
+      await raw({ path: "/blob/nope", headers: authed() })
+    ]
+    for (const r of responses) {
+      expect(r.headers["content-security-policy"]).toBe(LOCAL_CONTENT_SECURITY_POLICY)
+      expect(r.headers["x-content-type-options"]).toBe("nosniff")
+      expect(r.headers["x-frame-options"]).toBe("DENY")
+      expect(r.headers["referrer-policy"]).toBe("no-referrer")
+    }
+    expect(LOCAL_CONTENT_SECURITY_POLICY).toContain("script-src 'self'")
+  })
+
+  it("refuses a Host that is not this instance's (403) and a foreign Origin (403), even with the cookie (DNS rebinding)", async () => {
+    const port = s.server.port
+    const host = await raw({ path: "/api/sessions", method: "POST", headers: authed({ host: `evil.example:${port}` }) })
     expect(host.status).toBe(403)
     expect(json(host).error).toMatchObject({ tag: "ForbiddenHost" })
-    const otherPort = await raw({ path: "/", headers: authed({ host: "127.0.0.1:1" }) })
-    expect(otherPort.status).toBe(403)
-    const origin = await raw({ path: "/api/sessions", method: "POST", headers: authed({ origin: "http://evil.example", "content-type": "application/json" }), body: "{}" })
-    expect(origin.status).toBe(403)
-    expect(json(origin).error.tag).toBe("ForbiddenOrigin")
-    const localhost = await raw({ path: "/", headers: authed({ host: `localhost:${s.server.port}`, origin: `http://localhost:${s.server.port}` }) })
-    expect(localhost.status).toBe(200)
+    expect(json(host).error.message).toContain(`http://${port}.localhost:${port}/`)
+    // Another instance's name, this name on another port, and plain localhost (shared by every local server) are not this server.
+    for (const h of ["127.0.0.1:1", `${other.server.port}.localhost:${port}`, `${port}.localhost:1`, `localhost:${port}`, `${port}.localhost.evil.example:${port}`]) {
+      expect((await raw({ path: "/", headers: authed({ host: h }) })).status).toBe(403)
+    }
+    for (const o of ["http://evil.example", `http://localhost:${port}`, `http://${other.server.port}.localhost:${other.server.port}`, `https://${port}.localhost:${port}`]) {
+      const origin = await raw({ path: "/api/sessions", method: "POST", headers: authed({ origin: o, "content-type": "application/json" }), body: "{}" })
+      expect(origin.status).toBe(403)
+      expect(json(origin).error.tag).toBe("ForbiddenOrigin")
+    }
+    // Both of this instance's names are accepted (the Host header is case-insensitive).
+    const own = await raw({ path: "/", headers: authed({ host: `${port}.LocalHost:${port}`, origin: `http://${port}.localhost:${port}` }) })
+    expect(own.status).toBe(200)
+    const fallback = await raw({ path: "/", headers: authed({ host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` }) })
+    expect(fallback.status).toBe(200)
   })
 
   it("serves assets and the SPA fallback, but never masks /api or /blob 404s", async () => {
@@ -218,6 +307,43 @@ describe("curator serve: signed blob URLs", () => {
     expect(complete.status).toBe(409)
     expect(complete.body.error.message).toMatch(/nothing was stored/)
     expect(fs.existsSync(path.join(s.dataDir, "blobs", "data", sessionId))).toBe(false)
+  })
+  it("upload URLs are single-use: a replay after the upload completed is refused (409) and the stored file is unchanged", async () => {
+    const first = randomBytes(300)
+    const { sessionId, targets } = await declare([{ name: "b.jpg", type: "image/jpeg", size: 300 }])
+    const t = targets[0]!
+    expect((await put(t.uploadUrl, first, { "content-type": "image/jpeg" })).status).toBe(200)
+    // Before completion too: the first PUT stored the file, so the URL is spent.
+    const early = await put(t.uploadUrl, randomBytes(300), { "content-type": "image/jpeg" })
+    expect(early.status).toBe(409)
+    expect((await api("POST", `/api/sessions/${sessionId}/uploads/${t.fileId}/complete`)).body.status).toBe("uploaded")
+    const replay = await put(t.uploadUrl, randomBytes(300), { "content-type": "image/jpeg" })
+    expect(replay.status).toBe(409)
+    expect(json(replay).error).toMatchObject({ tag: "UploadUrlUsed" })
+    expect(json(replay).error.message).toMatch(/already used.*single-use/)
+    const media = (await api("GET", `/api/sessions/${sessionId}/media/${t.fileId}/original-url`)).body
+    expect((await raw({ path: media.url, headers: authed() })).body.equals(first)).toBe(true)
+  })
+
+  it("two PUTs to one upload URL at once: exactly one is stored, the other is refused (409)", async () => {
+    const bodies = [randomBytes(64 * 1024), randomBytes(64 * 1024)]
+    const { sessionId, targets } = await declare([{ name: "c.jpg", type: "image/jpeg", size: 64 * 1024 }])
+    const t = targets[0]!
+    const results = await Promise.all(bodies.map((b) => put(t.uploadUrl, b, { "content-type": "image/jpeg" })))
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409])
+    const winner = bodies[results.findIndex((r) => r.status === 200)]!
+    expect((await api("POST", `/api/sessions/${sessionId}/uploads/${t.fileId}/complete`)).body.status).toBe("uploaded")
+    const media = (await api("GET", `/api/sessions/${sessionId}/media/${t.fileId}/original-url`)).body
+    expect((await raw({ path: media.url, headers: authed() })).body.equals(winner)).toBe(true)
+  })
+
+  it("a refused or broken first PUT does not spend the URL: the right bytes can follow", async () => {
+    const { sessionId, targets } = await declare([{ name: "d.jpg", type: "image/jpeg", size: 200 }])
+    const t = targets[0]!
+    expect((await put(t.uploadUrl, randomBytes(201), { "content-type": "image/jpeg" })).status).toBe(413)
+    const bytes = randomBytes(200)
+    expect((await put(t.uploadUrl, bytes, { "content-type": "image/jpeg" })).status).toBe(200)
+    expect((await api("POST", `/api/sessions/${sessionId}/uploads/${t.fileId}/complete`)).body.status).toBe("uploaded")
   })
 })
 
