@@ -2,7 +2,11 @@
  * Vite build of the browser app. The output goes to `dist/apps/web` at the
  * workspace root, which `curator serve` serves next to the API. In dev
  * (`vite` in this folder) `/api` and the blob routes are proxied to a running
- * `curator serve` given by CURATOR_URL (e.g. http://127.0.0.1:4173).
+ * `curator serve` given by CURATOR_URL (its 127.0.0.1 address, e.g.
+ * http://127.0.0.1:4173: Node may not resolve `*.localhost`). Open the dev
+ * page as `http://<port>.localhost:5173/` after the printed link: the
+ * server's host-only cookie is then sent to the dev server too (cookies
+ * ignore ports), and the proxy presents the server's own Host and Origin.
  */
 import preact from "@preact/preset-vite"
 import path from "node:path"
@@ -19,5 +23,5 @@ export default defineConfig({
     target: "es2022",
     sourcemap: true
   },
-  server: target ? { proxy: { "/api": target, "/blob": target } } : {}
+  server: target ? { proxy: Object.fromEntries(["/api", "/blob"].map((p) => [p, { target, changeOrigin: true, headers: { origin: target } }])) } : {}
 })

@@ -10,7 +10,8 @@
  * never sees a token; in cloud mode every request gets
  * `Authorization: Bearer <Cognito access token>` ({@link authHeaders}, read
  * per request so a renewed token is used at once), and a 401 starts a new
- * sign-in ({@link needsSignIn}).
+ * sign-in; locally a 401 shows the "open the link again" screen
+ * ({@link isUnauthorized}, `Auth.onUnauthorized`).
  */
 import {
   ApiBadRequest,
@@ -27,7 +28,7 @@ import {
 import { Effect, Schema } from "effect"
 import { FetchHttpClient, HttpClient, HttpClientError, HttpClientRequest } from "effect/http"
 import { HttpApiClient } from "effect/http-api"
-import { authHeaders, getAuth, needsSignIn } from "./Auth.js"
+import { authHeaders, getAuth, isUnauthorized } from "./Auth.js"
 
 /** The generated client: `client.sessions.get({ params: { sessionId } })` etc. */
 export type CuratorClient = HttpApiClient.ForApi<typeof CuratorApi>
@@ -109,17 +110,17 @@ export const client: CuratorClient = Effect.runSync(
   HttpApiClient.make(CuratorApi, { transformClient: HttpClient.mapRequest(withAuthHeaders) }).pipe(Effect.provide(FetchHttpClient.layer))
 )
 
-/** Reports a failure to the current Auth when it means "sign in again" (cloud 401); returns it unchanged. */
+/** Reports a 401 to the current Auth (cloud: sign in again; local: open the printed link again); returns the failure unchanged. */
 export const reportUnauthorized = (failure: ApiFailure): ApiFailure => {
-  const auth = getAuth()
-  if (needsSignIn(auth, failure.status)) auth.onUnauthorized()
+  if (isUnauthorized(failure.status)) getAuth().onUnauthorized()
   return failure
 }
 
 /**
  * Runs one generated call: `call(api => api.sessions.get({ params }))`.
  * Resolves with the decoded success, rejects with an ApiFailure (after
- * {@link reportUnauthorized}: a cloud 401 also redirects to sign-in);
+ * {@link reportUnauthorized}: a 401 also redirects to sign-in, or locally
+ * shows the "open the link again" screen);
  * `signal` aborts the request (a left step's poll).
  */
 export const call = <A, E>(f: (api: CuratorClient) => Effect.Effect<A, E>, signal?: AbortSignal): Promise<A> =>

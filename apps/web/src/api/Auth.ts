@@ -3,8 +3,11 @@
  * ApiClient asks for a token and reports a 401.
  *
  * - Local mode ({@link localAuth}): no header (the HttpOnly cookie set by
- *   `curator serve` travels with every same-origin fetch); a 401 is shown as
- *   the error it is (the person opens the printed URL again).
+ *   `curator serve` travels with every same-origin fetch); a 401 means the
+ *   cookie is not this server's (it restarted with a new token, or the cookie
+ *   is gone): the app shows "open the link printed by `curator serve` again"
+ *   (LOCAL_SIGNED_OUT of @curator/contracts, the words of the server's own
+ *   401 page) instead of the step.
  * - Cloud mode (CloudAuth.ts): `Authorization: Bearer <Cognito access token>`
  *   on every API request; a 401 (expired or revoked token) starts a new
  *   sign-in that comes back to the current URL.
@@ -19,12 +22,15 @@ export interface Auth {
   readonly mode: "local" | "cloud"
   /** The access token to send as `Authorization: Bearer`, or undefined to send none. */
   readonly accessToken: () => string | undefined
-  /** Called when the API answered 401 (cloud: redirects to sign-in, keeping {@link currentLocation}). */
+  /** Called when the API answered 401 (cloud: redirects to sign-in, keeping {@link currentLocation}; local: the "open the link again" screen). */
   readonly onUnauthorized: () => void
 }
 
-/** Local mode: no header, nothing to do on 401. */
+/** Local mode: no header; nothing to do on 401 until the app sets its screen ({@link localAuthWith}). */
 export const localAuth: Auth = { mode: "local", accessToken: () => undefined, onUnauthorized: () => undefined }
+
+/** Local mode calling `onUnauthorized` on a 401 (main.tsx: the "open the link again" screen). */
+export const localAuthWith = (onUnauthorized: () => void): Auth => ({ ...localAuth, onUnauthorized })
 
 let current: Auth = localAuth
 
@@ -46,12 +52,13 @@ export const authHeaders = (auth: Auth): Readonly<Record<string, string>> => {
 }
 
 /**
- * The 401 rule: whether an API failure with HTTP `status` means "sign in
- * again". Only in cloud mode (locally the cookie is fixed for the server's
- * life; signing in cannot help) and only for 401 (a 403 is the origin-verify
- * check or a permission, which a new token does not change).
+ * The 401 rule: whether an API failure with HTTP `status` means the
+ * authorisation is gone — in cloud mode the token expired or was revoked
+ * (sign in again), locally the access cookie is not this server's (open the
+ * printed link again). Only a 401: a 403 is the origin-verify or Host/Origin
+ * check, or a permission, which neither changes.
  */
-export const needsSignIn = (auth: Auth, status: number): boolean => auth.mode === "cloud" && status === 401
+export const isUnauthorized = (status: number): boolean => status === 401
 
 /** The URL to come back to after a sign-in: path, query and fragment of `location`. */
 export const currentLocation = (location: Pick<Location, "pathname" | "search" | "hash">): string => `${location.pathname}${location.search}${location.hash}`

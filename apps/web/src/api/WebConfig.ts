@@ -17,6 +17,7 @@
  * error screen: never a silent fallback to local mode (that would send
  * every cloud request without a token).
  */
+import { LOCAL_SIGNED_OUT } from "@curator/contracts"
 import { Exit, Schema } from "effect"
 
 /** Absolute `https:` URL, or `http:` on a loopback host (local OIDC stand-ins in tests); no query or fragment; a trailing slash only when `slash`. */
@@ -90,6 +91,18 @@ export class WebConfigError extends Error {
   }
 }
 
+/**
+ * `/config.json` answered 401: only `curator serve` does that (its access
+ * cookie check; on AWS a missing file is S3's 403), so the browser must open
+ * the printed link again. `message` says so ({@link LOCAL_SIGNED_OUT}).
+ */
+export class SignedOutError extends WebConfigError {
+  constructor() {
+    super(LOCAL_SIGNED_OUT.message)
+    this.name = "SignedOutError"
+  }
+}
+
 /** Path of the config file on the app's origin. */
 export const CONFIG_PATH = "/config.json"
 
@@ -106,7 +119,8 @@ export const parseCloudConfig = (json: unknown): CloudConfig => {
 /**
  * Reads the mode: fetches {@link CONFIG_PATH} with `fetchFn` (no cache).
  * 404, or 200 `text/html` (a local SPA fallback) -> local mode; 200 with a
- * valid JSON body -> the cloud config; anything else rejects with a
+ * valid JSON body -> the cloud config; 401 (the local server's cookie check)
+ * rejects with a {@link SignedOutError}; anything else with a
  * {@link WebConfigError}.
  */
 export const loadWebMode = async (fetchFn: typeof fetch = fetch): Promise<WebMode> => {
@@ -117,6 +131,7 @@ export const loadWebMode = async (fetchFn: typeof fetch = fetch): Promise<WebMod
     throw new WebConfigError(`${CONFIG_PATH} could not be fetched: ${e instanceof Error ? e.message : String(e)}`)
   }
   if (response.status === 404) return { mode: "local" }
+  if (response.status === 401) throw new SignedOutError()
   if (!response.ok) throw new WebConfigError(`${CONFIG_PATH} answered HTTP ${response.status}`)
   if (/^\s*text\/html\b/i.test(response.headers.get("content-type") ?? "")) return { mode: "local" }
   let json: unknown

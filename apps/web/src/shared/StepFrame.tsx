@@ -26,7 +26,8 @@ export const StepFrame = (props: { title: ComponentChildren; lede: ComponentChil
 /** Why a step could not be opened. `action` is the way on: by default "Start a new trip", null for none. */
 export interface StepFailure {
   readonly title: string
-  readonly message: string
+  /** A sentence (or sentences with inline markup such as `<code>`). */
+  readonly message: ComponentChildren
   readonly action?: ComponentChildren | null
 }
 

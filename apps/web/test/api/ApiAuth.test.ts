@@ -6,7 +6,7 @@ import http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { ApiFailure, call } from "../../src/api/ApiClient.js"
-import { type Auth, authHeaders, currentLocation, localAuth, needsSignIn, safeReturnPath, setAuth } from "../../src/api/Auth.js"
+import { type Auth, authHeaders, currentLocation, isUnauthorized, localAuth, localAuthWith, safeReturnPath, setAuth } from "../../src/api/Auth.js"
 
 const SESSION = "abcdefghijklmnopqrstuvwxyz"
 const GOOD_TOKEN = "header.payload.signature"
@@ -15,11 +15,14 @@ const GOOD_TOKEN = "header.payload.signature"
 let seen: Array<string | null> = []
 let server: http.Server
 
-/** The stand-in API: 200 for the good token or no token at all (local mode: the cookie), 401 for any other bearer. */
+/** Local mode: whether the stand-in still "knows the browser's cookie" (false: a restarted `curator serve`). */
+let cookieValid = true
+
+/** The stand-in API: 200 for the good token or no token at all (local mode: the cookie, while valid), 401 for any other bearer or a gone cookie. */
 const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
   const authorization = req.headers.authorization ?? null
   seen.push(authorization)
-  if (authorization !== null && authorization !== `Bearer ${GOOD_TOKEN}`) {
+  if (authorization === null ? !cookieValid : authorization !== `Bearer ${GOOD_TOKEN}`) {
     res.writeHead(401, { "content-type": "application/json", "www-authenticate": 'Bearer error="invalid_token"' })
     return res.end(JSON.stringify({ error: { tag: "Unauthorized", message: "sign in again: the token is invalid or expired" } }))
   }
@@ -58,6 +61,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   seen = []
+  cookieValid = true
 })
 
 const getSession = () => call((api) => api.sessions.get({ params: { sessionId: SESSION } }))
@@ -110,11 +114,24 @@ describe("401 -> sign in again", () => {
     expect(redirects).toEqual([])
   })
 
-  it("the rule: only a 401, only in cloud mode", () => {
-    const cloud = cloudAuth(() => "t").auth
-    expect(needsSignIn(cloud, 401)).toBe(true)
-    for (const status of [0, 400, 403, 404, 409, 500, 503]) expect(needsSignIn(cloud, status)).toBe(false)
-    expect(needsSignIn(localAuth, 401)).toBe(false)
+  it("in local mode a 401 (the server no longer knows this browser's cookie) shows the 'open the link again' screen, once per 401", async () => {
+    const screens: Array<string> = []
+    setAuth(localAuthWith(() => screens.push("signed-out")))
+    await getSession()
+    expect(screens).toEqual([])
+    cookieValid = false
+    const failure = await getSession().then(
+      () => null,
+      (e: unknown) => e
+    )
+    expect((failure as ApiFailure).status).toBe(401)
+    expect(screens).toEqual(["signed-out"])
+    expect(seen).toEqual([null, null])
+  })
+
+  it("the rule: only a 401", () => {
+    expect(isUnauthorized(401)).toBe(true)
+    for (const status of [0, 400, 403, 404, 409, 500, 503]) expect(isUnauthorized(status)).toBe(false)
   })
 
   it("keeps the current URL (path, query, fragment) and returns only to same-origin paths", () => {

@@ -1,5 +1,6 @@
+import { LOCAL_SIGNED_OUT } from "@curator/contracts"
 import { describe, expect, it } from "vitest"
-import { loadWebMode, parseCloudConfig, WebConfigError } from "../../src/api/WebConfig.js"
+import { loadWebMode, parseCloudConfig, SignedOutError, WebConfigError } from "../../src/api/WebConfig.js"
 
 const VALID = {
   mode: "cloud",
@@ -78,6 +79,16 @@ describe("loadWebMode", () => {
   it("treats a local SPA fallback (200 text/html for any path) as local mode", async () => {
     const { fetchFn } = answering(() => new Response("<!doctype html><div id=app></div>", { status: 200, headers: { "content-type": "text/html; charset=utf-8" } }))
     expect(await loadWebMode(fetchFn)).toEqual({ mode: "local" })
+  })
+
+  it("a 401 (the local server without a valid access cookie) says to open the printed link again", async () => {
+    const { fetchFn } = answering(() => json({ error: { tag: "Unauthorized", message: LOCAL_SIGNED_OUT.message } }, 401))
+    const result = await loadWebMode(fetchFn).then(
+      (mode) => mode,
+      (e: unknown) => e
+    )
+    expect(result).toBeInstanceOf(SignedOutError)
+    expect((result as Error).message).toBe(LOCAL_SIGNED_OUT.message)
   })
 
   it("fails with a WebConfigError on an invalid config, a non-JSON body, another status or a network failure: never local mode", async () => {

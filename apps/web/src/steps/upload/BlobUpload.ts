@@ -7,14 +7,15 @@
  */
 import { ApiErrorBody, type UploadTarget } from "@curator/contracts"
 import { Schema } from "effect"
-import { ApiFailure } from "../../api/ApiClient.js"
+import { ApiFailure, reportUnauthorized } from "../../api/ApiClient.js"
 
 const decodeErrorBody = Schema.decodeUnknownOption(Schema.fromJsonString(ApiErrorBody))
 
 /**
  * PUTs `body` to `target`. `onProgress(loaded, total)` reports bytes sent.
  * Resolves on 2xx; rejects with an ApiFailure (the server's `{ error }` when
- * it sent one, `NetworkError` when the connection failed, `Aborted` on `signal`).
+ * it sent one, `NetworkError` when the connection failed, `Aborted` on `signal`;
+ * a 401 is reported to the Auth first, as an API call's is).
  */
 export const putBlob = (target: UploadTarget, body: Blob, onProgress: (loaded: number, total: number) => void, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -29,10 +30,13 @@ export const putBlob = (target: UploadTarget, body: Blob, onProgress: (loaded: n
         return
       }
       const parsed = decodeErrorBody(xhr.responseText)
+      // A 401 is the local server's cookie check (S3 answers 403): the same "open the link again" screen as the API's.
       reject(
-        parsed._tag === "Some"
-          ? new ApiFailure(xhr.status, parsed.value.error.tag, parsed.value.error.message)
-          : new ApiFailure(xhr.status, "UploadRefused", `The upload was refused (HTTP ${xhr.status}).`)
+        reportUnauthorized(
+          parsed._tag === "Some"
+            ? new ApiFailure(xhr.status, parsed.value.error.tag, parsed.value.error.message)
+            : new ApiFailure(xhr.status, "UploadRefused", `The upload was refused (HTTP ${xhr.status}).`)
+        )
       )
     }
     xhr.onerror = () => reject(new ApiFailure(0, "NetworkError", "The connection broke during the upload."))
