@@ -21,7 +21,7 @@ import os from "node:os"
 import path from "node:path"
 import type { Browser, BrowserContext, Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { fixtures, launchChromium, readZip, root, type Server, shot, startServer } from "./support.js"
+import { fixtures, launchChromium, readZip, root, type Server, shot, startServer, watchCspViolations } from "./support.js"
 
 const shots = path.join(root, "test-output/e2e-posts")
 const downloads = fs.mkdtempSync(path.join(os.tmpdir(), "curator-e2e-bundles-"))
@@ -33,6 +33,8 @@ const WITH_GPS = ["jpeg-nikon-coolpix-p6000-gps.jpg", "jpeg-sony-dsc-hx5v-gps.jp
 let server: Server | undefined
 let browser: Browser | undefined
 let context: BrowserContext | undefined
+/** Content-Security-Policy violations reported in any page of the walk (must stay empty). */
+let cspViolations: Array<string> = []
 const log = () => server?.log().slice(-4000) ?? ""
 
 const base = (name: string) => name.replace(/\.[^.]+$/, "")
@@ -106,6 +108,7 @@ beforeAll(async () => {
   server = await startServer(path.join(root, "dist/test/web-e2e-posts/curator.mjs"), fs.mkdtempSync(path.join(os.tmpdir(), "curator-posts-e2e-")))
   browser = await launchChromium()
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, acceptDownloads: true })
+  cspViolations = watchCspViolations(context)
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl })
   const first = await context.newPage()
   await first.goto(server.entryUrl)
@@ -484,4 +487,10 @@ describe("posts, captions and downloads in the browser", () => {
     await shot(page, path.join(shots, "8-download-stale.png"))
     await page.close()
   }, 300_000)
+})
+
+describe("the walk under the Content-Security-Policy", () => {
+  it("reported no CSP violation in any page (group drag and drop, captions, clipboard, downloads, reopen dialog)", () => {
+    expect(cspViolations).toEqual([])
+  })
 })

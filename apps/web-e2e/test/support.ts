@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import fs from "node:fs"
 import path from "node:path"
 import { pathToFileURL } from "node:url"
-import { type Browser, chromium, type Page } from "playwright-core"
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
 import yauzl from "yauzl"
 
 /** The workspace root, the fixture folder and the built app. */
@@ -16,13 +16,20 @@ export const root = path.resolve(import.meta.dirname, "../../..")
 export const fixtures = path.resolve(root, "../shared/fixtures/media")
 export const webDist = path.join(root, "dist/apps/web")
 
-/** A running `curator serve`: its printed URL (with the access token), origin, log so far, and stop. */
+/**
+ * A running `curator serve`: its printed URL (with the access token, under the instance's own host name
+ * `<port>.localhost`, which Chromium resolves to loopback itself), origin, port, log so far, and stop.
+ */
 export interface Server {
   readonly entryUrl: string
   readonly baseUrl: string
+  readonly port: number
   readonly log: () => string
   readonly stop: () => Promise<void>
 }
+
+/** The URL `curator serve` prints first: `http://<port>.localhost:<port>/?token=...` (the 127.0.0.1 fallback follows it). */
+export const PRINTED_URL = /(http:\/\/\d+\.localhost:\d+\/\S*)/
 
 /**
  * Bundles the CLI to `cliOut` and starts `curator serve` on a free port with
@@ -45,7 +52,7 @@ export const startServer = async (cliOut: string, dataDir: string): Promise<Serv
     const timer = setTimeout(() => reject(new Error(`curator serve printed no URL within 60 s:\n${log}`)), 60_000)
     const onData = (chunk: Buffer) => {
       log += chunk.toString()
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(log)
+      const m = PRINTED_URL.exec(log)
       if (m?.[1]) {
         clearTimeout(timer)
         resolve(m[1])
@@ -61,6 +68,7 @@ export const startServer = async (cliOut: string, dataDir: string): Promise<Serv
   return {
     entryUrl,
     baseUrl: new URL(entryUrl).origin,
+    port: Number(new URL(entryUrl).port),
     log: () => log,
     stop: async () => {
       if (child.exitCode !== null) return
@@ -78,6 +86,18 @@ export const launchChromium = (): Promise<Browser> =>
     executablePath: "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
   })
+
+/**
+ * Collects the Content-Security-Policy violations Chromium reports (on the console: "Refused to ... because it
+ * violates the following Content Security Policy directive ...") in every page of `context`, from now on.
+ */
+export const watchCspViolations = (context: BrowserContext): Array<string> => {
+  const violations: Array<string> = []
+  context.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(`${message.location().url}: ${message.text()}`)
+  })
+  return violations
+}
 
 /** A whole-page screenshot at the page's full height (sticky bars at the bottom), once the images in it loaded (15 s at most). */
 export const shot = async (page: Page, file: string) => {

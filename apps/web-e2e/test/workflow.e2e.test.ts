@@ -15,7 +15,9 @@ import os from "node:os"
 import path from "node:path"
 import { pathToFileURL } from "node:url"
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
+import { LOCAL_CONTENT_SECURITY_POLICY } from "@curator/contracts"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { PRINTED_URL, watchCspViolations } from "./support.js"
 
 const root = path.resolve(import.meta.dirname, "../../..")
 const fixtures = path.resolve(root, "../shared/fixtures/media")
@@ -30,6 +32,8 @@ let baseUrl = ""
 let entryUrl = ""
 let browser: Browser | undefined
 let context: BrowserContext | undefined
+/** Content-Security-Policy violations reported in any page of the walk (must stay empty). */
+let cspViolations: Array<string> = []
 
 /** Starts `curator serve` on a free port with a fresh data folder; resolves with the printed URL (it carries the access token). */
 const startServer = (dataDir: string): Promise<string> =>
@@ -43,7 +47,7 @@ const startServer = (dataDir: string): Promise<string> =>
     const timer = setTimeout(() => reject(new Error(`curator serve printed no URL within 60 s:\n${serverLog}`)), 60_000)
     const onData = (chunk: Buffer) => {
       serverLog += chunk.toString()
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(serverLog)
+      const m = PRINTED_URL.exec(serverLog)
       if (m?.[1]) {
         clearTimeout(timer)
         resolve(m[1])
@@ -119,9 +123,12 @@ beforeAll(async () => {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
   })
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 })
+  cspViolations = watchCspViolations(context)
   // The first visit trades the printed token for the HttpOnly cookie, as a person's click on the printed link does.
   const first = await context.newPage()
-  await first.goto(entryUrl)
+  const landed = await first.goto(entryUrl)
+  // The app runs under the Content-Security-Policy CloudFront sends (libs/contracts SecurityHeaders.ts).
+  expect(await landed?.headerValue("content-security-policy")).toBe(LOCAL_CONTENT_SECURITY_POLICY)
   await first.waitForSelector("[data-testid=dropzone]")
   await shot(first, "0-first-visit")
   await first.close()
@@ -572,4 +579,10 @@ describe("enhancement on the local stack", () => {
     await shot(page, "12-enhance-accepted")
     await page.close()
   }, 120_000)
+})
+
+describe("the walk under the Content-Security-Policy", () => {
+  it("reported no CSP violation in any page (upload, selection, review, viewer, enhance, compare, feedback, accept)", () => {
+    expect(cspViolations).toEqual([])
+  })
 })
