@@ -33,7 +33,7 @@ import { type ApiServices, BLOB_PATH_PREFIX, type BlobGrant, makeApiHandler, ver
 import { BlobStore } from "@curator/store"
 import { LOCAL_CONTENT_SECURITY_POLICY, LOCAL_SIGNED_OUT, SecurityHeaderValues } from "@curator/contracts"
 import { type Context, Effect, type Exit, Schema, Stream } from "effect"
-import { accessCookie, accessCookieName, allowedHosts, allowedOrigins, cookieValue, instanceOrigins, LOOPBACK_HOST, sameSecret, signedOutPage, wantsHtml } from "./access.js"
+import { accessCookie, accessCookieName, allowedHosts, allowedOrigins, cookieValues, instanceOrigins, LOOPBACK_HOST, sameSecret, signedOutPage, wantsHtml } from "./access.js"
 import { resolveStatic } from "./staticFiles.js"
 
 /** Options of the local server. */
@@ -297,8 +297,8 @@ export const startLocalServer = (options: LocalServerOptions) =>
           res.writeHead(303, { ...SECURITY_HEADERS, "set-cookie": accessCookie(port, options.token), location: url.pathname + url.search, "cache-control": "no-store", "content-length": "0" })
           return void res.end()
         }
-        const cookie = cookieValue(req.headers.cookie, accessCookieName(port))
-        if (cookie === null || !sameSecret(cookie, options.token)) return refuseAccess(req, res, "Unauthorized")
+        // Any value of this instance's cookie name may be the one it set (a foreign same-named cookie cannot lock it out).
+        if (!cookieValues(req.headers.cookie, accessCookieName(port)).some((value) => sameSecret(value, options.token))) return refuseAccess(req, res, "Unauthorized")
         if (isApi) return handleApi(req, res, url)
         if (isBlob) return handleBlob(req, res, url)
         return handleStatic(req, res, url)

@@ -54,14 +54,18 @@ export const sameSecret = (given: string, expected: string): boolean => {
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
-/** The value of cookie `name` in a `Cookie` header, or null. */
-export const cookieValue = (header: string | undefined, name: string): string | null => {
-  if (header === undefined) return null
-  for (const part of header.split(";")) {
+/**
+ * Every value of cookie `name` in a `Cookie` header, in header order. A name
+ * can occur more than once: a page on another `*.localhost` name could set a
+ * `Domain=localhost` cookie of the same name, which the browser then sends too.
+ */
+export const cookieValues = (header: string | undefined, name: string): ReadonlyArray<string> => {
+  const values: Array<string> = []
+  for (const part of (header ?? "").split(";")) {
     const eq = part.indexOf("=")
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+    if (eq > 0 && part.slice(0, eq).trim() === name) values.push(part.slice(eq + 1).trim())
   }
-  return null
+  return values
 }
 
 /**

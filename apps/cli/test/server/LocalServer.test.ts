@@ -161,6 +161,10 @@ describe("curator serve: access", () => {
       expect(r.status).toBe(404) // past the cookie check: the session is unknown
       expect(json(r).error.tag).toBe("NotFoundError")
     }
+    // A same-named cookie set elsewhere (Domain=localhost from another *.localhost page) neither opens nor locks out.
+    const tossed = `curator_access_${s.server.port}=${other.token}`
+    expect((await raw({ path: "/api/sessions/aaaaaaaaaaaaaaaaaaaaaaaaaa", headers: { cookie: `${tossed}; ${mine.cookie}` } })).status).toBe(404)
+    expect((await raw({ path: "/api/sessions/aaaaaaaaaaaaaaaaaaaaaaaaaa", headers: { cookie: tossed } })).status).toBe(401)
     // Neither instance's token opens the other.
     expect((await raw({ port: other.server.port, path: "/", headers: { cookie: `curator_access_${other.server.port}=${s.token}` } })).status).toBe(401)
   })
