@@ -154,6 +154,12 @@ export const geminiConfigFromEnv = (env: Readonly<Record<string, string | undefi
   }
 }
 
+/** One line naming every role's model and the session limits (what `curator serve/run` and the workers print at start-up). */
+export const describeGeminiConfig = (config: GeminiConfig): string =>
+  `Gemini: selection ${config.models.selection}, photo edits ${config.models.photoEdit} (checked by ${config.models.photoReview}), ` +
+  `video analysis ${config.models.videoAnalysis}, captions ${config.models.caption}; per session at most ${config.sessionTokenQuota.toLocaleString("en-US")} tokens ` +
+  `and an estimated $${config.sessionBudgetUsd} (CURATOR_GEMINI_SESSION_TOKEN_QUOTA, CURATOR_GEMINI_SESSION_BUDGET_USD).`
+
 /** The input token limit of `model` for request planning: what `models.get` reported, else GeminiModels.ts' figure. */
 export const contextWindowOf = (config: GeminiConfig, model: string): number => config.inputTokenLimits?.[model] ?? modelFacts(model).contextWindow
 

@@ -82,5 +82,5 @@ export const costUsd = (model: string, tokens: BilledTokens, day: string): numbe
   return (tokens.promptTokens * price.input + (tokens.outputTokens - image + tokens.thoughtsTokens) * price.output + image * (price.imageOutput ?? price.output)) / 1_000_000
 }
 
-/** "$0.0123" (4 decimals under a dollar, 2 above): how estimates are shown. */
-export const formatUsd = (usd: number): string => `$${usd < 1 ? usd.toFixed(4) : usd.toFixed(2)}`
+/** How estimates are shown ("$0.0123"): the contracts' formatter, shared with the web app. */
+export { formatUsd } from "@curator/contracts"
