@@ -27,10 +27,9 @@
  *   whitelist, `file:` path, forced `mov` demuxer, SIGKILL on timeout, per-call temp dir). An
  *   unreadable input (e.g. a truncated MOV with no `moov`) fails with `CorruptMediaError`.
  *
- * Settings by measurement (2-core machine under load, GoPro fixture 848x480 10.5 s -> 768x434 at
- * 5 fps, mono AAC 32 kb/s): veryfast CRF 28 1.57 s / 1.01 MB; faster 2.09 s / 1.05 MB; medium
- * 2.97 s / 1.07 MB; ultrafast 1.11 s / 1.63 MB (+62 % bytes). Figures in docs/performance.md
- * (section 8 and "Issue 16: Gemini preview as H.264 + AAC MP4").
+ * Preset by measurement (bare ffmpeg, CRF 28, the 3 video fixtures, 15.8 s of video, interleaved
+ * rounds on the loaded 2-core machine; docs/performance.md "Issue 16"): veryfast 6.9 s / 1.13 MB,
+ * ultrafast 4.1 s / 1.93 MB (+71 % bytes), faster 8.0 s / 1.18 MB, medium 9.5 s / 1.20 MB.
  */
 import { copyFile, mkdir, stat } from "node:fs/promises"
 import path from "node:path"
