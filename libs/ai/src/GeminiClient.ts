@@ -579,7 +579,7 @@ export const makeGeminiClient = (config: GeminiConfig): GeminiClient["Service"] 
             return yield* new AiBadResponseError({ message: `${request.what}: the answer did not fit in ${maxOutputTokens} output tokens (finishReason MAX_TOKENS)` })
           case "noImage":
           case "empty": {
-            const reason = reading.kind === "empty" ? reading.reason : reading.reason
+            const reason = reading.reason
             if (!askedAgain) {
               askedAgain = true
               yield* Effect.logWarning(`${request.what}: ${reason}; asking once more`)

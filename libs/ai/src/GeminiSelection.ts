@@ -47,6 +47,7 @@ import {
   type SelectedItem,
   type SelectionResult
 } from "@curator/contracts"
+import { AI_PREVIEW_MIME } from "@curator/media"
 import type { Part } from "@google/genai"
 import { Effect, Layer, Schema } from "effect"
 import { contextWindowOf, type DecodeResult, GeminiClient } from "./GeminiClient.js"
@@ -376,7 +377,7 @@ const selectGemini = Effect.fn("SelectionModel.select.gemini")(function*(input: 
       batch,
       (c) =>
         c.item.kind === "video" && c.preview !== undefined
-          ? client.videoPart({ bytes: c.preview, mimeType: "video/mp4", displayName: `${c.item.fileId}.mp4` }).pipe(
+          ? client.videoPart({ bytes: c.preview, mimeType: AI_PREVIEW_MIME, displayName: `${c.item.fileId}.mp4` }).pipe(
             Effect.map((v): Part | null => v.part),
             Effect.catchTag("AiFileFailedError", (e) =>
               Effect.logWarning(`the preview of video ${c.item.fileId} could not be processed by Gemini; its frames go instead`).pipe(Effect.annotateLogs({ error: e.message }), Effect.as(null))
