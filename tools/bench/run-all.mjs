@@ -230,9 +230,13 @@ const markdown = (results) => {
   }
   const ap = results.aipreview
   if (ap) {
-    lines.push("", `### 8. AI video preview: ours vs bare ffmpeg, same settings (SVT-AV1 CRF ${ap.settings.crf} preset ${ap.settings.preset}, <= 5 fps, <= 768 px wide, mono Opus 24 kb/s; ${ap.rounds} interleaved rounds, per-file medians summed over the ${ap.files.length} clips)`, "")
+    lines.push("", `### 8. AI video preview: ours vs bare ffmpeg, same settings (MP4, x264 CRF ${ap.settings.crf} preset ${ap.settings.preset}, High yuv420p, +faststart, <= 5 fps, <= 768 px on the longer side, mono AAC 32 kb/s; ${ap.rounds} interleaved rounds, per-file medians summed over the ${ap.files.length} clips)`, "")
     lines.push("| variant | " + ap.variants.ours.perFile.map((f) => f.name.replace(/^video-/, "")).join(" | ") + " | set ms | video s per wall s |", "|---|" + ap.variants.ours.perFile.map(() => "---:|").join("") + "---:|---:|")
     for (const [name, x] of Object.entries(ap.variants)) lines.push(`| ${name} | ${x.perFile.map((f) => fmt(f.medianMs)).join(" | ")} | ${fmt(x.setMs)} | ${fmt(ap.throughput[name], 2)} |`)
+    if (ap.presets) {
+      lines.push("", "x264 preset (bare command, same CRF; set ms from the same interleaved rounds, bytes summed over the clips):", "", "| preset | set ms | bytes |", "|---|---:|---:|")
+      for (const [name, x] of Object.entries(ap.presets)) lines.push(`| ${name}${name === ap.settings.preset ? " (default)" : ""} | ${fmt(x.setMs)} | ${x.bytes.toLocaleString("en-US")} |`)
+    }
     const tools = (t) => (t ? Object.entries(t).map(([k, v]) => `${k} ${fmt(v)}`).join(", ") : "n/a")
     lines.push("", `throughput ours / bare = **${fmt(ap.ratioPercent, 1)} %** (goal >= ${ap.goalPercent} %: ${ap.ratioPercent >= ap.goalPercent ? "met" : "MISSED"}); without metadata (own ffprobe) ${fmt(ap.probingRatioPercent, 1)} %; ${fmt(ap.videoSeconds, 1)} s of video per pass; peak RSS MB: Node ${fmt(ap.nodePeakRssMb)}, tools (ours) ${tools(ap.toolPeakRssMb?.ours)}, tools (bare) ${tools(ap.toolPeakRssMb?.bare)}`)
   }

@@ -45,7 +45,7 @@ describe("API: happy path", () => {
       expect(a.body.tripContext).toBe("A weekend in Porto")
       const state = await api.call("GET", `/api/sessions/${a.body.sessionId}`)
       expect(state.status).toBe(200)
-      expect(state.body).toEqual({ session: a.body, uploads: [], selection: null, review: null, enhancement: null, generation: 0, postCount: 0, download: null, tokensUsed: 0 })
+      expect(state.body).toEqual({ session: a.body, uploads: [], selection: null, review: null, enhancement: null, generation: 0, postCount: 0, download: null, tokensUsed: 0, costUsd: 0 })
     }))
 
   it("hands out signed PUT targets binding type and size; two files with the same name are both kept", () =>

@@ -21,7 +21,7 @@ import path from "node:path"
 import { randomBytes } from "node:crypto"
 import { type ApiServices, makeApiHandler, UrlSigner } from "@curator/api"
 import { DEFAULT_BUNDLE_BYTES, DEFAULT_TTL_SECONDS, MIN_BUNDLE_BYTES, type SelectionJobInput, type SelectionJobRecord } from "@curator/contracts"
-import { DataDirLock, geminiConfigFromEnv, LocalOrchestrator, LocalStack } from "@curator/local"
+import { checkGeminiModels, DataDirLock, describeGeminiConfig, geminiConfigFromEnv, LocalOrchestrator, LocalStack } from "@curator/local"
 import { BlobStore, SessionStore } from "@curator/store"
 import { Console, type Context, Effect, Layer, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -33,7 +33,7 @@ import { type PostsJson, type ReportPost, writePostsOutputs, writeReport } from 
 import type { ReportInput } from "./report/ReportInput.js"
 import { randomId } from "./ids.js"
 import { generateSampleTrip } from "./SampleTrip.js"
-import { printFlowSummary, printSummary } from "./Summary.js"
+import { printFlowSummary, printSessionUsage, printSummary } from "./Summary.js"
 
 const options = {
   folder: Argument.String("folder").pipe(Argument.withDescription("Folder of photos and videos (searched recursively)"), Argument.optional),
@@ -58,6 +58,11 @@ export const runCommand = Command.make("run", options, (cfg) =>
   Effect.gen(function* () {
     const out = path.resolve(cfg.out)
     const dataDir = path.resolve(Option.getOrElse(cfg.data, () => process.env["CURATOR_DATA_DIR"] ?? ".curator"))
+    // GEMINI_API_KEY set -> Gemini selection, edits, video analysis and captions (CURATOR_GEMINI_* settings),
+    // every configured model checked with models.get before any work; unset -> offline, no network.
+    const configured = geminiConfigFromEnv(process.env)
+    const gemini = configured === null ? null : yield* checkGeminiModels(configured)
+    yield* Console.log(gemini === null ? "Offline selection (no GEMINI_API_KEY)." : describeGeminiConfig(gemini))
     let folder: string
     if (cfg.sample) {
       folder = path.join(out, "sample-trip")
@@ -75,9 +80,6 @@ export const runCommand = Command.make("run", options, (cfg) =>
     if (bundleBytes < MIN_BUNDLE_BYTES) return yield* Effect.fail(new Error("--bundle-mb must be at least 1"))
 
     yield* DataDirLock.acquire(dataDir)
-    // GEMINI_API_KEY set -> Gemini selection, edits, video analysis and captions (CURATOR_GEMINI_* settings); unset -> offline, no network.
-    const gemini = geminiConfigFromEnv(process.env)
-    yield* Console.log(gemini === null ? "Offline selection (no GEMINI_API_KEY)." : `Gemini selection (${gemini.models.selection}).`)
     // The API handler the browser uses, over the same services (steps after the selection go through it).
     const services = (yield* Layer.build(
       Layer.merge(LocalStack.layer({ dataDir, gemini }), UrlSigner.layerLocal({ secret: randomBytes(32) }))
@@ -191,6 +193,7 @@ const runJob = Effect.fn("curator.run")(function* (opts: JobOptions) {
     Object.assign(outputs, { postsJson: paths.postsJson, postsSheet: paths.postsSheet, bundles: path.join(opts.out, BUNDLES_DIR) })
   }
   yield* printFlowSummary(flow, outputs)
+  yield* printSessionUsage(yield* sessions.getSession(sessionId))
   return { job, flow }
 })
 

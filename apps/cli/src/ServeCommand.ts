@@ -16,7 +16,7 @@ import { randomBytes } from "node:crypto"
 import { spawn } from "node:child_process"
 import path from "node:path"
 import { type ApiServices, UrlSigner } from "@curator/api"
-import { DataDirLock, geminiConfigFromEnv, LocalStack } from "@curator/local"
+import { checkGeminiModels, DataDirLock, describeGeminiConfig, geminiConfigFromEnv, LocalStack } from "@curator/local"
 import { Console, type Context, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { startLocalServer } from "./server/LocalServer.js"
@@ -49,18 +49,17 @@ export const serve = (cfg: { readonly port: number; readonly dataDir: string; re
     yield* DataDirLock.acquire(cfg.dataDir)
     const secret = randomBytes(32)
     const token = randomBytes(32).toString("base64url")
-    // GEMINI_API_KEY set -> Gemini selection, photo edits and video analysis; unset -> offline, no network.
-    const gemini = geminiConfigFromEnv(process.env)
+    // GEMINI_API_KEY set -> Gemini selection, photo edits, video analysis and captions, every configured
+    // model checked with models.get first (an unknown or retired one stops the start with a ConfigError
+    // naming its variable); unset -> offline, no network.
+    const configured = geminiConfigFromEnv(process.env)
+    const gemini = configured === null ? null : yield* checkGeminiModels(configured)
     const services = (yield* Layer.build(Layer.merge(LocalStack.layer({ dataDir: cfg.dataDir, gemini }), UrlSigner.layerLocal({ secret })))) as Context.Context<ApiServices>
     const server = yield* startLocalServer({ port: cfg.port, webRoot: cfg.webRoot, services, secret, token })
     yield* Console.log(`Curator is running at ${server.url}`)
     yield* Console.log(`(if your browser cannot open that address: ${server.fallbackUrl} — there every other server on 127.0.0.1 also receives the access cookie)`)
     yield* Console.log(`(data: ${cfg.dataDir}; only this machine can connect; Ctrl-C stops it)`)
-    yield* Console.log(
-      gemini === null
-        ? "Offline selection (no GEMINI_API_KEY)."
-        : `Gemini selection (${gemini.models.selection}), photo edits (${gemini.models.photoEdit}, checked by ${gemini.models.photoReview}) and video analysis (${gemini.models.videoAnalysis}).`
-    )
+    yield* Console.log(gemini === null ? "Offline selection (no GEMINI_API_KEY)." : describeGeminiConfig(gemini))
     if (cfg.open) yield* openBrowser(server.url)
     return yield* Effect.never
   }).pipe(Effect.scoped)

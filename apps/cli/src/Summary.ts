@@ -4,7 +4,8 @@
  * why, and where the outputs are.
  */
 import path from "node:path"
-import type { SelectionResult } from "@curator/contracts"
+import type { SelectionResult, SessionMeta } from "@curator/contracts"
+import { formatUsd } from "@curator/local"
 import { Console, Effect } from "effect"
 import type { FlowOutcome } from "./Flow.js"
 import type { ReportInput } from "./report/ReportInput.js"
@@ -22,7 +23,7 @@ export const printSummary = (result: SelectionResult, items: ReportInput["items"
     lines.push("")
     lines.push(`Selected ${result.selected.length} of ${items.length} files in ${result.sceneGroups.length} scene(s) (${selectionLabel(result.model)}):`)
     for (const s of result.selected) lines.push(`  ${String(s.rank).padStart(2)}. ${name.get(s.fileId)}  [${s.scene}] ${s.justification}`)
-    if (result.tokensUsed !== undefined) lines.push(`Gemini tokens used by the selection: ${result.tokensUsed.toLocaleString("en-US")}`)
+    if (result.tokensUsed !== undefined) lines.push(`Gemini used by the selection: ${tokensAndCost(result.tokensUsed, result.costUsd)}`)
     if (result.excluded.length > 0) {
       lines.push(`Excluded ${result.excluded.length}: ${[...byCategory].map(([c, n]) => `${n} ${c}`).join(", ")}`)
       for (const e of result.excluded) {
@@ -36,6 +37,16 @@ export const printSummary = (result: SelectionResult, items: ReportInput["items"
     }
     yield* Console.log(lines.join("\n"))
   })
+
+/** "12,345 tokens, about $0.0123 (estimate)": tokens and, when known, their estimated cost (libs/ai GeminiPrices.ts). */
+export const tokensAndCost = (tokens: number, costUsd: number | undefined): string =>
+  `${tokens.toLocaleString("en-US")} tokens${costUsd === undefined ? "" : `, about ${formatUsd(costUsd)} (estimate)`}`
+
+/** Prints the session's Gemini totals (every call: selection, edits, video analysis, captions), when it used Gemini. */
+export const printSessionUsage = (meta: SessionMeta) =>
+  (meta.tokensUsed ?? 0) === 0
+    ? Effect.void
+    : Console.log(`Gemini for the whole session: ${tokensAndCost(meta.tokensUsed ?? 0, (meta.costMicroUsd ?? 0) / 1_000_000)}`)
 
 /** "3.4 MB" (decimal megabytes). */
 const mb = (bytes: number): string => `${(bytes / 1_000_000).toFixed(1)} MB`

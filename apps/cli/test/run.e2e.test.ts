@@ -175,6 +175,9 @@ beforeAll(async () => {
   await bundle(path.join(root, "apps/cli/src/main.ts"), cli)
 }, 60_000)
 
+/** A served model other than the default (the override of CURATOR_GEMINI_MODEL_SELECTION is read). */
+const SELECTION_MODEL = "gemini-3.6-flash"
+
 /** The parts of a generateContent body the responder looks at. */
 interface GeminiBody {
   readonly generationConfig?: { readonly imageConfig?: unknown; readonly responseJsonSchema?: { readonly properties?: Record<string, unknown> } }
@@ -288,16 +291,23 @@ describe("curator run", () => {
       const r = await runCliAsync(["run", "--sample", "--out", out, "--data", path.join(work, "data"), "--max", "6"], {
         GEMINI_API_KEY: "e2e-key",
         CURATOR_GEMINI_BASE_URL: standIn.baseUrl,
-        CURATOR_GEMINI_MODEL_SELECTION: "gemini-e2e"
+        CURATOR_GEMINI_MODEL_SELECTION: SELECTION_MODEL,
+        // Previews through the Files API (the sample's are small enough to go inline otherwise).
+        CURATOR_GEMINI_INLINE_VIDEO_BYTES: "1000"
       })
       expect(r.status, r.stderr + r.stdout).toBe(0)
-      expect(r.stdout).toContain("Gemini selection (gemini-e2e).")
+      expect(r.stdout).toContain(`Gemini: selection ${SELECTION_MODEL}, photo edits gemini-nano-banana-2.1`)
+      // Every configured model was checked with models.get at start-up.
+      expect(standIn.requests.filter((q) => q.method === "GET" && /^\/v1beta\/models\//.test(q.path)).map((q) => q.path).sort()).toEqual(
+        [`/v1beta/models/${SELECTION_MODEL}`, "/v1beta/models/gemini-3.8-flash", "/v1beta/models/gemini-nano-banana-2.1"].sort()
+      )
+      expect(standIn.rejections).toEqual([])
       // the whole flow wrote the same artifact set as offline, with Gemini's edits and captions
       const selected = JSON.parse(fs.readFileSync(path.join(out, "selection.json"), "utf8")) as SelectionJson
       const posts = await checkWholeFlow(out, selected, false)
       expect(posts.posts.map((p) => p.label)).toEqual(["Start of the trip"])
       for (const p of posts.posts) {
-        expect(p.model).toBe("gemini-e2e")
+        expect(p.model).toBe("gemini-3.8-flash")
         expect(p.caption).toBe("Gemini: a bright start to the trip.")
         expect(p.hashtags).toEqual(["GeminiTrip", "FirstDay"])
       }
@@ -307,7 +317,7 @@ describe("curator run", () => {
       expect(bodies.filter((b) => schemaHas(b, "hashtags"))).toHaveLength(1)
       // every kept photo went through the image model (the sample's picks here are photos)
       expect(bodies.filter((b) => b.generationConfig?.imageConfig !== undefined).length).toBeGreaterThanOrEqual(1)
-      expect(r.stdout).toMatch(/scene\(s\) \(Gemini selection, gemini-e2e\)/)
+      expect(r.stdout).toContain(`scene(s) (Gemini selection, ${SELECTION_MODEL})`)
       const sel = JSON.parse(fs.readFileSync(path.join(out, "selection.json"), "utf8")) as SelectionJson
       expect(sel.selected.map((s) => s.justification)).toEqual(["Gemini: the clearest view of the day.", "Gemini: a good opener."])
       const inputs = fs.readdirSync(path.join(out, "sample-trip"))
@@ -315,28 +325,48 @@ describe("curator run", () => {
       expect(sel.excluded.find((e) => e.fileName === "IMG_2104.jpg")?.category).toBe("unprocessable")
       expect((await sharp(path.join(out, "contact-sheet.jpg")).metadata()).format).toBe("jpeg")
       const [request] = standIn.generateRequests()
-      expect(request!.path).toBe("/v1beta/models/gemini-e2e:generateContent")
+      expect(request!.path).toBe(`/v1beta/models/${SELECTION_MODEL}:generateContent`)
       expect(request!.headers["x-goog-api-key"]).toBe("e2e-key")
       const body = request!.json as { contents: Array<{ parts: Array<{ inlineData?: { mimeType: string } }> }> }
       const images = body.contents[0]!.parts.filter((p) => p.inlineData?.mimeType === "image/jpeg")
       // every processed file sends at least its thumbnail (the corrupt one never reaches the model)
       expect(images.length).toBeGreaterThanOrEqual(inputs.length - 1)
-      // the sample's video goes as its AV1/Opus WebM preview through the Files API, by fileUri
+      // the sample's video goes as its H.264/AAC MP4 preview through the Files API, by fileUri
       // (a second upload of the same kind happens when the video is among the picks: its enhancement
       // round sends the preview to the video analysis — which items the scripted indices name depends
       // on the order the files were ingested in)
       const uploaded = [...standIn.files.values()]
       expect(uploaded.length).toBeGreaterThanOrEqual(1)
-      expect(uploaded.every((f) => f.mimeType === "video/webm")).toBe(true)
+      expect(uploaded.every((f) => f.mimeType === "video/mp4" && f.outcome === "ACTIVE")).toBe(true)
       const fileParts = (body.contents[0]!.parts as Array<{ fileData?: { fileUri: string } }>).filter((p) => p.fileData !== undefined)
       expect(fileParts).toHaveLength(1)
       expect(uploaded.map((f) => f.uri)).toContain(fileParts[0]!.fileData!.fileUri)
-      expect(r.stdout).toContain("Gemini tokens used by the selection: 120")
+      expect(r.stdout).toMatch(/Gemini used by the selection: [\d,]+ tokens, about \$0\.\d{4} \(estimate\)/)
+      expect(r.stdout).toMatch(/Gemini for the whole session: [\d,]+ tokens, about \$0\.\d{4} \(estimate\)/)
     } finally {
       await standIn.close()
       fs.rmSync(work, { recursive: true, force: true })
     }
   }, 300_000)
+
+  it("refuses to start with a retired Gemini model: a ConfigError naming the model and its variable, before any work", async () => {
+    const standIn = await startGeminiStandIn()
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-retired-"))
+    try {
+      const r = await runCliAsync(["run", "--sample", "--out", path.join(work, "out"), "--data", path.join(work, "data")], {
+        GEMINI_API_KEY: "e2e-key",
+        CURATOR_GEMINI_BASE_URL: standIn.baseUrl,
+        CURATOR_GEMINI_MODEL_PHOTO_EDIT: "gemini-2.5-flash-image"
+      })
+      expect(r.status).not.toBe(0)
+      expect(r.stdout + r.stderr).toContain("gemini-2.5-flash-image (CURATOR_GEMINI_MODEL_PHOTO_EDIT) is unknown or no longer served")
+      expect(standIn.generateRequests()).toHaveLength(0)
+      expect(fs.existsSync(path.join(work, "out", "selection.json"))).toBe(false)
+    } finally {
+      await standIn.close()
+      fs.rmSync(work, { recursive: true, force: true })
+    }
+  }, 120_000)
 
   it("says 'offline selection' without a key", () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-offline-"))

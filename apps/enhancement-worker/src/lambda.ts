@@ -9,18 +9,20 @@
  * originals) and the PhotoEditor:
  *
  * - `CURATOR_GEMINI_KEY_PARAMETER` set: the Gemini key is read from that SSM
- *   SecureString (as the selection-worker does, `readGeminiConfig` from
+ *   SecureString (as the selection-worker does, `readCheckedGeminiConfig` from
  *   `@curator/ai/aws`) and the Gemini PhotoEditor is used (`PhotoEditorGemini`:
  *   image-model edit, self-check, second pass; models from
- *   `CURATOR_GEMINI_MODEL_PHOTO_EDIT` / `_PHOTO_REVIEW`). A parameter that
- *   cannot be read fails the cold start (Error named `InternalDefectError`),
- *   never a silent offline fallback.
+ *   `CURATOR_GEMINI_MODEL_PHOTO_EDIT` / `_PHOTO_REVIEW`), every configured
+ *   model checked with `models.get` first (`readCheckedGeminiConfig`: an
+ *   unknown or retired one fails the cold start naming its variable). A
+ *   parameter that cannot be read fails the cold start (Error named
+ *   `InternalDefectError`), never a silent offline fallback.
  * - not set: `PhotoEditor.layerOffline`.
  *
  * All read `AWS_REGION`; `CURATOR_SSM_ENDPOINT` points SSM at a stand-in (tests).
  */
 import { GeminiClient, type GeminiConfig, PhotoEditor, PhotoEditorGemini } from "@curator/ai"
-import { type LambdaEnv, lazyColdStart, readGeminiConfig } from "@curator/ai/aws"
+import { type LambdaEnv, lazyColdStart, readCheckedGeminiConfig } from "@curator/ai/aws"
 import { Media } from "@curator/media"
 import { AwsStores } from "@curator/store/aws"
 import { ConfigProvider, Layer } from "effect"
@@ -31,7 +33,7 @@ export const photoEditorLayer = (gemini: GeminiConfig | null): Layer.Layer<Photo
   gemini === null ? PhotoEditor.layerOffline : PhotoEditorGemini.pipe(Layer.provide(GeminiClient.layer(gemini)))
 
 const coldStart = async (env: LambdaEnv) => {
-  const gemini = await readGeminiConfig(env)
+  const gemini = await readCheckedGeminiConfig(env)
   console.info(`curator enhancement-worker: ${gemini === null ? "offline photo editor" : `Gemini photo editor (${gemini.models.photoEdit})`}`)
   const provider = ConfigProvider.fromEnv({ env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)) })
   return makeHandler(Layer.mergeAll(AwsStores.layerFromEnv, Media.layer, photoEditorLayer(gemini)).pipe(Layer.provide(ConfigProvider.layer(provider))))

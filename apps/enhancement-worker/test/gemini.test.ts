@@ -2,8 +2,10 @@
  * The enhancement worker's handler with the Gemini PhotoEditor, `@google/genai` pointed at the
  * local Gemini-protocol stand-in (scripted: a deterministic warm edit, a review score): round 0
  * edits, reviews and renders the ~1 MP answer at full resolution by the LUT (decision 0006); a
- * feedback round continues the conversation with the stored answer; "undo" restores round 0
- * without a model call; a refusal fails the item with AiRefusedError. Local stores, real sharp.
+ * feedback round continues the conversation with the stored model turn (thought signatures kept:
+ * the strict stand-in answers 400 without them); "undo" restores round 0 without a model call; a
+ * refusal fails the item with AiRefusedError; an answer without an image (NO_IMAGE) keeps the
+ * offline edit. Local stores, real sharp.
  */
 import fs from "node:fs/promises"
 import os from "node:os"
@@ -90,7 +92,7 @@ describe("enhancement-worker handler with the Gemini PhotoEditor", () => {
     expect(await detail(out0)).toBeGreaterThan(0.7 * (await detail(original)))
     const r0 = (await item("c1"))!.rounds[0]!
     const params0 = Schema.decodeUnknownSync(GeminiPhotoEdit)(r0.params)
-    expect(params0).toMatchObject({ editor: "gemini", transfer: "lut", passes: 1, answerKey: "s1/enhanced/c1.gemini.png", review: { professionalScore: 9 } })
+    expect(params0).toMatchObject({ editor: "gemini", transfer: "lut", passes: 1, answerKey: "s1/enhanced/c1.gemini.png", turnKey: "s1/enhanced/c1.gemini.json", review: { professionalScore: 9 } })
     expect(params0.lutFitError).toBeLessThan(3)
     expect((await sharp(await blob(params0.answerKey)).metadata()).width).toBe(832) // 2:3 at 1K: 832 x 1248
 
@@ -98,9 +100,12 @@ describe("enhancement-worker handler with the Gemini PhotoEditor", () => {
     standIn.script({ image: {} })
     expect(await handler(await upload(file, "c1", 1, "warmer"))).toEqual({ fileId: "c1", round: 1, outputKey: "s1/enhanced/c1.r1.jpg" })
     const [feedbackRequest] = standIn.generateRequests()
-    const contents = (feedbackRequest!.json as { contents: Array<{ role: string; parts: Array<{ inlineData?: { data: string } }> }> }).contents
+    const contents = (feedbackRequest!.json as { contents: Array<{ role: string; parts: Array<{ inlineData?: { data: string }; thoughtSignature?: string }> }> }).contents
     expect(contents.map((c) => c.role)).toEqual(["user", "model", "user"])
-    expect(contents[1]!.parts[0]!.inlineData!.data).toBe(Buffer.from(await blob(params0.answerKey)).toString("base64"))
+    // The stored model turn, verbatim: its final image (the stored answer) with its thought signature.
+    expect(contents[1]).toEqual(JSON.parse(new TextDecoder().decode(await blob(params0.turnKey!))))
+    expect(contents[1]!.parts.at(-1)).toMatchObject({ inlineData: { data: Buffer.from(await blob(params0.answerKey)).toString("base64") }, thoughtSignature: expect.any(String) })
+    expect(standIn.rejections).toEqual([])
     const out1 = await blob("s1/enhanced/c1.r1.jpg")
     expect(await warmth(out1)).toBeGreaterThan((await warmth(out0)) + 5)
     expect(Schema.decodeUnknownSync(GeminiPhotoEdit)((await item("c1"))!.rounds[1]!.params).requests).toEqual(["warmer"])
@@ -111,6 +116,16 @@ describe("enhancement-worker handler with the Gemini PhotoEditor", () => {
     expect((await item("c1"))!.rounds[2]!.params).toEqual(r0.params)
     expect(Math.abs((await warmth(await blob("s1/enhanced/c1.r2.jpg"))) - (await warmth(out0)))).toBeLessThan(0.5)
   }, 180_000)
+
+  it("an image model that makes no image (NO_IMAGE) keeps the offline edit for the round", async () => {
+    standIn.reset()
+    standIn.script({ finishReason: "NO_IMAGE", noContent: true })
+    expect(await handler(await upload("jpeg-nikon-coolpix-p6000-gps.jpg", "n2"))).toEqual({ fileId: "n2", round: 0, outputKey: "s1/enhanced/n2.jpg" })
+    const params = (await item("n2"))!.rounds[0]!.params as Record<string, unknown>
+    expect("editor" in params).toBe(false)
+    expect(params).toHaveProperty("gamma")
+    expect(standIn.generateRequests()).toHaveLength(1)
+  }, 60_000)
 
   it("a refusal fails the item with AiRefusedError (terminal)", async () => {
     standIn.reset()

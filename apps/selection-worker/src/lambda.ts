@@ -16,10 +16,12 @@
  *   the Gemini SelectionModel is built with it (`SelectionModelGemini` over
  *   `GeminiClient`; `CaptionerGemini` for captions; models, timeouts and base
  *   URL from the same variables the local stack reads, see
- *   `geminiConfigFromEnv`). A parameter that cannot be read (missing, empty,
- *   SSM unreachable) fails the cold start with an Error named
- *   `InternalDefectError` that names the parameter: never a silent fallback
- *   to the offline model.
+ *   `geminiConfigFromEnv`). Every configured model is then checked with
+ *   `models.get` (`readCheckedGeminiConfig`): an unknown or retired one fails
+ *   the cold start with the ConfigError naming the model and its variable. A
+ *   parameter that cannot be read (missing, empty, SSM unreachable) fails the
+ *   cold start with an Error named `InternalDefectError` that names the
+ *   parameter: never a silent fallback to the offline model.
  * - not set: the offline SelectionModel (`SelectionModel.layerOffline`) and
  *   Captioner (`Captioner.layerOffline`), as the local stack without a key.
  *   A `GEMINI_API_KEY` in the environment is ignored here: on AWS the key
@@ -27,8 +29,8 @@
  *
  * All read `AWS_REGION`; `CURATOR_SSM_ENDPOINT` points SSM at a stand-in (tests).
  */
-import { Captioner, CaptionerGemini, GeminiClient, type GeminiConfig, SelectionModel, SelectionModelGemini } from "@curator/ai"
-import { type LambdaEnv, lazyColdStart, readGeminiConfig } from "@curator/ai/aws"
+import { Captioner, CaptionerGemini, describeGeminiConfig, GeminiClient, type GeminiConfig, SelectionModel, SelectionModelGemini } from "@curator/ai"
+import { type LambdaEnv, lazyColdStart, readCheckedGeminiConfig, readGeminiConfig } from "@curator/ai/aws"
 import { Media } from "@curator/media"
 import { AwsStores } from "@curator/store/aws"
 import { ConfigProvider, Layer } from "effect"
@@ -62,15 +64,15 @@ const envConfig = (env: LambdaEnv) =>
 
 /** Reads the key (if configured) and composes the selection task handler over the AWS stores, the media services (video previews for Gemini) and the chosen SelectionModel. */
 const coldStart = async (env: LambdaEnv): Promise<SelectionLambdaHandler> => {
-  const gemini = await readGeminiConfig(env)
-  console.info(`curator selection-worker: ${gemini === null ? "offline selection" : `Gemini selection (${gemini.models.selection})`}`)
+  const gemini = await readCheckedGeminiConfig(env)
+  console.info(`curator selection-worker: ${gemini === null ? "offline selection" : describeGeminiConfig(gemini)}`)
   return makeHandler(Layer.mergeAll(AwsStores.layerFromEnv, Media.layer, selectionModelLayer(gemini)).pipe(Layer.provide(envConfig(env))))
 }
 
 /** Reads the key (if configured) and composes the caption task handler over the AWS stores and the chosen Captioner. */
 const coldStartCaption = async (env: LambdaEnv): Promise<CaptionLambdaHandler> => {
-  const gemini = await readGeminiConfig(env)
-  console.info(`curator selection-worker: ${gemini === null ? "offline captions" : `Gemini captions (${gemini.models.selection})`}`)
+  const gemini = await readCheckedGeminiConfig(env)
+  console.info(`curator selection-worker: ${gemini === null ? "offline captions" : describeGeminiConfig(gemini)}`)
   return makeCaptionHandler(Layer.mergeAll(AwsStores.layerFromEnv, captionerLayer(gemini)).pipe(Layer.provide(envConfig(env))))
 }
 

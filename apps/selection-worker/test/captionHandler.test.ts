@@ -11,6 +11,7 @@ import fs from "node:fs/promises"
 import os from "node:os"
 import path from "node:path"
 import { Captioner } from "@curator/ai"
+import { type GeminiStandIn, startGeminiStandIn } from "@curator/ai/gemini-testing"
 import { BlobKeys, type MediaItem } from "@curator/contracts"
 import { BlobStore, PostStore, SessionStore } from "@curator/store"
 import { type SsmStandIn, startSsmStandIn } from "@curator/store/aws-testing"
@@ -22,6 +23,7 @@ import { makeCaptionHandler } from "../src/main.js"
 
 type Services = BlobStore | SessionStore | PostStore | Captioner
 let dir: string
+let gemini: GeminiStandIn
 let runtime: ManagedRuntime.ManagedRuntime<Services, unknown>
 let ssm: SsmStandIn
 const savedEnv = { ...process.env }
@@ -37,6 +39,7 @@ const item = (fileId: string, local: string, gps: { lat: number; lon: number }):
 beforeAll(async () => {
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" })
   ssm = await startSsmStandIn()
+  gemini = await startGeminiStandIn()
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "caption-worker-"))
   runtime = ManagedRuntime.make(
     Layer.mergeAll(BlobStore.layerLocal({ root: path.join(dir, "blobs") }), SessionStoreLocal.layer({ dataDir: dir }), Captioner.layerOffline)
@@ -67,6 +70,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.dispose()
   await ssm?.close()
+  await gemini?.close()
   await fs.rm(dir, { recursive: true, force: true })
   for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
   Object.assign(process.env, savedEnv)
@@ -104,6 +108,7 @@ describe("selection-worker captionHandler lambda entry", () => {
     CURATOR_S3_ENDPOINT: "http://127.0.0.1:9",
     CURATOR_DYNAMODB_ENDPOINT: "http://127.0.0.1:9",
     CURATOR_SSM_ENDPOINT: ssm.endpoint,
+    CURATOR_GEMINI_BASE_URL: gemini.baseUrl,
     ...extra
   })
 

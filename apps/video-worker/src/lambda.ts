@@ -10,19 +10,21 @@
  *   one): `Media.layer` (ProcessRunner, MetadataReader, VideoProbe,
  *   VideoEnhancer, AiPreviewEncoder; ffmpeg/ffprobe from `MEDIA_*`) and the
  *   VideoAnalyzer: with `CURATOR_GEMINI_KEY_PARAMETER` set, the Gemini key is
- *   read from that SSM SecureString (`readGeminiConfig` from
- *   `@curator/ai/aws`, as the selection-worker) and `VideoAnalyzerGemini` is
- *   used (the AV1/Opus WebM preview through the Files API, VideoAdjustments
- *   out; model `CURATOR_GEMINI_MODEL_VIDEO_ANALYSIS`); a parameter that cannot
- *   be read fails the cold start (Error named `InternalDefectError`), never a
- *   silent offline fallback; not set: `VideoAnalyzer.layerOffline`;
+ *   read from that SSM SecureString (`readCheckedGeminiConfig` from
+ *   `@curator/ai/aws`, as the selection-worker: every configured model checked
+ *   with `models.get`, an unknown or retired one fails the cold start naming
+ *   its variable) and `VideoAnalyzerGemini` is used (the H.264/AAC MP4 preview
+ *   inline or through the Files API, VideoAdjustments out; model
+ *   `CURATOR_GEMINI_MODEL_VIDEO_ANALYSIS`); a parameter that cannot be read
+ *   fails the cold start (Error named `InternalDefectError`), never a silent
+ *   offline fallback; not set: `VideoAnalyzer.layerOffline`;
  * - `bundleHandler`: `Media.layer` and `GpsStripper.layer` (ExifTool from
  *   `MEDIA_EXIFTOOL_PATH`, perl from the image; docker/Dockerfile.heavy).
  *
  * All read `AWS_REGION`; `CURATOR_SSM_ENDPOINT` points SSM at a stand-in (tests).
  */
 import { GeminiClient, type GeminiConfig, VideoAnalyzer, VideoAnalyzerGemini } from "@curator/ai"
-import { type LambdaEnv, lazyColdStart, readGeminiConfig } from "@curator/ai/aws"
+import { type LambdaEnv, lazyColdStart, readCheckedGeminiConfig } from "@curator/ai/aws"
 import { GpsStripper, Media } from "@curator/media"
 import { AwsStores } from "@curator/store/aws"
 import { ConfigProvider, Layer } from "effect"
@@ -33,7 +35,7 @@ export const videoAnalyzerLayer = (gemini: GeminiConfig | null): Layer.Layer<Vid
   gemini === null ? VideoAnalyzer.layerOffline : VideoAnalyzerGemini.pipe(Layer.provide(GeminiClient.layer(gemini)))
 
 const coldStart = async (env: LambdaEnv) => {
-  const gemini = await readGeminiConfig(env)
+  const gemini = await readCheckedGeminiConfig(env)
   console.info(`curator video-worker: ${gemini === null ? "offline video analyzer" : `Gemini video analyzer (${gemini.models.videoAnalysis})`}`)
   const provider = ConfigProvider.fromEnv({ env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)) })
   return makeHandler(Layer.mergeAll(AwsStores.layerFromEnv, Media.layer, videoAnalyzerLayer(gemini)).pipe(Layer.provide(ConfigProvider.layer(provider))))

@@ -1,9 +1,10 @@
 /**
  * The video worker's handler with the Gemini VideoAnalyzer, `@google/genai` pointed at the local
- * Gemini-protocol stand-in: round 0 encodes the AV1/Opus WebM preview, uploads it through the
- * Files API and sends its `fileData.fileUri`; the scripted JSON parameters are what VideoEnhancer
- * applies (stored with the model's reason); a feedback round is a further turn and uploads the
- * preview again; "undo" makes no call. Local stores, real ffmpeg.
+ * strict Gemini-protocol stand-in: round 0 encodes the H.264/AAC MP4 preview, uploads it through
+ * the Files API (its codecs checked: ACTIVE) and sends its `fileData.fileUri` sampled above 1 fps;
+ * the scripted JSON parameters are what VideoEnhancer applies (stored with the model's reason and
+ * turn); a feedback round is a further turn and uploads the preview again; "undo" makes no call; a
+ * preview the Files API reports FAILED keeps the offline rules for the round. Local stores, real ffmpeg.
  */
 import fs from "node:fs/promises"
 import os from "node:os"
@@ -36,7 +37,8 @@ const answer = { brightness: 0.03, contrast: 1.1, saturation: 1.15, gamma: 1.1, 
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "video-worker-gemini-"))
   standIn = await startGeminiStandIn()
-  const gemini = { ...geminiConfigFromEnv({ GEMINI_API_KEY: "k", CURATOR_GEMINI_BASE_URL: standIn.baseUrl })!, filePollMs: 20 }
+  // Previews through the Files API (the fixture's is small enough to go inline otherwise).
+  const gemini = { ...geminiConfigFromEnv({ GEMINI_API_KEY: "k", CURATOR_GEMINI_BASE_URL: standIn.baseUrl, CURATOR_GEMINI_INLINE_VIDEO_BYTES: "1000" })!, filePollMs: 20 }
   const layer = Layer.mergeAll(
     BlobStore.layerLocal({ root: path.join(dir, "blobs") }),
     SessionStoreLocal.layer({ dataDir: dir }),
@@ -54,16 +56,18 @@ afterAll(async () => {
 })
 
 describe("video-worker handler with the Gemini VideoAnalyzer", () => {
-  it("sends the WebM preview by fileUri, applies the answer, continues the conversation on feedback, undoes without a call", async () => {
+  it("sends the MP4 preview by fileUri, applies the answer, continues the conversation on feedback, undoes without a call", async () => {
     const file = "video-apple-iphone6-gps-rot90.mov"
     standIn.script({ text: JSON.stringify(answer) })
     expect(await handler(await event(file, "v1"))).toEqual({ fileId: "v1", round: 0, outputKey: "s1/enhanced/v1.mp4", previewKey: "s1/enhanced/v1.preview.mp4" })
     const [uploaded] = [...standIn.files.values()]
-    expect(uploaded!.mimeType).toBe("video/webm")
-    // EBML magic: the uploaded bytes are the WebM preview, not the original MOV.
-    expect(Buffer.from(uploaded!.bytes.subarray(0, 4)).toString("hex")).toBe("1a45dfa3")
-    const body = standIn.generateRequests()[0]!.json as { contents: Array<{ parts: Array<{ fileData?: { fileUri: string; mimeType: string } }> }>; generationConfig: Record<string, unknown> }
-    expect(body.contents[0]!.parts[0]!.fileData).toEqual({ fileUri: uploaded!.uri, mimeType: "video/webm" })
+    expect(uploaded).toMatchObject({ mimeType: "video/mp4", outcome: "ACTIVE" })
+    // An ISO BMFF "ftyp" box: the uploaded bytes are the MP4 preview, not the original MOV (its brand is "qt  ").
+    expect(Buffer.from(uploaded!.bytes.subarray(4, 8)).toString("latin1")).toBe("ftyp")
+    expect(Buffer.from(uploaded!.bytes.subarray(8, 12)).toString("latin1")).not.toBe("qt  ")
+    const body = standIn.generateRequests()[0]!.json as { contents: Array<{ parts: Array<{ fileData?: { fileUri: string; mimeType: string }; videoMetadata?: { fps: number } }> }>; generationConfig: Record<string, unknown> }
+    expect(body.contents[0]!.parts[0]).toEqual({ fileData: { fileUri: uploaded!.uri, mimeType: "video/mp4" }, videoMetadata: { fps: 5 } })
+    expect(standIn.rejections).toEqual([])
     expect(body.generationConfig["responseMimeType"]).toBe("application/json")
     const r0 = (await item("v1"))!.rounds[0]!
     expect(r0.params).toMatchObject({ brightness: 0.03, contrast: 1.1, saturation: 1.15, warmth: 0.05, toneMap: "none", gemini: { reason: "A little dim and flat.", requests: [] } })

@@ -5,20 +5,24 @@
  * the variable SSM is never called (offline). The stores point at closed ports: an invalid event is
  * rejected after the cold start, before any store call.
  */
+import { type GeminiStandIn, startGeminiStandIn } from "@curator/ai/gemini-testing"
 import { type SsmStandIn, startSsmStandIn } from "@curator/store/aws-testing"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { makeLambdaHandler } from "../src/lambda.js"
 
 const PARAMETER = "/curator/test/gemini-key"
 let ssm: SsmStandIn
+let gemini: GeminiStandIn
 const savedEnv = { ...process.env }
 
 beforeAll(async () => {
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test" })
   ssm = await startSsmStandIn()
+  gemini = await startGeminiStandIn()
 })
 afterAll(async () => {
   await ssm.close()
+  await gemini.close()
   for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key]
   Object.assign(process.env, savedEnv)
 })
@@ -34,6 +38,7 @@ const env = (extra: Record<string, string> = {}) => ({
   CURATOR_S3_ENDPOINT: "http://127.0.0.1:9",
   CURATOR_DYNAMODB_ENDPOINT: "http://127.0.0.1:9",
   CURATOR_SSM_ENDPOINT: ssm.endpoint,
+  CURATOR_GEMINI_BASE_URL: gemini.baseUrl,
   ...extra
 })
 const rejection = async (p: Promise<unknown>): Promise<Error> => {
@@ -60,5 +65,15 @@ describe("video-worker lambda entry", () => {
     expect((await rejection(handler({ sessionId: 1 }))).name).toBe("InvalidInputError")
     const get = { target: "AmazonSSM.GetParameter", json: { Name: PARAMETER, WithDecryption: true } }
     expect(ssm.requests).toEqual([get, get])
+  })
+
+  it("checks every configured model with models.get at cold start: a retired one fails the start naming the model and its variable", async () => {
+    ssm.parameters.set(PARAMETER, "gemini-key-0123")
+    const handler = makeLambdaHandler({ env: env({ CURATOR_GEMINI_KEY_PARAMETER: PARAMETER, CURATOR_GEMINI_MODEL_VIDEO_ANALYSIS: "gemini-2.5-flash" }) })
+    const retired = await rejection(handler({}))
+    expect(retired.name).toBe("InternalDefectError")
+    expect(retired.message).toContain("video-worker could not start: ")
+    expect(retired.message).toContain("gemini-2.5-flash (CURATOR_GEMINI_MODEL_VIDEO_ANALYSIS) is unknown or no longer served")
+    expect(gemini.requests.some((r) => r.method === "GET" && r.path === "/v1beta/models/gemini-2.5-flash")).toBe(true)
   })
 })

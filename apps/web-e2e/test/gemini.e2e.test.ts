@@ -7,7 +7,7 @@
  * justifications, a deterministic warm image edit, a review scoring 9, video
  * parameters. Asserts the review shows the Gemini model and justifications,
  * enhancement completes for photos and the video through the Gemini layers
- * (image calls, reviews, WebM previews through the Files API), and feedback
+ * (image calls, reviews, H.264/AAC MP4 previews through the Files API), and feedback
  * on a photo is a further turn of its conversation.
  */
 import fs from "node:fs"
@@ -57,7 +57,13 @@ let server: Server
 let browser: Browser
 let context: BrowserContext
 const saved: Record<string, string | undefined> = {}
-const env = (): Record<string, string> => ({ GEMINI_API_KEY: "e2e-key", CURATOR_GEMINI_BASE_URL: standIn.baseUrl, CURATOR_GEMINI_MODEL_SELECTION: "gemini-e2e" })
+const env = (): Record<string, string> => ({
+  GEMINI_API_KEY: "e2e-key",
+  CURATOR_GEMINI_BASE_URL: standIn.baseUrl,
+  CURATOR_GEMINI_MODEL_SELECTION: "gemini-3.6-flash",
+  // Previews through the Files API (the fixture's is small enough to go inline otherwise).
+  CURATOR_GEMINI_INLINE_VIDEO_BYTES: "1000"
+})
 
 beforeAll(async () => {
   standIn = await startGeminiStandIn({ respond })
@@ -107,10 +113,12 @@ describe("the browser workflow with a Gemini key", () => {
     await page.waitForURL(/\/review\/[a-z2-7]{26}$/, { timeout: 180_000 })
     await page.waitForSelector("[data-testid=selected-item]")
     expect(await page.textContent("[data-testid=model]")).toContain("Gemini")
+    // The estimated cost next to the tokens (issue 16).
+    expect(await page.textContent("[data-testid=model]")).toMatch(/Gemini tokens used, about \$\d+\.\d{2,4}/)
     expect(await page.textContent("main")).toContain("Gemini: item 0 tells the story.")
     expect(kinds().selection).toHaveLength(1)
-    // The video went to the selection as its WebM preview.
-    expect([...standIn.files.values()].map((f) => f.mimeType)).toEqual(["video/webm"])
+    // The video went to the selection as its MP4 preview.
+    expect([...standIn.files.values()].map((f) => f.mimeType)).toEqual(["video/mp4"])
     await shot(page, path.join(shots, "gemini-1-review.png"))
 
     for (const toggle of await page.locator("[data-testid=excluded-item] [data-testid=toggle]").all()) {
@@ -129,7 +137,8 @@ describe("the browser workflow with a Gemini key", () => {
     expect(round0.image).toHaveLength(photoCount)
     expect(round0.review).toHaveLength(photoCount)
     expect(round0.video).toHaveLength(1)
-    expect([...standIn.files.values()].map((f) => f.mimeType)).toEqual(["video/webm", "video/webm"])
+    expect([...standIn.files.values()].map((f) => f.mimeType)).toEqual(["video/mp4", "video/mp4"])
+    expect(standIn.rejections).toEqual([])
     await shot(page, path.join(shots, "gemini-2-enhanced.png"))
 
     const card = page.locator("[data-testid=enhance-item][data-kind=photo]").first()

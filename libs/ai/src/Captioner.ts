@@ -21,6 +21,7 @@
  */
 import {
   type AiBadResponseError,
+  type AiQuotaExhaustedError,
   type AiRateLimitedError,
   type AiRefusedError,
   type AiUnavailableError,
@@ -85,7 +86,7 @@ export interface CaptionOutput {
 }
 
 /** Every failure of `write` (the Ai* errors come from Gemini only). */
-export type CaptionerError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiUnavailableError | InvalidInputError | QuotaExceededError | QuotaExceededError
+export type CaptionerError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiQuotaExhaustedError | AiUnavailableError | InvalidInputError | QuotaExceededError
 
 /**
  * Checks a request: a first caption has no history and no feedback; a

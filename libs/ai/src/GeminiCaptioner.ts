@@ -19,13 +19,14 @@
  * the offline one is (hashtags without `#`, `[A-Za-z0-9_]`, unique, <= 30;
  * caption + hashtags within 2,200 characters; location tag trimmed, empty -> null).
  * Refusals and HTTP errors map as GeminiClient maps them. Model name:
- * `config.models.selection` (the same multimodal text model as the selection).
+ * `config.models.caption` (`CURATOR_GEMINI_MODEL_CAPTION`). The model turns of the history are
+ * drafts Curator keeps (not the answers' turns): they carry the documented placeholder signature.
  */
 import type { CaptionDraft, CaptionVersion } from "@curator/contracts"
 import type { Content, Part } from "@google/genai"
 import { Effect, Layer, Schema } from "effect"
 import { type CaptionInput, Captioner, type CaptionOutput, checkCaptionInput } from "./Captioner.js"
-import { type DecodeResult, GeminiClient } from "./GeminiClient.js"
+import { curatorModelTurn, type DecodeResult, GeminiClient } from "./GeminiClient.js"
 import { describeItem } from "./GeminiSelection.js"
 import { normaliseDraft } from "./internal/captionDraft.js"
 import { type CaptionFacts, compactDateRange, gatherFacts, locationTagOf, placesText } from "./internal/offlineCaption.js"
@@ -113,7 +114,7 @@ export const captionTurns = (input: CaptionInput, facts: CaptionFacts): { readon
     } else if (i > 0) {
       turns.push(feedbackTurn(v.feedback ?? "Write another version."))
     }
-    turns.push({ role: "model", parts: [{ text: draftJson(v.draft) }] })
+    turns.push(curatorModelTurn([{ text: draftJson(v.draft) }]))
   })
   return { history: turns, last: feedbackTurn(input.feedback) }
 }
@@ -121,11 +122,12 @@ export const captionTurns = (input: CaptionInput, facts: CaptionFacts): { readon
 const writeGemini = Effect.fn("Captioner.write.gemini")(function*(raw: CaptionInput) {
   const client = yield* GeminiClient
   const input = yield* checkCaptionInput(raw)
-  const model = client.config.models.selection
+  const model = client.config.models.caption
   const facts = yield* Effect.promise(() => gatherFacts(input))
   const { history, last } = captionTurns(input, facts)
   const { usage, value } = yield* client.generateJson({
     what: input.feedback === null ? "caption" : `caption round ${input.history.length}`,
+    role: "caption",
     model,
     systemInstruction: PROMPTS.caption,
     history,
@@ -142,7 +144,7 @@ const writeGemini = Effect.fn("Captioner.write.gemini")(function*(raw: CaptionIn
 /**
  * The Gemini Captioner layer (needs a {@link GeminiClient}); it reads the
  * thumbnails (`usesThumbnails: true`). Model name in the versions:
- * `config.models.selection`.
+ * `config.models.caption`.
  */
 export const CaptionerGemini: Layer.Layer<Captioner, never, GeminiClient> = Layer.effect(
   Captioner,

@@ -13,20 +13,27 @@
  * 3. Score < 8.5: the conversation of step 1 goes on — the model's image as its turn, then
  *    `photo-refine.md` with the score and the improvements — and that answer is the edit.
  *
+ * Model turns are sent back VERBATIM (every part with its `thoughtSignature` and the MIME type the
+ * model answered in; Gemini 3 image models answer 400 to a model turn without them): the refine
+ * pass sends step 1's turn as it came; the task stores the last turn (`GeminiPhotoEdit.turnKey`).
+ *
  * Feedback round: contents = [the first user turn again (padded photo + `photo-edit.md`), the
- * model's latest image (stored uncropped by the task), `photo-feedback.md` with the person's words
- * and the earlier requests]. Earlier answers are not re-sent: the latest image carries them.
+ * model's latest turn verbatim (a round stored before turns were kept: its image rebuilt as a
+ * model turn with the real MIME type and the documented placeholder signature),
+ * `photo-feedback.md` with the person's words and the earlier requests]. Earlier answers are not
+ * re-sent: the latest image carries them.
  *
  * The answer is cropped back to the photo's ratio here; the full resolution is the task's job
  * (`PhotoRenderer.renderEdited`). Errors are GeminiClient's: 429 -> AiRateLimitedError, 5xx and
  * timeouts -> AiUnavailableError (both retried by the state machine), a refusal -> AiRefusedError
- * (terminal for the item), an answer without an image or an unusable review twice ->
- * AiBadResponseError. `analyze` / `applyFeedback` stay the offline ones (for rounds made offline).
+ * (terminal for the item), an answer without an image (NO_IMAGE, IMAGE_OTHER) -> AiNoImageError
+ * (the task keeps the offline edit), an unusable review twice -> AiBadResponseError. `analyze` / `applyFeedback` stay the offline ones (for rounds made offline).
  */
 import { CorruptMediaError, IDENTITY_PHOTO_ADJUSTMENTS, type PhotoAdjustments } from "@curator/contracts"
 import type { Content, Part } from "@google/genai"
 import { Effect, Layer, Schema } from "effect"
-import { type DecodeResult, GeminiClient, type TokenUsage } from "./GeminiClient.js"
+import sharp from "sharp"
+import { curatorModelTurn, type DecodeResult, GeminiClient } from "./GeminiClient.js"
 import { analyzePhoto } from "./internal/photoAnalysis.js"
 import { cropToPhoto, padImage, padPlan } from "./internal/aspectRatio.js"
 import { interpretFeedback } from "./internal/photoFeedback.js"
@@ -92,8 +99,12 @@ export const feedbackPrompt = (feedback: string, earlier: ReadonlyArray<string>)
       earlier.length === 0 ? "" : `Earlier requests, which your latest image already follows:\n${earlier.map((t) => `- "${t.trim().replaceAll("\"", "'")}"`).join("\n")}\n`
     )
 
-const logUsage = (what: string, model: string, usage: TokenUsage) =>
-  Effect.logInfo(what).pipe(Effect.annotateLogs({ model, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens, totalTokens: usage.totalTokens }))
+/** The MIME type of an image's bytes as sharp reads them (a stored answer's real type). */
+const imageMimeType = (bytes: Uint8Array) =>
+  sharpStep("read the stored answer", async () => {
+    const format = (await sharp(bytes).metadata()).format
+    return format === "jpeg" ? "image/jpeg" : format === "webp" ? "image/webp" : "image/png"
+  })
 
 const editGemini = Effect.fn("PhotoEditor.edit.gemini")(function*(request: PhotoEditRequest) {
   const client = yield* GeminiClient
@@ -104,17 +115,19 @@ const editGemini = Effect.fn("PhotoEditor.edit.gemini")(function*(request: Photo
   const crop = (answer: Uint8Array) => sharpStep("crop the edit", () => cropToPhoto(answer, plan))
 
   if (request.previous !== null) {
-    const { answer: before, conversation, feedback } = request.previous
+    const { answer: before, conversation, feedback, modelTurn } = request.previous
     const text = feedbackPrompt(feedback, conversation.requests)
+    const lastTurn = modelTurn ?? curatorModelTurn([inline(before, yield* imageMimeType(before))])
     const answer = yield* client.generateImage({
       what: "photo feedback",
       model,
-      contents: [firstTurn, { role: "model", parts: [inline(before, "image/png")] }, { role: "user", parts: [{ text }] }],
+      contents: [firstTurn, lastTurn, { role: "user", parts: [{ text }] }],
       aspectRatio: plan.aspectRatio
     })
-    yield* logUsage("Gemini photo feedback", model, answer.usage)
     return {
       answer: answer.image.bytes,
+      answerMimeType: answer.image.mimeType,
+      modelTurn: answer.modelTurn,
       edited: yield* crop(answer.image.bytes),
       conversation: { ...conversation, model, turns: [...conversation.turns, text], requests: [...conversation.requests, feedback], passes: 1, totalTokens: answer.usage.totalTokens }
     } satisfies PhotoEditResult
@@ -125,6 +138,7 @@ const editGemini = Effect.fn("PhotoEditor.edit.gemini")(function*(request: Photo
   const reviewModel = client.config.models.photoReview
   const review = yield* client.generateJson({
     what: "photo review",
+    role: "photoReview",
     model: reviewModel,
     systemInstruction: PROMPTS["photo-review"],
     parts: [{ text: "ORIGINAL:" }, inline(request.image, "image/jpeg"), { text: "EDITED:" }, inline(firstEdit, "image/png")],
@@ -132,11 +146,12 @@ const editGemini = Effect.fn("PhotoEditor.edit.gemini")(function*(request: Photo
     decode: decodeReview
   })
   let totalTokens = first.usage.totalTokens + review.usage.totalTokens
-  yield* logUsage("Gemini photo edit", model, first.usage)
-  yield* logUsage("Gemini photo review", reviewModel, review.usage).pipe(Effect.annotateLogs({ professionalScore: review.value.professionalScore }))
+  yield* Effect.logInfo("Gemini photo review").pipe(Effect.annotateLogs({ model: reviewModel, professionalScore: review.value.professionalScore }))
   if (review.value.professionalScore >= REFINE_BELOW_SCORE) {
     return {
       answer: first.image.bytes,
+      answerMimeType: first.image.mimeType,
+      modelTurn: first.modelTurn,
       edited: firstEdit,
       conversation: { model, pad: plan, turns: [], requests: [], review: review.value, passes: 1, totalTokens }
     } satisfies PhotoEditResult
@@ -145,13 +160,14 @@ const editGemini = Effect.fn("PhotoEditor.edit.gemini")(function*(request: Photo
   const second = yield* client.generateImage({
     what: "photo edit (second pass)",
     model,
-    contents: [firstTurn, { role: "model", parts: [inline(first.image.bytes, first.image.mimeType)] }, { role: "user", parts: [{ text }] }],
+    contents: [firstTurn, first.modelTurn, { role: "user", parts: [{ text }] }],
     aspectRatio: plan.aspectRatio
   })
   totalTokens += second.usage.totalTokens
-  yield* logUsage("Gemini photo edit (second pass)", model, second.usage)
   return {
     answer: second.image.bytes,
+    answerMimeType: second.image.mimeType,
+    modelTurn: second.modelTurn,
     edited: yield* crop(second.image.bytes),
     conversation: { model, pad: plan, turns: [text], requests: [], review: review.value, passes: 2, totalTokens }
   } satisfies PhotoEditResult

@@ -6,14 +6,20 @@
  * Request: system instruction = `prompts/selection.md` (target count filled in);
  * one user turn = the trip context, then per item a text line with its number
  * and metadata (kind, local time with UTC offset, place, camera, size, video
- * duration and audio) followed by its pictures: a photo's thumbnail as an
- * `inlineData` JPEG part; a video's thumbnail and its AI preview (AV1 + Opus
- * WebM, uploaded through the Files API, a `fileData` part with the `fileUri`),
- * or its frames as inline JPEGs when it has no preview.
+ * duration and audio, and what follows it) followed by its pictures: a photo's
+ * thumbnail as an `inlineData` JPEG part; a video's thumbnail and its AI preview
+ * (H.264 + AAC MP4 from `AiPreviewEncoder`: inline when small, else through the
+ * Files API as a `fileData` part; Gemini samples it at its default 1 fps), or
+ * its frames as inline JPEGs when it has no preview or the Files API could not
+ * process the preview (FAILED: that item only). `generationConfig` sets
+ * `mediaResolution` LOW and the thinking level (GeminiModels.ts `ROLE_SETTINGS`).
  *
- * Large sessions ({@link planBatches}): when the items exceed
- * `config.selectionBatch` (items, inline bytes), they are split in capture-time
- * order into consecutive batches, each batch gets a share of the target
+ * Large sessions ({@link planBatches}): each request is budgeted by its
+ * ESTIMATED input tokens (GeminiModels.ts: per thumbnail, per sampled video
+ * frame and per second of sound, by the model's generation and the media
+ * resolution) under the model's context window with headroom, by inline bytes,
+ * by items, and by video parts (at most 10 per request). Past a limit the items
+ * are split in capture-time order into consecutive batches, each batch gets a share of the target
  * proportional to its size ({@link proportionalQuotas}, largest remainder) and
  * is selected on its own; the results are merged ({@link mergeBatchResults}:
  * picks batch after batch in their own rank order). Every item is still
@@ -41,9 +47,22 @@ import {
   type SelectedItem,
   type SelectionResult
 } from "@curator/contracts"
+import { AI_PREVIEW_MIME } from "@curator/media"
 import type { Part } from "@google/genai"
 import { Effect, Layer, Schema } from "effect"
-import { type DecodeResult, GeminiClient, type GeminiFile } from "./GeminiClient.js"
+import { contextWindowOf, type DecodeResult, GeminiClient } from "./GeminiClient.js"
+import {
+  CONTEXT_HEADROOM,
+  imageTokens,
+  MAX_VIDEO_PARTS_PER_REQUEST,
+  type MediaResolution,
+  type ModelGeneration,
+  modelFacts,
+  ROLE_SETTINGS,
+  SELECTION_OUTPUT_TOKENS_PER_ITEM,
+  textTokens,
+  videoTokens
+} from "./GeminiModels.js"
 import { PROMPTS } from "./prompts.generated.js"
 import { decodeSelectionInput, type SelectionCandidate, type SelectionInput, SelectionModel } from "./SelectionModel.js"
 
@@ -203,33 +222,76 @@ export const toSelectionResult = (answer: GeminiSelectionAnswer, items: Readonly
 
 const jpeg = (bytes: Uint8Array): Part => ({ inlineData: { mimeType: "image/jpeg", data: Buffer.from(bytes).toString("base64") } })
 
-/** Inline bytes a candidate adds to a request: its thumbnail, and a video's frames when it has no preview. */
-const inlineBytes = (c: SelectionCandidate): number =>
-  c.thumbnail.length + (c.item.kind === "video" && c.preview === undefined ? c.frames.reduce((n, f) => n + f.length, 0) : 0)
+/** Longest edge of a selection thumbnail, px (ThumbnailRenderer's 400 px JPEG). */
+const THUMBNAIL_EDGE = 400
+
+/** Size in px of `item`'s thumbnail: its displayed size scaled to a longest edge of {@link THUMBNAIL_EDGE}. */
+const thumbnailSize = (item: MediaItem) => {
+  const scale = Math.min(1, THUMBNAIL_EDGE / Math.max(1, item.width, item.height))
+  return { width: Math.round(item.width * scale), height: Math.round(item.height * scale) }
+}
+
+/** What one candidate adds to a request: estimated input tokens, inline bytes (before base64), video parts. */
+export interface CandidateLoad {
+  readonly tokens: number
+  readonly inlineBytes: number
+  readonly videoParts: number
+}
+
+/**
+ * The load of a candidate on a model of `generation` at `resolution` (GeminiModels.ts figures):
+ * its metadata line; its thumbnail; a video's preview (sampled frames + sound, inline bytes when
+ * it goes inline: up to `inlineVideoBytes`) or, without a preview, its frames.
+ */
+export const candidateLoad = (c: SelectionCandidate, generation: ModelGeneration, resolution: MediaResolution | null, inlineVideoBytes: number): CandidateLoad => {
+  const thumb = thumbnailSize(c.item)
+  const thumbTokens = imageTokens(generation, resolution, thumb.width, thumb.height)
+  const line = textTokens(describeItem(0, c.item)) + 20
+  if (c.item.kind !== "video") return { tokens: line + thumbTokens, inlineBytes: c.thumbnail.length, videoParts: 0 }
+  if (c.preview !== undefined) {
+    const preview = videoTokens(generation, resolution, { durationSeconds: c.item.durationSeconds ?? 0, hasAudio: c.item.hasAudio ?? true })
+    return { tokens: line + thumbTokens + preview, inlineBytes: c.thumbnail.length + (c.preview.length <= inlineVideoBytes ? c.preview.length : 0), videoParts: 1 }
+  }
+  const frames = c.frames.length * imageTokens(generation, resolution, thumb.width, thumb.height)
+  return { tokens: line + thumbTokens + frames, inlineBytes: c.thumbnail.length + c.frames.reduce((n, f) => n + f.length, 0), videoParts: 0 }
+}
+
+/** Limits of one request: items, inline bytes, estimated input tokens of the items, video parts. */
+export interface BatchLimits {
+  readonly items: number
+  readonly bytes: number
+  readonly tokens: number
+  readonly videoParts: number
+}
 
 const timeKey = (c: SelectionCandidate) => c.item.captureTime === null ? "\uffff" : (c.item.captureTime.utc ?? c.item.captureTime.local)
 
 /**
- * Splits a session into requests within the limits (`config.selectionBatch`): candidates in capture-
- * time order (unknown times last, stable; UTC when known, else local), cut into consecutive batches of at most `items` items and
- * `bytes` inline bytes — consecutive, so a scene stays in one request as far as possible. One batch
- * when everything fits (the usual case: one comparative call).
+ * Splits a session into requests within `limits`: candidates in capture-time order (unknown times
+ * last, stable; UTC when known, else local), cut into consecutive batches that stay within every
+ * limit by `load` — consecutive, so a scene stays in one request as far as possible. One batch
+ * when everything fits (the usual case: one comparative call). A candidate over a limit on its own
+ * gets a batch of its own.
  */
-export const planBatches = <C extends SelectionCandidate>(candidates: ReadonlyArray<C>, limits: { readonly items: number; readonly bytes: number }): ReadonlyArray<ReadonlyArray<C>> => {
-  if (candidates.length <= limits.items && candidates.reduce((n, c) => n + inlineBytes(c), 0) <= limits.bytes) return [candidates]
+export const planBatches = <C extends SelectionCandidate>(candidates: ReadonlyArray<C>, limits: BatchLimits, load: (c: C) => CandidateLoad): ReadonlyArray<ReadonlyArray<C>> => {
+  const loads = new Map(candidates.map((c) => [c, load(c)]))
+  const fits = (n: number, total: CandidateLoad) => n <= limits.items && total.inlineBytes <= limits.bytes && total.tokens <= limits.tokens && total.videoParts <= limits.videoParts
+  const sum = (a: CandidateLoad, b: CandidateLoad): CandidateLoad => ({ tokens: a.tokens + b.tokens, inlineBytes: a.inlineBytes + b.inlineBytes, videoParts: a.videoParts + b.videoParts })
+  const none: CandidateLoad = { tokens: 0, inlineBytes: 0, videoParts: 0 }
+  if (fits(candidates.length, candidates.reduce((t, c) => sum(t, loads.get(c)!), none))) return [candidates]
   const ordered = candidates.map((c, i) => ({ c, i })).sort((a, b) => (timeKey(a.c) < timeKey(b.c) ? -1 : timeKey(a.c) > timeKey(b.c) ? 1 : a.i - b.i)).map((x) => x.c)
   const batches: Array<Array<C>> = []
   let current: Array<C> = []
-  let bytes = 0
+  let total = none
   for (const c of ordered) {
-    const size = inlineBytes(c)
-    if (current.length > 0 && (current.length >= limits.items || bytes + size > limits.bytes)) {
+    const next = sum(total, loads.get(c)!)
+    if (current.length > 0 && !fits(current.length + 1, next)) {
       batches.push(current)
       current = []
-      bytes = 0
+      total = none
     }
     current.push(c)
-    bytes += size
+    total = sum(total, loads.get(c)!)
   }
   if (current.length > 0) batches.push(current)
   return batches
@@ -274,15 +336,33 @@ export const mergeBatchResults = (results: ReadonlyArray<SelectionResult>, model
   sceneGroups: results.flatMap((r) => r.sceneGroups)
 })
 
+/** What follows an item's line in the request, said in the line itself so the prompt stays true to what is sent. */
+const followedBy = (c: SelectionCandidate, sent: "thumbnail" | "preview" | "frames"): string =>
+  sent === "thumbnail"
+    ? "its thumbnail follows"
+    : sent === "preview"
+    ? "its thumbnail and its preview clip (the whole video, reduced size and frame rate, with its sound if any) follow"
+    : `its thumbnail and ${c.frames.length} frame${c.frames.length === 1 ? "" : "s"} taken across it follow`
+
 const selectGemini = Effect.fn("SelectionModel.select.gemini")(function*(input: SelectionInput) {
   const client = yield* GeminiClient
+  const config = client.config
   const { items, targetCount, tripContext } = yield* decodeSelectionInput(input)
-  const model = client.config.models.selection
-  if (items.length === 0) return { model, selected: [], excluded: [], sceneGroups: [], tokensUsed: 0 } satisfies SelectionResult
-  const quota = client.config.sessionTokenQuota
-  const batches = planBatches(items, client.config.selectionBatch)
+  const model = config.models.selection
+  if (items.length === 0) return { model, selected: [], excluded: [], sceneGroups: [], tokensUsed: 0, costUsd: 0 } satisfies SelectionResult
+  const quota = config.sessionTokenQuota
+  const { generation } = modelFacts(model)
+  const resolution = ROLE_SETTINGS.selection.mediaResolution
+  const load = (c: SelectionCandidate) => candidateLoad(c, generation, resolution, config.inlineVideoBytes)
+  // The request's own text (system instruction, trip context, the batch line) comes off the token budget first.
+  const baseTokens = textTokens(PROMPTS.selection) + textTokens(tripContext) + 200
+  const itemTokens = (config.selectionBatch.tokens ?? Math.floor(contextWindowOf(config, model) * CONTEXT_HEADROOM)) - baseTokens
+  // A preview too long for a request of its own goes as its frames.
+  const candidates = items.map((c) => (c.preview !== undefined && load(c).tokens > itemTokens ? { ...c, preview: undefined } : c))
+  const batches = planBatches(candidates, { items: config.selectionBatch.items, bytes: config.selectionBatch.bytes, tokens: itemTokens, videoParts: MAX_VIDEO_PARTS_PER_REQUEST }, load)
   const quotas = proportionalQuotas(targetCount, batches.map((b) => b.length))
   let tokensUsed = 0
+  let costUsd = 0
   const results: Array<SelectionResult> = []
   for (const [b, batch] of batches.entries()) {
     const batchTarget = quotas[b]!
@@ -291,10 +371,19 @@ const selectGemini = Effect.fn("SelectionModel.select.gemini")(function*(input: 
       results.push({ model, selected: [], excluded: batch.map((c) => ({ fileId: c.item.fileId, reason: `Not picked: its part of the session had no share of the ${targetCount} picks.`, category: "redundant-scene" as const, duplicateOf: null })), sceneGroups: [] })
       continue
     }
-    // Video previews go up through the Files API first (bounded wait for ACTIVE each).
-    const files = yield* Effect.forEach(
+    // Video previews: inline when small, else through the Files API (bounded wait for ACTIVE); a
+    // preview the Files API cannot process (FAILED) falls back to that item's frames.
+    const previews = yield* Effect.forEach(
       batch,
-      (c) => (c.item.kind === "video" && c.preview !== undefined ? Effect.map(client.uploadFile(c.preview, "video/webm", `${c.item.fileId}.webm`), (f) => f as GeminiFile | null) : Effect.succeed(null)),
+      (c) =>
+        c.item.kind === "video" && c.preview !== undefined
+          ? client.videoPart({ bytes: c.preview, mimeType: AI_PREVIEW_MIME, displayName: `${c.item.fileId}.mp4` }).pipe(
+            Effect.map((v): Part | null => v.part),
+            Effect.catchTag("AiFileFailedError", (e) =>
+              Effect.logWarning(`the preview of video ${c.item.fileId} could not be processed by Gemini; its frames go instead`).pipe(Effect.annotateLogs({ error: e.message }), Effect.as(null))
+            )
+          )
+          : Effect.succeed(null),
       { concurrency: 4 }
     )
     const part = batches.length === 1 ? "" : `\nThis is part ${b + 1} of ${batches.length} of the session (in time order); pick at most ${batchTarget} of its ${batch.length} items.`
@@ -302,22 +391,29 @@ const selectGemini = Effect.fn("SelectionModel.select.gemini")(function*(input: 
       { text: `Trip context: ${tripContext.trim() === "" ? "(none given)" : tripContext.trim()}\nPick at most ${batchTarget} of these ${batch.length} items.${part}` }
     ]
     batch.forEach((c, n) => {
-      parts.push({ text: describeItem(n, c.item) }, jpeg(c.thumbnail))
-      const file = files[n]
-      if (file !== null && file !== undefined) parts.push({ fileData: { fileUri: file.uri, mimeType: file.mimeType } })
-      else if (c.item.kind === "video") for (const f of c.frames) parts.push(jpeg(f))
+      const preview = previews[n] ?? null
+      const sent = c.item.kind !== "video" ? "thumbnail" : preview !== null ? "preview" : c.frames.length > 0 ? "frames" : "thumbnail"
+      parts.push({ text: `${describeItem(n, c.item)}; ${followedBy(c, sent)}` }, jpeg(c.thumbnail))
+      if (preview !== null) parts.push(preview)
+      else if (sent === "frames") for (const f of c.frames) parts.push(jpeg(f))
     })
     const { usage, value } = yield* client.generateJson({
       what: batches.length === 1 ? "selection" : `selection (part ${b + 1} of ${batches.length})`,
+      role: "selection",
       model,
       systemInstruction: PROMPTS.selection.replaceAll("TARGET_COUNT", String(batchTarget)),
       parts,
       responseJsonSchema: SELECTION_RESPONSE_SCHEMA,
-      decode: (json) => checkSelectionAnswer(json, batch.length)
+      decode: (json) => checkSelectionAnswer(json, batch.length),
+      maxOutputTokens: ROLE_SETTINGS.selection.maxOutputTokens + SELECTION_OUTPUT_TOKENS_PER_ITEM * batch.length
     })
     tokensUsed += usage.totalTokens
+    costUsd += usage.costUsd
     yield* Effect.logInfo("Gemini selection").pipe(
-      Effect.annotateLogs({ model, batch: b + 1, batches: batches.length, items: batch.length, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens, sessionTokens: tokensUsed, quota })
+      Effect.annotateLogs({
+        model, batch: b + 1, batches: batches.length, items: batch.length, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens,
+        thoughtsTokens: usage.thoughtsTokens, costUsd: usage.costUsd, sessionTokens: tokensUsed, quota
+      })
     )
     if (tokensUsed > quota) {
       yield* Effect.logWarning("Gemini selection over the session's token quota").pipe(Effect.annotateLogs({ sessionTokens: tokensUsed, quota }))
@@ -325,10 +421,16 @@ const selectGemini = Effect.fn("SelectionModel.select.gemini")(function*(input: 
         message: `the selection used ${tokensUsed} Gemini tokens after ${b + 1} of ${batches.length} request(s), over the session quota of ${quota} (CURATOR_GEMINI_SESSION_TOKEN_QUOTA)`
       })
     }
+    if (costUsd > config.sessionBudgetUsd) {
+      yield* Effect.logWarning("Gemini selection over the session's budget").pipe(Effect.annotateLogs({ costUsd, budgetUsd: config.sessionBudgetUsd }))
+      return yield* new QuotaExceededError({
+        message: `the selection spent an estimated $${costUsd.toFixed(4)} on Gemini after ${b + 1} of ${batches.length} request(s), over the session budget of $${config.sessionBudgetUsd} (CURATOR_GEMINI_SESSION_BUDGET_USD)`
+      })
+    }
     results.push(toSelectionResult(value, batch.map((c) => c.item), batchTarget, model))
   }
-  yield* Effect.logInfo("Gemini selection done").pipe(Effect.annotateLogs({ model, items: items.length, batches: batches.length, tokensUsed, quota }))
-  return { ...mergeBatchResults(results, model), tokensUsed } satisfies SelectionResult
+  yield* Effect.logInfo("Gemini selection done").pipe(Effect.annotateLogs({ model, items: items.length, batches: batches.length, tokensUsed, costUsd, quota }))
+  return { ...mergeBatchResults(results, model), tokensUsed, costUsd: Math.round(costUsd * 1e6) / 1e6 } satisfies SelectionResult
 })
 
 /**

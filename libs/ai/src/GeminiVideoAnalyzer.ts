@@ -1,23 +1,29 @@
 /**
- * The Gemini VideoAnalyzer (`VideoAnalyzerGemini`): the video's AI preview (AV1 + Opus WebM from
- * `AiPreviewEncoder`) goes up through the Files API (bounded wait for ACTIVE) and is sent as a
- * `fileData` part (`fileUri`) with the measured signal and `prompts/video-analysis.md`; the answer
- * is JSON (`responseJsonSchema` = {@link VIDEO_RESPONSE_SCHEMA}) in the SAME ranges as the
- * contract's `VideoAdjustments`, so `VideoEnhancer` applies it unchanged. `toneMap` is not asked:
- * it is the measured HDR transfer (the preview is SDR, the model cannot see it).
+ * The Gemini VideoAnalyzer (`VideoAnalyzerGemini`): the video's AI preview (H.264 + AAC MP4 from
+ * `AiPreviewEncoder`) goes inline when small, else up through the Files API (bounded wait for
+ * ACTIVE, a `fileData` part), sampled at {@link analysisFps} (`videoMetadata.fps`: more than
+ * Gemini's default 1 fps, so shake and flicker between frames can be seen), with the measured
+ * signal and `prompts/video-analysis.md`; the answer is JSON (`responseJsonSchema` =
+ * {@link VIDEO_RESPONSE_SCHEMA}) in the SAME ranges as the contract's `VideoAdjustments`, so
+ * `VideoEnhancer` applies it unchanged. `toneMap` is not asked: it is the measured HDR transfer
+ * (the preview is SDR, the model cannot see it). `mediaResolution` LOW (70 tokens per frame on
+ * Gemini 3) and a LOW thinking level (GeminiModels.ts `ROLE_SETTINGS`).
  *
- * Feedback: a further turn of the same conversation — [user: the preview (uploaded again: a
- * Files API file lives 48 h, a round may come later) + the first prompt, model: the latest
- * parameters as JSON, user: `prompts/video-feedback.md` with the person's words and the earlier
- * ones] — answered with the complete parameters again.
+ * Feedback: a further turn of the same conversation — [user: the preview (sent again: a Files API
+ * file lives 48 h, a round may come later) + the first prompt, model: the previous answer's turn
+ * verbatim (kept in the round's params; rebuilt from the parameters with the documented
+ * placeholder signature for a round stored before), user: `prompts/video-feedback.md` with the
+ * person's words and the earlier ones] — answered with the complete parameters again.
  *
- * Errors: GeminiClient's (429, 5xx/timeouts, refusal, unusable JSON after one repair turn).
- * `analyse` / `applyFeedback` stay the offline rules.
+ * Errors: GeminiClient's (429, 5xx/timeouts, refusal, unusable JSON after one repair turn), and
+ * AiFileFailedError when the Files API cannot process the preview (the task then keeps the
+ * offline rules for the round). `analyse` / `applyFeedback` stay the offline rules.
  */
 import { VideoAdjustments, type VideoAnalysis } from "@curator/contracts"
-import type { Content, Part } from "@google/genai"
+import type { Content } from "@google/genai"
+import { AI_PREVIEW_MAX_FPS } from "@curator/media"
 import { Effect, Layer, Schema } from "effect"
-import { type DecodeResult, GeminiClient } from "./GeminiClient.js"
+import { curatorModelTurn, type DecodeResult, GeminiClient } from "./GeminiClient.js"
 import { PROMPTS } from "./prompts.generated.js"
 import { deriveVideoAdjustments, interpretVideoFeedback, type VideoAnalysisRequest, VideoAnalyzer, type VideoRoundParams } from "./VideoAnalyzer.js"
 
@@ -68,16 +74,27 @@ const feedbackText = (feedback: string, earlier: ReadonlyArray<string>) =>
     .replace("FEEDBACK", feedback.trim().replaceAll("\"", "'"))
     .replace("EARLIER", earlier.length === 0 ? "" : `Earlier requests, which your previous answer already follows:\n${earlier.map((t) => `- "${t.trim().replaceAll("\"", "'")}"`).join("\n")}\n`)
 
+/** Most frames the analysis asks Gemini to sample from one preview (70 tokens each at LOW: 21,000 tokens). */
+export const ANALYSIS_MAX_FRAMES = 300
+
+/**
+ * The sampling rate asked for a preview of `durationSeconds`: as many of the preview's
+ * {@link AI_PREVIEW_MAX_FPS} frames per second as fit in {@link ANALYSIS_MAX_FRAMES}, at least
+ * Gemini's default 1 fps; one decimal. A 30 s clip is read at 5 fps, a 2 min one at 2.5 fps.
+ */
+export const analysisFps = (durationSeconds: number): number =>
+  Math.max(1, Math.min(AI_PREVIEW_MAX_FPS, Math.floor((ANALYSIS_MAX_FRAMES / Math.max(durationSeconds, 0.1)) * 10) / 10))
+
 const analyseGemini = Effect.fn("VideoAnalyzer.analyseVideo.gemini")(function*(request: VideoAnalysisRequest) {
   const client = yield* GeminiClient
   const model = client.config.models.videoAnalysis
-  const file = yield* client.uploadFile(request.preview.bytes, request.preview.mimeType, request.preview.displayName)
-  const preview: Part = { fileData: { fileUri: file.uri, mimeType: file.mimeType } }
-  const firstParts: Array<Part> = [preview, { text: describeSignal(request.analysis) }]
+  const { part: preview } = yield* client.videoPart({ ...request.preview, fps: analysisFps(request.preview.durationSeconds) })
+  const firstParts = [preview, { text: describeSignal(request.analysis) }]
   const previous = request.previous
-  const { usage, value } = previous === null
+  const { usage, value, modelTurn } = previous === null
     ? yield* client.generateJson({
       what: "video analysis",
+      role: "videoAnalysis",
       model,
       systemInstruction: PROMPTS["video-analysis"],
       parts: firstParts,
@@ -86,12 +103,13 @@ const analyseGemini = Effect.fn("VideoAnalyzer.analyseVideo.gemini")(function*(r
     })
     : yield* Effect.gen(function*() {
       const { gemini: conversation, toneMap: _, ...adjustments } = previous.params
-      const history: ReadonlyArray<Content> = [
-        { role: "user", parts: firstParts },
-        { role: "model", parts: [{ text: JSON.stringify({ ...adjustments, reason: conversation?.reason ?? "" }) }] }
-      ]
+      const lastTurn = conversation?.turn === undefined
+        ? curatorModelTurn([{ text: JSON.stringify({ ...adjustments, reason: conversation?.reason ?? "" }) }])
+        : (JSON.parse(conversation.turn) as Content)
+      const history: ReadonlyArray<Content> = [{ role: "user", parts: firstParts }, lastTurn]
       return yield* client.generateJson({
         what: "video feedback",
+        role: "videoAnalysis",
         model,
         systemInstruction: PROMPTS["video-analysis"],
         history,
@@ -100,9 +118,6 @@ const analyseGemini = Effect.fn("VideoAnalyzer.analyseVideo.gemini")(function*(r
         decode: decodeVideoAnswer
       })
     })
-  yield* Effect.logInfo(previous === null ? "Gemini video analysis" : "Gemini video feedback").pipe(
-    Effect.annotateLogs({ model, promptTokens: usage.promptTokens, outputTokens: usage.outputTokens, totalTokens: usage.totalTokens })
-  )
   const { reason, ...adjustments } = value
   return {
     ...adjustments,
@@ -111,7 +126,8 @@ const analyseGemini = Effect.fn("VideoAnalyzer.analyseVideo.gemini")(function*(r
       model,
       reason,
       requests: previous === null ? [] : [...(previous.params.gemini?.requests ?? []), previous.feedback],
-      totalTokens: usage.totalTokens
+      totalTokens: usage.totalTokens,
+      turn: JSON.stringify(modelTurn)
     }
   } satisfies VideoRoundParams
 })

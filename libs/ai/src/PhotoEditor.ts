@@ -14,8 +14,10 @@
  * `PhotoRenderer.renderEdited` (decision 0006). The round then stores {@link GeminiPhotoEdit}
  * instead of adjustments. A layer without `edit` (offline) keeps the adjustments path.
  */
-import { type AiBadResponseError, type AiRateLimitedError, type AiRefusedError, type AiUnavailableError, type QuotaExceededError, PhotoAdjustments as PhotoAdjustmentsSchema, type PhotoAdjustments, type CorruptMediaError } from "@curator/contracts"
+import { type AiBadResponseError, type AiQuotaExhaustedError, type AiRateLimitedError, type AiRefusedError, type AiUnavailableError, type QuotaExceededError, PhotoAdjustments as PhotoAdjustmentsSchema, type PhotoAdjustments, type CorruptMediaError } from "@curator/contracts"
 import type { ImageStats } from "@curator/media"
+import type { Content } from "@google/genai"
+import type { AiNoImageError } from "./errors.js"
 import { Context, Effect, Layer, Schema } from "effect"
 import { analyzePhoto } from "./internal/photoAnalysis.js"
 import { interpretFeedback } from "./internal/photoFeedback.js"
@@ -89,14 +91,18 @@ export type GeminiPhotoConversation = typeof GeminiPhotoConversation.Type
 
 /**
  * A Gemini round's stored parameters: the conversation plus `answerKey` (blob key of the model's
- * last image, uncropped PNG: the model turn a feedback round sends back, and what "undo" re-renders
- * from), `transfer` (how the full resolution was made, decision 0006) and `lutFitError`
- * (the LUT's low-pass fit error on the ~1 MP answer, RMS 8-bit levels: `lowPassFitError`).
+ * last image, uncropped, in the MIME type the model answered: what "undo" re-renders from),
+ * `turnKey` (blob key of the model's last turn verbatim as JSON — every part with its
+ * `thoughtSignature` and real MIME type: what a feedback round sends back; absent for rounds
+ * stored before turns were kept, whose turn is rebuilt from `answerKey` with the documented
+ * placeholder signature), `transfer` (how the full resolution was made, decision 0006) and
+ * `lutFitError` (the LUT's low-pass fit error on the ~1 MP answer, RMS 8-bit levels: `lowPassFitError`).
  */
 export const GeminiPhotoEdit = Schema.Struct({
   editor: Schema.Literal("gemini"),
   ...GeminiPhotoConversation.fields,
   answerKey: Schema.String,
+  turnKey: Schema.optional(Schema.String),
   transfer: Schema.Literals(["lut", "upscale"]),
   lutFitError: Schema.Finite
 })
@@ -109,27 +115,36 @@ export type PhotoRoundParams = typeof PhotoRoundParams.Type
 /**
  * One edit request: `image` is the photo as the model gets it (`PhotoRenderer.aiImage`: upright sRGB
  * JPEG, long edge <= 1920 px) and its size in px; `previous` is null for round 0, else the
- * conversation so far, the model's last image (uncropped, as stored) and the person's feedback.
+ * conversation so far, the model's last image (uncropped, as stored), its last turn verbatim
+ * (null for a round stored before turns were kept) and the person's feedback.
  */
 export interface PhotoEditRequest {
   readonly image: Uint8Array
   readonly width: number
   readonly height: number
-  readonly previous: null | { readonly conversation: GeminiPhotoConversation; readonly answer: Uint8Array; readonly feedback: string }
+  readonly previous: null | {
+    readonly conversation: GeminiPhotoConversation
+    readonly answer: Uint8Array
+    readonly modelTurn: Content | null
+    readonly feedback: string
+  }
 }
 
 /**
- * An edit's outcome: `answer` (the model's last image, uncropped PNG), `edited` (cropped back to the
- * photo's aspect ratio, PNG, ~1 MP) and the updated `conversation`.
+ * An edit's outcome: `answer` (the model's last image, uncropped, in `answerMimeType` as the model
+ * sent it), `modelTurn` (the model's last turn verbatim, signatures included), `edited` (cropped
+ * back to the photo's aspect ratio, PNG, ~1 MP) and the updated `conversation`.
  */
 export interface PhotoEditResult {
   readonly answer: Uint8Array
+  readonly answerMimeType: string
+  readonly modelTurn: Content
   readonly edited: Uint8Array
   readonly conversation: GeminiPhotoConversation
 }
 
-/** Failures a cloud PhotoEditor may end with; the offline layer never fails. */
-export type PhotoEditorError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiUnavailableError | QuotaExceededError | QuotaExceededError
+/** Failures a cloud PhotoEditor may end with; the offline layer never fails. (`edit` also ends with AiNoImageError: the task keeps the offline edit.) */
+export type PhotoEditorError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiQuotaExhaustedError | AiUnavailableError | QuotaExceededError
 
 /** The service. */
 export class PhotoEditor extends Context.Service<PhotoEditor, {
@@ -141,7 +156,7 @@ export class PhotoEditor extends Context.Service<PhotoEditor, {
    * Present on an image-model editor only (Gemini): edits the pixels (see {@link PhotoEditRequest},
    * {@link PhotoEditResult}). When present, the enhancement task uses it instead of `analyze`.
    */
-  readonly edit?: (request: PhotoEditRequest) => Effect.Effect<PhotoEditResult, PhotoEditorError | CorruptMediaError>
+  readonly edit?: (request: PhotoEditRequest) => Effect.Effect<PhotoEditResult, PhotoEditorError | AiNoImageError | CorruptMediaError>
 }>()("curator/ai/PhotoEditor") {
   /** Offline: statistics and a phrase table; no network, no key. */
   static readonly layerOffline = Layer.succeed(

@@ -20,10 +20,15 @@
  * With an image-model editor (`PhotoEditor.edit` present: Gemini), the round edits pixels instead:
  * round 0 sends `PhotoRenderer.aiImage` to `edit`; a feedback round continues the conversation
  * stored in the latest round's {@link GeminiPhotoEdit} (its model image read back from
- * `answerKey`); "undo" restores the round before without a model call. The model's uncropped
- * answer is stored (`<fileId>[.r<n>].gemini.png`, {@link geminiAnswerKey}) and the full resolution
- * made by `renderEdited` (LUT or upscale, decision 0006). A feedback round on a round made by
- * adjustments (offline) stays on adjustments.
+ * `answerKey`, its last turn verbatim from `turnKey`); "undo" restores the round before without a
+ * model call. The model's uncropped answer is stored in the format it came in
+ * (`<fileId>[.r<n>].gemini.<png|jpg|webp>`, {@link geminiAnswerKey}), its turn as JSON
+ * (`<fileId>[.r<n>].gemini.json`, {@link geminiTurnKey}), and the full resolution made by
+ * `renderEdited` (LUT or upscale, decision 0006). A feedback round on a round made by adjustments
+ * (offline) stays on adjustments. When the image model makes no image (AiNoImageError: finishReason
+ * NO_IMAGE or IMAGE_OTHER) the round keeps the offline edit: adjustments from the photo's
+ * statistics (and, for a feedback round, the person's words read by the offline phrase table),
+ * with a warning; later rounds continue from those adjustments.
  *
  * Errors: the renderer's CorruptMediaError, UnsupportedMediaError,
  * MediaTooLargeError (terminal) and MediaToolTimeoutError; StoreConflictError
@@ -34,16 +39,25 @@
 import { BlobKeys, CorruptMediaError, type PhotoAdjustments, PhotoEnhanceTaskEvent, PhotoEnhanceTaskResult } from "@curator/contracts"
 import { type OpenedPhoto, PhotoRenderer, ProcessRunner, type RenderedPhoto } from "@curator/media"
 import { BlobStore, SessionStore } from "@curator/store"
+import type { Content } from "@google/genai"
 import { Effect } from "effect"
+import type { AiNoImageError } from "./errors.js"
 import { isUndoFeedback } from "./GeminiPhotoEditor.js"
 import { cropToPhoto } from "./internal/aspectRatio.js"
 import { checkRound, roundBasis, roundRecord, sniffFile, storedRound } from "./internal/enhancementRounds.js"
 import { type GeminiPhotoEdit, PhotoEditor, type PhotoEditResult, PhotoRoundParams } from "./PhotoEditor.js"
 import { meteredFor } from "./SessionTokenMeter.js"
 
-/** Blob key of an image model's uncropped answer for a round: `<session>/enhanced/<fileId>[.r<n>].gemini.png`. */
-export const geminiAnswerKey = (sessionId: string, fileId: string, round: number): string =>
-  `${sessionId}/enhanced/${fileId}${round === 0 ? "" : `.r${round}`}.gemini.png`
+/** File extension of an image MIME type the image model answers in (png, jpg, webp). */
+const imageExtension = (mimeType: string): string => (mimeType === "image/jpeg" ? "jpg" : mimeType === "image/webp" ? "webp" : "png")
+
+/** Blob key of an image model's uncropped answer for a round: `<session>/enhanced/<fileId>[.r<n>].gemini.<ext>` (ext from the answer's MIME type). */
+export const geminiAnswerKey = (sessionId: string, fileId: string, round: number, mimeType = "image/png"): string =>
+  `${sessionId}/enhanced/${fileId}${round === 0 ? "" : `.r${round}`}.gemini.${imageExtension(mimeType)}`
+
+/** Blob key of an image model's last turn for a round, verbatim JSON: `<session>/enhanced/<fileId>[.r<n>].gemini.json`. */
+export const geminiTurnKey = (sessionId: string, fileId: string, round: number): string =>
+  `${sessionId}/enhanced/${fileId}${round === 0 ? "" : `.r${round}`}.gemini.json`
 
 const isGemini = (params: PhotoRoundParams): params is GeminiPhotoEdit => "editor" in params && params.editor === "gemini"
 
@@ -122,20 +136,51 @@ const geminiRound = (event: PhotoEnhanceTaskEvent, photo: OpenedPhoto, basis: { 
       return yield* Effect.die(new Error(`round ${event.round} of ${event.fileId} continues a Gemini edit, but this worker has no Gemini PhotoEditor (no key)`))
     }
     const ai = yield* photo.aiImage
-    let result: PhotoEditResult
-    if (basis === null) result = yield* edit({ image: ai.bytes, width: ai.width, height: ai.height, previous: null })
-    else {
-      const current = basis.current as GeminiPhotoEdit
-      result = yield* edit({ image: ai.bytes, width: ai.width, height: ai.height, previous: { conversation: current, answer: yield* blobs.get(current.answerKey), feedback } })
+    const made = basis === null
+      ? yield* edit({ image: ai.bytes, width: ai.width, height: ai.height, previous: null }).pipe(Effect.map((r): PhotoEditResult | null => r), keepOfflineEditOnNoImage(event))
+      : yield* Effect.gen(function* () {
+          const current = basis.current as GeminiPhotoEdit
+          const modelTurn = current.turnKey === undefined ? null : yield* storedTurn(current.turnKey)
+          return yield* edit({ image: ai.bytes, width: ai.width, height: ai.height, previous: { conversation: current, answer: yield* blobs.get(current.answerKey), modelTurn, feedback } })
+        }).pipe(Effect.map((r): PhotoEditResult | null => r), keepOfflineEditOnNoImage(event))
+    if (made === null) {
+      const offline = yield* editor.analyze({ stats: yield* photo.statistics })
+      const adjustments = basis === null ? offline : (yield* editor.applyFeedback(offline, feedback)).params
+      return { params: adjustments as PhotoRoundParams, rendered: yield* photo.render(adjustments) }
     }
-    const answerKey = geminiAnswerKey(event.sessionId, event.fileId, event.round)
-    yield* blobs.put(answerKey, result.answer, "image/png")
+    const result: PhotoEditResult = made
+    const answerKey = geminiAnswerKey(event.sessionId, event.fileId, event.round, result.answerMimeType)
+    const turnKey = geminiTurnKey(event.sessionId, event.fileId, event.round)
+    yield* blobs.put(answerKey, result.answer, result.answerMimeType)
+    yield* blobs.put(turnKey, new TextEncoder().encode(JSON.stringify(result.modelTurn)), "application/json")
     const rendered = yield* photo.renderEdited(result.edited)
-    const params: GeminiPhotoEdit = { editor: "gemini", ...result.conversation, answerKey, transfer: rendered.method, lutFitError: Math.round(rendered.lutFitError * 1000) / 1000 }
+    const params: GeminiPhotoEdit = { editor: "gemini", ...result.conversation, answerKey, turnKey, transfer: rendered.method, lutFitError: Math.round(rendered.lutFitError * 1000) / 1000 }
     yield* Effect.logInfo("Gemini photo round").pipe(
       Effect.annotateLogs({ fileId: event.fileId, round: event.round, transfer: rendered.method, lutFitError: params.lutFitError, passes: params.passes, totalTokens: params.totalTokens })
     )
     return { params, rendered: rendered as RenderedPhoto }
+  })
+
+/** An image model that made no image (AiNoImageError): null, logged, so the round keeps the offline edit. */
+const keepOfflineEditOnNoImage = (event: PhotoEnhanceTaskEvent) => <A, E extends { readonly _tag: string }, R>(effect: Effect.Effect<A | null, E, R>) =>
+  effect.pipe(
+    Effect.catchIf((e): e is Extract<E, AiNoImageError> => e._tag === "AiNoImageError", (e) =>
+      Effect.logWarning(`Gemini made no image for ${event.fileId} round ${event.round}; keeping the offline edit`).pipe(Effect.annotateLogs({ error: e.message }), Effect.as(null))
+    )
+  )
+
+/** A stored model turn (`GeminiPhotoEdit.turnKey`), parsed; a blob that is not a turn is CorruptMediaError. */
+const storedTurn = (key: string) =>
+  Effect.gen(function* () {
+    const bytes = yield* (yield* BlobStore).get(key)
+    return yield* Effect.try({
+      try: () => {
+        const turn = JSON.parse(new TextDecoder().decode(bytes)) as Content
+        if (turn.role !== "model" || !Array.isArray(turn.parts) || turn.parts.length === 0) throw new Error("not a model turn")
+        return turn
+      },
+      catch: (e) => new CorruptMediaError({ message: `the stored Gemini turn ${key} could not be read: ${e instanceof Error ? e.message : String(e)}` })
+    })
   })
 
 /**

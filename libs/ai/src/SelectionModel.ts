@@ -12,6 +12,7 @@
  */
 import {
   type AiBadResponseError,
+  type AiQuotaExhaustedError,
   type AiRateLimitedError,
   type AiRefusedError,
   type AiUnavailableError,
@@ -36,7 +37,7 @@ export const SelectionCandidate = Schema.Struct({
   item: MediaItem,
   thumbnail: Schema.Uint8Array,
   frames: Schema.Array(Schema.Uint8Array),
-  /** A video's AI preview (AV1 + Opus WebM, `AiPreviewEncoder`), when the model takes previews (`videoPreviews`); absent otherwise. */
+  /** A video's AI preview (H.264 + AAC MP4, `AiPreviewEncoder`), when the model takes previews (`videoPreviews`); absent otherwise. */
   preview: Schema.optional(Schema.Uint8Array)
 })
 export type SelectionCandidate = typeof SelectionCandidate.Type
@@ -56,7 +57,7 @@ export const SelectionInput = Schema.Struct({
 export type SelectionInput = typeof SelectionInput.Encoded
 
 /** Every failure `select` may end with (the Ai* errors come from cloud models only). */
-export type SelectionModelError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiUnavailableError | InvalidInputError | QuotaExceededError
+export type SelectionModelError = AiRefusedError | AiBadResponseError | AiRateLimitedError | AiQuotaExhaustedError | AiUnavailableError | InvalidInputError | QuotaExceededError
 
 /** Images decoded at once by the offline model (sharp also spreads each decode over libuv threads). */
 const ANALYSIS_CONCURRENCY = 4

@@ -3,7 +3,7 @@
  * apps/selection-worker on Lambda and by the local executor in-process:
  * read every item record of the job, load thumbnails (and video frames), ask
  * the SelectionModel for the pick (a model that takes video previews — Gemini —
- * gets each video's AI preview, AV1 + Opus WebM from `AiPreviewEncoder`, made
+ * gets each video's AI preview, H.264 + AAC MP4 from `AiPreviewEncoder`, made
  * here from the original when the home provides `ProcessRunner` and
  * `AiPreviewEncoder` (the local stack does; the selection-worker Lambda needs
  * `Media.layer` for it); a video whose preview cannot be made, e.g. over the
@@ -78,7 +78,7 @@ export const runSelectionTask = Effect.fn("SelectionTask.run")(function* (event:
 })
 
 /**
- * A video's AI preview bytes (WebM), encoded from its original in a temp dir; null (with a warning)
+ * A video's AI preview bytes (MP4), encoded from its original in a temp dir; null (with a warning)
  * when the preview cannot be made (the selection then uses the video's frames).
  */
 const videoPreview = (item: MediaItem, { encoder, runner }: { readonly runner: ProcessRunner["Service"]; readonly encoder: AiPreviewEncoder["Service"] }) =>

@@ -3,11 +3,12 @@
  * libs/media) into `VideoAdjustments`, and nudges them with the person's feedback. The offline
  * layer (`VideoAnalyzer.layerOffline`) uses the rules below. The Gemini layer
  * (`VideoAnalyzerGemini`, GeminiVideoAnalyzer.ts) also offers `analyseVideo`: the video's AI
- * preview (AV1/Opus WebM) in, the same `VideoAdjustments` out, so `VideoEnhancer` does not change;
+ * preview (H.264 + AAC MP4) in, the same `VideoAdjustments` out, so `VideoEnhancer` does not change;
  * feedback is a further turn of the same conversation.
  */
 import { Context, Effect, Layer, Schema } from "effect"
 import { IDENTITY_VIDEO_ADJUSTMENTS, VideoAdjustments, type VideoAnalysis } from "@curator/contracts"
+import type { AiFileFailedError } from "./errors.js"
 import type { GeminiError } from "./GeminiClient.js"
 import { interpretVideoFeedback, type VideoFeedbackInterpretation } from "./internal/videoFeedback.js"
 
@@ -69,13 +70,17 @@ export const deriveVideoAdjustments = (analysis: VideoAnalysis): VideoAdjustment
 
 /**
  * What a Gemini video round keeps of its conversation: `model`, the model's `reason` for its
- * parameters, the person's feedback `requests` so far (in order) and the `totalTokens` of the round.
+ * parameters, the person's feedback `requests` so far (in order), the `totalTokens` of the round
+ * and `turn`: the model's answer turn verbatim as JSON (its parts with their `thoughtSignature`),
+ * sent back by the next feedback round (absent for a round stored before turns were kept: that
+ * turn is rebuilt from the parameters with the documented placeholder signature).
  */
 export const GeminiVideoConversation = Schema.Struct({
   model: Schema.String,
   reason: Schema.String,
   requests: Schema.Array(Schema.String),
-  totalTokens: Schema.Int
+  totalTokens: Schema.Int,
+  turn: Schema.optional(Schema.String)
 })
 export type GeminiVideoConversation = typeof GeminiVideoConversation.Type
 
@@ -87,12 +92,12 @@ export const VideoRoundParams = Schema.Struct({ ...VideoAdjustments.fields, gemi
 export type VideoRoundParams = typeof VideoRoundParams.Type
 
 /**
- * One Gemini analysis: the AI `preview` (WebM bytes), the measured `analysis` (its figures go into
+ * One Gemini analysis: the AI `preview` (H.264 + AAC MP4 bytes, `durationSeconds` long), the measured `analysis` (its figures go into
  * the prompt; `hdrTransfer` decides `toneMap`), and `previous` for a feedback round (the latest
  * round's parameters with their conversation, and the person's words).
  */
 export interface VideoAnalysisRequest {
-  readonly preview: { readonly bytes: Uint8Array; readonly mimeType: string; readonly displayName: string }
+  readonly preview: { readonly bytes: Uint8Array; readonly mimeType: string; readonly displayName: string; readonly durationSeconds: number }
   readonly analysis: VideoAnalysis
   readonly previous: null | { readonly params: VideoRoundParams; readonly feedback: string }
 }
@@ -111,7 +116,7 @@ export class VideoAnalyzer extends Context.Service<VideoAnalyzer, {
    * preview (see {@link VideoAnalysisRequest}). When present, the enhancement task uses it instead
    * of `analyse` / `applyFeedback` (except "undo", which restores the round before).
    */
-  readonly analyseVideo?: (request: VideoAnalysisRequest) => Effect.Effect<VideoRoundParams, GeminiError>
+  readonly analyseVideo?: (request: VideoAnalysisRequest) => Effect.Effect<VideoRoundParams, GeminiError | AiFileFailedError>
 }>()("curator/ai/VideoAnalyzer") {
   /** Offline rules, no network, no key. */
   static readonly layerOffline = Layer.succeed(

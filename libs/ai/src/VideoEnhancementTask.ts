@@ -12,9 +12,10 @@
  * encoder with identity adjustments except the HDR tone map.
  *
  * With a model-backed analyzer (`VideoAnalyzer.analyseVideo` present: Gemini), round 0 and each
- * feedback round encode the video's AI preview (`AiPreviewEncoder`, WebM) and ask the analyzer
- * (feedback continues the conversation kept in the latest round's params); "undo" restores the
- * round before without a model call. The stored params are {@link VideoRoundParams}
+ * feedback round encode the video's AI preview (`AiPreviewEncoder`, H.264 + AAC MP4) and ask the
+ * analyzer (feedback continues the conversation kept in the latest round's params); "undo"
+ * restores the round before without a model call. A preview the Files API cannot process
+ * (AiFileFailedError) makes the round fall back to the offline rules, with a warning. The stored params are {@link VideoRoundParams}
  * (VideoAdjustments + the conversation), applied by VideoEnhancer as any VideoAdjustments.
  *
  * Idempotent like the photo task: a stored round is returned, the append is
@@ -27,7 +28,7 @@
  * InvalidInputError for a feedback round without feedback; the store errors.
  */
 import { readFile } from "node:fs/promises"
-import { BlobKeys, VideoEnhanceTaskEvent, VideoEnhanceTaskResult } from "@curator/contracts"
+import { BlobKeys, CorruptMediaError, VideoEnhanceTaskEvent, VideoEnhanceTaskResult } from "@curator/contracts"
 import { AiPreviewEncoder, MetadataReader, ProcessRunner, VideoEnhancer, VideoProbe } from "@curator/media"
 import { BlobStore, SessionStore } from "@curator/store"
 import { Effect } from "effect"
@@ -66,19 +67,29 @@ export const runVideoEnhancementTask = Effect.fn("VideoEnhancementTask.run")(fun
   const feedbackText = event.feedback ?? ""
   let params: VideoRoundParams
   if (basis !== null && isUndoFeedback(feedbackText)) params = basis.previous
-  else if (analyseVideo !== undefined) {
-    const previewer = yield* AiPreviewEncoder
-    const preview = yield* previewer.video(local, { outDir: `${dir}/ai`, name: "preview", metadata })
-    params = yield* analyseVideo({
-      preview: { bytes: new Uint8Array(yield* Effect.promise(() => readFile(preview.path))), mimeType: preview.mime, displayName: `${fileId}.webm` },
-      analysis: yield* probe.measureSignal(local),
-      previous: basis === null ? null : { params: basis.current, feedback: feedbackText }
-    })
-  } else if (basis === null) params = yield* analyzer.analyse(yield* probe.measureSignal(local))
   else {
-    // A round made by a model keeps its conversation only while a model continues it.
-    const { gemini: _, ...current } = basis.current
-    params = (yield* analyzer.applyFeedback(current, feedbackText)).params
+    const analysis = yield* probe.measureSignal(local)
+    const offline = Effect.gen(function* () {
+      if (basis === null) return yield* analyzer.analyse(analysis)
+      // A round made by a model keeps its conversation only while a model continues it.
+      const { gemini: _, ...current } = basis.current
+      return (yield* analyzer.applyFeedback(current, feedbackText)).params
+    })
+    if (analyseVideo === undefined) params = yield* offline
+    else {
+      const previewer = yield* AiPreviewEncoder
+      const preview = yield* previewer.video(local, { outDir: `${dir}/ai`, name: "preview", metadata })
+      const bytes = yield* Effect.tryPromise({ try: () => readFile(preview.path), catch: (e) => new CorruptMediaError({ message: `the AI preview of ${fileId} could not be read: ${String(e)}` }) })
+      params = yield* analyseVideo({
+        preview: { bytes: new Uint8Array(bytes), mimeType: preview.mime, displayName: `${fileId}.mp4`, durationSeconds: preview.durationSeconds },
+        analysis,
+        previous: basis === null ? null : { params: basis.current, feedback: feedbackText }
+      }).pipe(
+        Effect.catchTag("AiFileFailedError", (e) =>
+          Effect.logWarning(`Gemini could not process the preview of ${fileId}; round ${event.round} keeps the offline rules`).pipe(Effect.annotateLogs({ error: e.message }), Effect.andThen(offline))
+        )
+      )
+    }
   }
   const enhanced = yield* enhancer.enhance(local, metadata, params, { outDir: `${dir}/out`, name: "enhanced" })
   const outputKey = BlobKeys.enhancedRound(sessionId, fileId, event.round, "mp4")

@@ -4,7 +4,8 @@
  * A separate entry so the local stack and the CLI never bundle the SSM client.
  */
 import { readSecureParameter } from "@curator/store/aws"
-import { type GeminiConfig, geminiConfigFromEnv } from "./GeminiClient.js"
+import { Effect } from "effect"
+import { checkGeminiModels, type GeminiConfig, geminiConfigFromEnv } from "./GeminiClient.js"
 
 /** The environment a Lambda entry reads (`process.env` on Lambda). */
 export type LambdaEnv = Readonly<Record<string, string | undefined>>
@@ -28,6 +29,17 @@ export const readGeminiConfig = async (env: LambdaEnv): Promise<GeminiConfig | n
   const config = geminiConfigFromEnv({ ...env, GEMINI_API_KEY: key })
   if (config === null) throw new Error(`SSM parameter ${parameter} (the Gemini key) is empty`)
   return config
+}
+
+/**
+ * {@link readGeminiConfig}, then every configured model checked with `models.get`
+ * (`checkGeminiModels`): the AI workers' cold start. Rejects with the ConfigError that names an
+ * unknown or retired model and the variable to set (the cold start fails with it, never a failed
+ * selection later); null (offline) when no key parameter is configured.
+ */
+export const readCheckedGeminiConfig = async (env: LambdaEnv): Promise<GeminiConfig | null> => {
+  const config = await readGeminiConfig(env)
+  return config === null ? null : Effect.runPromise(checkGeminiModels(config))
 }
 
 /**

@@ -21,6 +21,9 @@ export * from "./VideoAnalyzer.js"
 export * from "./PhotoEnhancementTask.js"
 export * from "./VideoEnhancementTask.js"
 export * from "./GeminiClient.js"
+export * from "./GeminiModels.js"
+export * from "./GeminiPrices.js"
+export * from "./errors.js"
 export {
   checkSelectionAnswer,
   describeItem,
@@ -49,7 +52,7 @@ export {
   refinePrompt,
   REVIEW_RESPONSE_SCHEMA
 } from "./GeminiPhotoEditor.js"
-export { decodeVideoAnswer, describeSignal, VIDEO_RESPONSE_SCHEMA, VideoAnalyzerGemini } from "./GeminiVideoAnalyzer.js"
+export { analysisFps, ANALYSIS_MAX_FRAMES, decodeVideoAnswer, describeSignal, VIDEO_RESPONSE_SCHEMA, VideoAnalyzerGemini } from "./GeminiVideoAnalyzer.js"
 export { cropToPhoto, IMAGE_MODEL_SIZES, nearestAspectRatio, padImage, type PadPlan, padPlan } from "./internal/aspectRatio.js"
-export { mergeBatchResults, planBatches, proportionalQuotas } from "./GeminiSelection.js"
+export { type BatchLimits, candidateLoad, type CandidateLoad, mergeBatchResults, planBatches, proportionalQuotas } from "./GeminiSelection.js"
 export * from "./SessionTokenMeter.js"

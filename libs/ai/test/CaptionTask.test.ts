@@ -16,7 +16,7 @@ import { BlobStore, PostStore, SessionStore } from "@curator/store"
 import { SessionStoreLocal } from "@curator/store/local"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Captioner, CaptionerGemini, GeminiClient, geminiConfigFromEnv, runCaptionTask } from "../src/index.js"
+import { Captioner, CaptionerGemini, DEFAULT_MODELS, GeminiClient, geminiConfigFromEnv, runCaptionTask } from "../src/index.js"
 import { mediaItem, picture } from "./support/images.js"
 
 type Stores = BlobStore | SessionStore | PostStore
@@ -157,6 +157,6 @@ describe("captionTask", () => {
     const thumb = await stores.runPromise(BlobStore.use((b) => b.get(BlobKeys.thumbnail(S, "b"))))
     expect(Buffer.from(parts[2]!.inlineData!.data, "base64")).toEqual(Buffer.from(thumb))
     const stored = await getJob("cap2")
-    expect(stored.rounds[0]).toMatchObject({ model: "gemini-2.5-flash", postRevision: 0, draft: { caption: "Morning light in Baixa.", hashtags: ["Lisbon", "Baixa"] } })
+    expect(stored.rounds[0]).toMatchObject({ model: DEFAULT_MODELS.caption, postRevision: 0, draft: { caption: "Morning light in Baixa.", hashtags: ["Lisbon", "Baixa"] } })
   }, 60_000)
 })

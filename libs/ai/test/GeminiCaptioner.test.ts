@@ -34,7 +34,7 @@ beforeEach(() => standIn.reset())
 
 const layer = () =>
   CaptionerGemini.pipe(
-    Layer.provide(GeminiClient.layer(geminiConfigFromEnv({ GEMINI_API_KEY: "k", CURATOR_GEMINI_BASE_URL: standIn.baseUrl, CURATOR_GEMINI_MODEL_SELECTION: "gemini-cap" })!))
+    Layer.provide(GeminiClient.layer(geminiConfigFromEnv({ GEMINI_API_KEY: "k", CURATOR_GEMINI_BASE_URL: standIn.baseUrl, CURATOR_GEMINI_MODEL_CAPTION: "gemini-3.6-flash" })!))
   )
 const write = (i: CaptionInput = input) => runExit(Captioner.use((c) => c.write(i)), layer())
 const success = async (i: CaptionInput = input): Promise<CaptionOutput> => {
@@ -57,13 +57,13 @@ describe("CaptionerGemini against the stand-in", () => {
     standIn.script(json(good))
     const out = await success()
     expect(out).toEqual({
-      model: "gemini-cap",
+      model: "gemini-3.6-flash",
       note: null,
       draft: { caption: "Golden hour at Belém with my sister 🌅", hashtags: ["Lisbon", "belem", "GoldenHour"], locationTag: "Lisbon, Portugal" }
     })
     const [body] = bodies()
-    expect(standIn.generateRequests()[0]!.path).toBe("/v1beta/models/gemini-cap:generateContent")
-    expect(body!.generationConfig).toEqual({ responseMimeType: "application/json", responseJsonSchema: CAPTION_RESPONSE_SCHEMA })
+    expect(standIn.generateRequests()[0]!.path).toBe("/v1beta/models/gemini-3.6-flash:generateContent")
+    expect(body!.generationConfig).toEqual({ responseMimeType: "application/json", responseJsonSchema: CAPTION_RESPONSE_SCHEMA, mediaResolution: "MEDIA_RESOLUTION_LOW", maxOutputTokens: 4096 })
     expect(body!.systemInstruction.parts[0]!.text).toBe(PROMPTS.caption)
     expect(body!.contents).toHaveLength(1)
     expect(body!.contents[0]!.role).toBe("user")
@@ -91,7 +91,7 @@ describe("CaptionerGemini against the stand-in", () => {
 
   it("sends the history as turns: versions as model turns, feedback and edits as user turns, the new feedback last", async () => {
     const v = (round: number, source: CaptionVersion["source"], feedback: string | null, caption: string): CaptionVersion => ({
-      round, source, feedback, model: "gemini-cap", postRevision: 0, createdAt: "2024-06-02T10:00:00.000Z", draft: { caption, hashtags: ["Lisbon"], locationTag: "Lisbon, Portugal" }
+      round, source, feedback, model: "gemini-3.6-flash", postRevision: 0, createdAt: "2024-06-02T10:00:00.000Z", draft: { caption, hashtags: ["Lisbon"], locationTag: "Lisbon, Portugal" }
     })
     const history = [v(0, "generated", null, "First."), v(1, "generated", "more casual", "Second!"), v(2, "edited", null, "My own words.")]
     standIn.script(json({ caption: "Shorter words.", hashtags: ["Lisbon"], locationTag: "Lisbon, Portugal" }))
@@ -107,6 +107,8 @@ describe("CaptionerGemini against the stand-in", () => {
     expect(text(4)).toMatch(/^I edited the caption myself; continue from this version: \{"caption":"My own words\."/)
     expect(JSON.parse(text(5)!).caption).toBe("My own words.")
     expect(text(6)).toBe('Feedback on your last caption: "shorter, and mention the trams". Write a new version that follows it and keeps what it does not ask to change.')
+    // The drafts are Curator's own record, not the answers' turns: the documented placeholder signature.
+    expect([1, 3, 5].map((i) => (contents[i]!.parts[0] as { thoughtSignature?: string }).thoughtSignature)).toEqual(Array(3).fill("skip_thought_signature_validator"))
   })
 
   it("repairs malformed JSON with one more turn after the history", async () => {
@@ -133,7 +135,7 @@ describe("CaptionerGemini against the stand-in", () => {
 
   it("refuses a feedback round without feedback before calling Gemini", async () => {
     const history: Array<CaptionVersion> = [
-      { round: 0, source: "generated", feedback: null, model: "gemini-cap", postRevision: 0, createdAt: "2024-06-02T10:00:00.000Z", draft: { caption: "x", hashtags: [], locationTag: null } }
+      { round: 0, source: "generated", feedback: null, model: "gemini-3.6-flash", postRevision: 0, createdAt: "2024-06-02T10:00:00.000Z", draft: { caption: "x", hashtags: [], locationTag: null } }
     ]
     expect(failureOf(await write({ ...input, history, feedback: null }))).toMatchObject({ _tag: "InvalidInputError" })
     expect(standIn.generateRequests()).toHaveLength(0)

@@ -3,7 +3,18 @@ import type { SelectionResult } from "@curator/contracts"
 import { failureOf, runExit } from "@curator/contracts/testing"
 import { Layer } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-import { describeItem, GeminiClient, geminiConfigFromEnv, SELECTION_RESPONSE_SCHEMA, type SelectionInput, SelectionModel, SelectionModelGemini } from "../src/index.js"
+import {
+  DEFAULT_MODELS,
+  describeItem,
+  GeminiClient,
+  geminiConfigFromEnv,
+  ROLE_SETTINGS,
+  SELECTION_OUTPUT_TOKENS_PER_ITEM,
+  SELECTION_RESPONSE_SCHEMA,
+  type SelectionInput,
+  SelectionModel,
+  SelectionModelGemini
+} from "../src/index.js"
 import { mediaItem, picture } from "./support/images.js"
 
 let standIn: GeminiStandIn
@@ -27,7 +38,7 @@ beforeEach(() => standIn.reset())
 
 const layer = () =>
   SelectionModelGemini.pipe(
-    Layer.provide(GeminiClient.layer({ ...geminiConfigFromEnv({ GEMINI_API_KEY: "k", CURATOR_GEMINI_BASE_URL: standIn.baseUrl, CURATOR_GEMINI_MODEL_SELECTION: "gemini-sel" })! }))
+    Layer.provide(GeminiClient.layer({ ...geminiConfigFromEnv({ GEMINI_API_KEY: "k", CURATOR_GEMINI_BASE_URL: standIn.baseUrl, CURATOR_GEMINI_MODEL_SELECTION: "gemini-3.7-flash" })! }))
   )
 const select = () => runExit(SelectionModel.use((m) => m.select(input)), layer())
 
@@ -55,7 +66,7 @@ describe("SelectionModelGemini against the stand-in", () => {
   it("maps a good answer to fileIds and sends one request with the schema, the prompt and inline JPEG parts", async () => {
     standIn.script(json(good))
     const r = await success()
-    expect(r.model).toBe("gemini-sel")
+    expect(r.model).toBe("gemini-3.7-flash")
     expect(r.selected).toEqual([
       { rank: 1, fileId: "a", kind: "photo", scene: "Morning at Baixa", justification: "The tram in sharp light.", comparisonNote: "Sharper than item 1." },
       { rank: 2, fileId: "v", kind: "video", scene: "Evening by the river", justification: "The sunset with the sound of the waves.", comparisonNote: "Motion adds to the still of item 2." }
@@ -73,23 +84,32 @@ describe("SelectionModelGemini against the stand-in", () => {
 
     const reqs = standIn.generateRequests()
     expect(reqs).toHaveLength(1)
-    expect(reqs[0]!.path).toBe("/v1beta/models/gemini-sel:generateContent")
+    expect(reqs[0]!.path).toBe("/v1beta/models/gemini-3.7-flash:generateContent")
     const body = reqs[0]!.json as {
       contents: Array<{ role: string; parts: Array<{ text?: string; inlineData?: { mimeType: string; data: string } }> }>
       systemInstruction: { parts: Array<{ text: string }> }
       generationConfig: Record<string, unknown>
     }
-    expect(body.generationConfig).toEqual({ responseMimeType: "application/json", responseJsonSchema: SELECTION_RESPONSE_SCHEMA })
+    // gemini-3.7-flash is not in Curator's own facts: no thinking setting is sent to an unknown model (its default).
+    expect(body.generationConfig).toEqual({
+      responseMimeType: "application/json",
+      responseJsonSchema: SELECTION_RESPONSE_SCHEMA,
+      mediaResolution: "MEDIA_RESOLUTION_LOW",
+      maxOutputTokens: Math.min(8_192, ROLE_SETTINGS.selection.maxOutputTokens + 4 * SELECTION_OUTPUT_TOKENS_PER_ITEM)
+    })
     expect(body.systemInstruction.parts[0]!.text).toMatch(/Choose at most 2 items/)
     const parts = body.contents[0]!.parts
     expect(parts[0]!.text).toMatch(/Lisbon with my sister/)
     expect(parts[0]!.text).toMatch(/Pick at most 2 of these 4 items/)
-    expect(parts[1]!.text).toBe("item 0: photo, 2024-06-01T10:00:00+01:00, at 38.71390, -9.13940, camera unknown, 4000x3000")
+    expect(parts[1]!.text).toBe("item 0: photo, 2024-06-01T10:00:00+01:00, at 38.71390, -9.13940, camera unknown, 4000x3000; its thumbnail follows")
     const images = parts.filter((p) => p.inlineData !== undefined)
     expect(images).toHaveLength(5) // 3 photo thumbnails + video thumbnail + 1 frame
     for (const p of images) expect(p.inlineData!.mimeType).toBe("image/jpeg")
     expect(Buffer.from(images[0]!.inlineData!.data, "base64")).toEqual(Buffer.from(input.items[0]!.thumbnail))
-    expect(parts.find((p) => p.text?.startsWith("item 3:"))!.text).toBe("item 3: video, 2024-06-01T19:00:00 local (UTC offset unknown), place unknown, camera unknown, 4000x3000, 12.5 s, with sound")
+    expect(parts.find((p) => p.text?.startsWith("item 3:"))!.text).toBe(
+      "item 3: video, 2024-06-01T19:00:00 local (UTC offset unknown), place unknown, camera unknown, 4000x3000, 12.5 s, with sound; its thumbnail and 1 frame taken across it follow"
+    )
+    expect(DEFAULT_MODELS.selection).not.toBe("gemini-3.7-flash")
   })
 
   it("fails with AiRateLimitedError on 429 and succeeds on the next attempt (the state machine's retry)", async () => {

@@ -226,9 +226,14 @@ export const SessionState = Schema.Struct({
   /** The latest download job (null before the first). */
   download: Schema.NullOr(Schema.suspend(() => DownloadJobSummary)),
   /** Gemini tokens the session has used so far (0 offline), capped by the per-session quota. */
-  tokensUsed: Schema.Int
+  tokensUsed: Schema.Int,
+  /** Their estimated cost in US dollars (libs/ai GeminiPrices.ts; 0 offline), capped by the per-session budget. Absent from older servers. */
+  costUsd: Schema.optional(Schema.Finite)
 })
 export type SessionState = typeof SessionState.Type
+
+/** How an estimated cost in US dollars is shown (review page, `curator run`): "$0.0123" under a dollar, "$1.23" above. */
+export const formatUsd = (usd: number): string => `$${usd < 1 ? Math.max(0, usd).toFixed(4) : usd.toFixed(2)}`
 
 /** One file to upload, as the browser's `File` describes it: `name`, `type` (content type), `size` (bytes). */
 export const UploadDeclaration = Schema.Struct({

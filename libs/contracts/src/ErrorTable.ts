@@ -44,7 +44,7 @@ const terminal: ErrorClass = { kind: "terminal" }
 /**
  * The table. Intervals: store throttling backs off from 1 s (DynamoDB
  * guidance: exponential backoff), AI rate limits from 5 s (Gemini 429s are
- * per-minute quotas), Lambda service errors from 2 s as in the AWS
+ * per-minute quotas; a daily quota is AiQuotaExhaustedError, terminal), Lambda service errors from 2 s as in the AWS
  * Step Functions best-practice Retry for Lambda.
  */
 export const ErrorTable: { readonly [K in ErrorTag]: ErrorClass } = {
@@ -59,6 +59,7 @@ export const ErrorTable: { readonly [K in ErrorTag]: ErrorClass } = {
   StoreConflictError: terminal,
   QuotaExceededError: terminal,
   AiRateLimitedError: retry(5, 4, 2),
+  AiQuotaExhaustedError: terminal,
   AiUnavailableError: retry(2, 3, 2),
   AiRefusedError: terminal,
   AiBadResponseError: terminal,
@@ -72,6 +73,20 @@ export const ErrorTable: { readonly [K in ErrorTag]: ErrorClass } = {
   "Lambda.TooManyRequestsException": retry(2, 4, 2),
   "Sandbox.Timedout": retry(1, 1, 1),
   "States.Timeout": retry(1, 1, 1)
+}
+
+/**
+ * Seconds the state machine waits in all between the attempts of a retryable tag, at most: the sum
+ * of its Retry intervals (`IntervalSeconds x BackoffRate^k`, k = 0..MaxAttempts-1; FULL jitter only
+ * shortens them). 0 for a terminal tag. GeminiClient honours a 429's RetryInfo delay up to this
+ * budget of `AiRateLimitedError` (75 s).
+ */
+export const retryBudgetSeconds = (tag: ErrorTag): number => {
+  const entry = ErrorTable[tag]
+  if (entry.kind !== "retry") return 0
+  let total = 0
+  for (let k = 0; k < entry.retry.maxAttempts; k++) total += entry.retry.intervalSeconds * entry.retry.backoffRate ** k
+  return total
 }
 
 /** All tags in the table. */

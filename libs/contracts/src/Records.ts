@@ -92,7 +92,13 @@ export const SessionMeta = Schema.Struct({
    * after each call (`SessionStore.addTokensUsed`); absent = 0. Capped by the per-session quota
    * (`CURATOR_GEMINI_SESSION_TOKEN_QUOTA`): a call is refused once the total reaches it.
    */
-  tokensUsed: Schema.optional(Schema.Int)
+  tokensUsed: Schema.optional(Schema.Int),
+  /**
+   * Estimated cost of those calls in millionths of a US dollar (libs/ai GeminiPrices.ts), added
+   * with the tokens in the same atomic update; absent = 0. Capped by the per-session budget
+   * (`CURATOR_GEMINI_SESSION_BUDGET_USD`): a call is refused once the total reaches it.
+   */
+  costMicroUsd: Schema.optional(Schema.Int)
 })
 export type SessionMeta = typeof SessionMeta.Type
 

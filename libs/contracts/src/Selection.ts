@@ -48,14 +48,16 @@ export type SceneGroup = typeof SceneGroup.Type
 
 /**
  * The result of one selection job. `model` says which SelectionModel made it ("offline" or a Gemini
- * model name). `tokensUsed`: the AI tokens the selection used (prompt + output, every call of the
- * session's selection); absent for the offline model.
+ * model name). `tokensUsed`: the AI tokens the selection used (prompt + output + thinking, every
+ * call of the session's selection); `costUsd`: their estimated cost in US dollars (libs/ai
+ * GeminiPrices.ts); both absent for the offline model.
  */
 export const SelectionResult = Schema.Struct({
   model: Schema.String,
   selected: Schema.Array(SelectedItem),
   excluded: Schema.Array(ExcludedItem),
   sceneGroups: Schema.Array(SceneGroup),
-  tokensUsed: Schema.optional(Schema.Int)
+  tokensUsed: Schema.optional(Schema.Int),
+  costUsd: Schema.optional(Schema.Finite)
 })
 export type SelectionResult = typeof SelectionResult.Type

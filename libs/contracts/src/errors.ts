@@ -32,6 +32,12 @@ export class QuotaExceededError extends Schema.TaggedError<QuotaExceededError>()
 export class AiRateLimitedError extends Schema.TaggedError<AiRateLimitedError>()("AiRateLimitedError", fields) {}
 /** The AI provider answered 5xx or timed out (retryable). */
 export class AiUnavailableError extends Schema.TaggedError<AiUnavailableError>()("AiUnavailableError", fields) {}
+/**
+ * The AI provider's quota cannot recover within the state machine's retries: a daily quota (a
+ * 429 whose QuotaFailure names a per-day limit) or a RetryInfo delay longer than the retry budget
+ * (terminal: retrying before the quota resets spends the budget for nothing).
+ */
+export class AiQuotaExhaustedError extends Schema.TaggedError<AiQuotaExhaustedError>()("AiQuotaExhaustedError", fields) {}
 /** The AI provider refused (safety block) (terminal, item recorded). */
 export class AiRefusedError extends Schema.TaggedError<AiRefusedError>()("AiRefusedError", fields) {}
 /** The AI answer could not be parsed or repaired (terminal). */
@@ -58,6 +64,7 @@ export type CuratorError =
   | StoreConflictError
   | QuotaExceededError
   | AiRateLimitedError
+  | AiQuotaExhaustedError
   | AiUnavailableError
   | AiRefusedError
   | AiBadResponseError

@@ -9,5 +9,9 @@ export * from "./LocalOrchestrator.js"
 export * from "./reconcile.js"
 export * from "./LocalStack.js"
 export * from "./DataDirLock.js"
-/** Gemini settings from the environment (null without GEMINI_API_KEY), for `LocalStackOptions.gemini`. */
-export { type GeminiConfig, geminiConfigFromEnv } from "@curator/ai"
+/**
+ * Gemini settings from the environment (null without GEMINI_API_KEY), for `LocalStackOptions.gemini`;
+ * the start-up check of the configured models (`models.get`), how a configuration is described, and
+ * how cost estimates are written.
+ */
+export { checkGeminiModels, describeGeminiConfig, formatUsd, type GeminiConfig, geminiConfigFromEnv } from "@curator/ai"

@@ -71,6 +71,7 @@ const errorClasses: { readonly [K in Contracts.CuratorError["_tag"]]: new (args:
   JobInterruptedError: Contracts.JobInterruptedError,
   QuotaExceededError: Contracts.QuotaExceededError,
   AiRateLimitedError: Contracts.AiRateLimitedError,
+  AiQuotaExhaustedError: Contracts.AiQuotaExhaustedError,
   AiUnavailableError: Contracts.AiUnavailableError,
   AiRefusedError: Contracts.AiRefusedError,
   AiBadResponseError: Contracts.AiBadResponseError,

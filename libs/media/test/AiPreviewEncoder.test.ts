@@ -4,13 +4,15 @@ import { Duration, Effect, Layer } from "effect"
 import sharp from "sharp"
 import { afterAll, describe, expect, it } from "vitest"
 import { failureOf, runExit, runWith } from "@curator/contracts/testing"
-import { AI_IMAGE_EDGE, AI_PREVIEW_MAX_WIDTH, AiPreviewEncoder, aiPreviewGeometry, Media, MetadataReader, PhotoRenderer, sniffSync } from "../src/index.js"
+import { AI_IMAGE_EDGE, AI_PREVIEW_MAX_EDGE, AiPreviewEncoder, aiPreviewGeometry, Media, MetadataReader, PhotoRenderer, sniffSync } from "../src/index.js"
 import { ffmpegGenerate, fixture, scratch } from "./helpers.js"
 
 interface Probed {
   readonly streams: ReadonlyArray<{
     codec_type?: string
     codec_name?: string
+    profile?: string
+    pix_fmt?: string
     width?: number
     height?: number
     channels?: number
@@ -43,21 +45,36 @@ const encode = (input: string, outDir: string, l = layer, withMetadata = false) 
     l
   )
 
-/** Checks every property issue 6 asks of a preview; returns the probe. */
+/** Byte offset of the first top-level ISO BMFF box of `type` ("moov", "mdat"), -1 when absent. */
+const boxOffset = (file: string, type: string): number => {
+  const bytes = readFileSync(file)
+  for (let at = 0; at + 8 <= bytes.length; ) {
+    const size = bytes.readUInt32BE(at)
+    if (bytes.toString("latin1", at + 4, at + 8) === type) return at
+    if (size < 8) return -1
+    at += size
+  }
+  return -1
+}
+
+/** Checks every property issues 6 and 16 ask of a preview; returns the probe. */
 const expectPreview = (file: string, source: string, audio: boolean) => {
   const out = ffprobe(file)
   const src = ffprobe(source)
-  expect(out.format.format_name).toContain("webm")
+  expect(out.format.format_name).toContain("mp4")
   const video = out.streams.filter((s) => s.codec_type === "video")
-  expect(video.map((s) => s.codec_name)).toEqual(["av1"])
+  expect(video.map((s) => [s.codec_name, s.pix_fmt])).toEqual([["h264", "yuv420p"]])
   const audioStreams = out.streams.filter((s) => s.codec_type === "audio")
   if (audio) {
-    expect(audioStreams.map((s) => [s.codec_name, s.channels])).toEqual([["opus", 1]])
+    expect(audioStreams.map((s) => [s.codec_name, s.channels])).toEqual([["aac", 1]])
   } else {
     expect(audioStreams).toEqual([])
   }
+  // +faststart: the index (moov) precedes the media data, so a reader can start at once.
+  expect(boxOffset(file, "moov")).toBeGreaterThan(0)
+  expect(boxOffset(file, "moov")).toBeLessThan(boxOffset(file, "mdat"))
   const v = video[0]!
-  expect(v.width).toBeLessThanOrEqual(AI_PREVIEW_MAX_WIDTH)
+  expect(Math.max(v.width ?? 0, v.height ?? 0)).toBeLessThanOrEqual(AI_PREVIEW_MAX_EDGE)
   expect(v.side_data_list?.some((d) => (d.rotation ?? 0) !== 0) ?? false).toBe(false)
   const duration = Number(out.format.duration)
   expect(Math.abs(duration - Number(src.format.duration))).toBeLessThan(0.2)
@@ -69,18 +86,18 @@ describe("AiPreviewEncoder", () => {
   const tmp = scratch()
   afterAll(tmp.cleanup)
 
-  it("sizes the preview within 768 px wide, even, never upscaled", () => {
+  it("sizes the preview within 768 px on the longer side, even, never upscaled", () => {
     expect(aiPreviewGeometry({ width: 1920, height: 1080 })).toEqual({ width: 768, height: 432 })
     expect(aiPreviewGeometry({ width: 320, height: 568 })).toEqual({ width: 320, height: 568 })
-    expect(aiPreviewGeometry({ width: 1080, height: 1920 })).toEqual({ width: 768, height: 1366 })
+    expect(aiPreviewGeometry({ width: 1080, height: 1920 })).toEqual({ width: 432, height: 768 })
     expect(aiPreviewGeometry({ width: 641, height: 481 })).toEqual({ width: 640, height: 480 })
   })
 
   it.each([
     ["video-apple-iphone6-gps-rot90.mov", false, true, { width: 320, height: 568 }],
     ["video-gopro-max-gpmf-gps.mp4", true, false, { width: 768, height: 434 }],
-    ["video-3gp5-portrait-rot90-zero-gps.mp4", true, true, { width: 720, height: 1280 }]
-  ])("encodes %s as WebM AV1 + mono Opus, <= 5 fps, <= 768 px wide, upright, duration kept (metadata given: %s)", async (name, withMetadata, portrait, size) => {
+    ["video-3gp5-portrait-rot90-zero-gps.mp4", true, true, { width: 432, height: 768 }]
+  ])("encodes %s as MP4 H.264 yuv420p + mono AAC with faststart, <= 5 fps, <= 768 px, upright, duration kept (metadata given: %s)", async (name, withMetadata, portrait, size) => {
     const source = fixture(name)
     const exit = await encode(source, tmp.file(name), layer, withMetadata)
     expect(failureOf(exit)).toBeUndefined()
@@ -88,7 +105,7 @@ describe("AiPreviewEncoder", () => {
     const { video } = expectPreview(result!.path, source, true)
     expect({ width: video.width, height: video.height }).toEqual(size)
     expect((video.width ?? 0) < (video.height ?? 0)).toBe(portrait)
-    expect(result).toMatchObject({ ...size, hasAudio: true, mime: "video/webm", fps: 5 })
+    expect(result).toMatchObject({ ...size, hasAudio: true, mime: "video/mp4", fps: 5 })
     expect(result!.bytes).toBe(readFileSync(result!.path).length)
   }, 150_000) // ~2 s idle per clip, much longer when other suites load both cores
 

@@ -76,11 +76,12 @@ export interface SessionStoreService {
   /** The session's `META`; NotFoundError when missing or expired. */
   readonly getSession: (sessionId: string) => Effect.Effect<SessionMeta, NotFoundError | StoreCallError>
   /**
-   * Adds `tokens` (>= 0) to `META.tokensUsed` with an atomic `ADD` (no read-modify-write; a
-   * retried AI call really used its tokens, so counting it twice is right). Returns the new
-   * total; NotFoundError when the session does not exist.
+   * Adds `tokens` (>= 0) to `META.tokensUsed` and `costMicroUsd` (>= 0, millionths of a USD,
+   * default 0) to `META.costMicroUsd` with one atomic `ADD` (no read-modify-write; a retried AI
+   * call really used its tokens, so counting it twice is right). Returns the new token total;
+   * NotFoundError when the session does not exist.
    */
-  readonly addTokensUsed: (sessionId: string, tokens: number) => Effect.Effect<number, NotFoundError | StoreCallError>
+  readonly addTokensUsed: (sessionId: string, tokens: number, costMicroUsd?: number) => Effect.Effect<number, NotFoundError | StoreCallError>
   /**
    * Writes `UPLOAD#<fileId>`. A `pending` record may be re-declared; an
    * `uploaded` one only rewritten with the same value (else StoreConflictError).
@@ -453,15 +454,15 @@ export const makeSessionStore = (options: SessionStoreOptions) =>
 
     const getSession: SessionStoreService["getSession"] = (sessionId) => readLive(SessionMeta, "session", sessionId, Keys.meta())
 
-    const addTokensUsed: SessionStoreService["addTokensUsed"] = (sessionId, tokens) =>
+    const addTokensUsed: SessionStoreService["addTokensUsed"] = (sessionId, tokens, costMicroUsd = 0) =>
       conditionalCall("UpdateItem session tokens", () =>
         document.send(
           new UpdateCommand({
             TableName,
             Key: key(sessionId, Keys.meta()),
-            UpdateExpression: "ADD tokensUsed :n",
+            UpdateExpression: "ADD tokensUsed :n, costMicroUsd :c",
             ConditionExpression: "attribute_exists(PK)",
-            ExpressionAttributeValues: { ":n": Math.max(0, Math.round(tokens)) },
+            ExpressionAttributeValues: { ":n": Math.max(0, Math.round(tokens)), ":c": Math.max(0, Math.round(costMicroUsd)) },
             ReturnValues: "UPDATED_NEW"
           })
         )

@@ -68,18 +68,19 @@ export const sessionStoreSuite = (name: string, fresh: () => Promise<SessionStor
       expect(out.stillFirst).toBe("Lisbon, June")
     })
 
-    it("adds AI tokens to the session atomically (absent = 0); a missing session is NotFoundError", async () => {
+    it("adds AI tokens and their cost to the session atomically (absent = 0); a missing session is NotFoundError", async () => {
       const out = await withStore((store) =>
         Effect.gen(function* () {
           yield* store.createSession(meta("s1"))
-          const before = (yield* store.getSession("s1")).tokensUsed
-          const totals = yield* Effect.all([store.addTokensUsed("s1", 1200), store.addTokensUsed("s1", 800), store.addTokensUsed("s1", 0)], { concurrency: 3 })
-          return { before, totals, after: (yield* store.getSession("s1")).tokensUsed, missing: yield* flipTag(store.addTokensUsed("nope", 5)) }
+          const before = yield* store.getSession("s1")
+          const totals = yield* Effect.all([store.addTokensUsed("s1", 1200, 900), store.addTokensUsed("s1", 800, 600), store.addTokensUsed("s1", 0)], { concurrency: 3 })
+          const after = yield* store.getSession("s1")
+          return { before, totals, after, missing: yield* flipTag(store.addTokensUsed("nope", 5)) }
         })
       )
-      expect(out.before).toBeUndefined()
+      expect([out.before.tokensUsed, out.before.costMicroUsd]).toEqual([undefined, undefined])
       expect(Math.max(...out.totals)).toBe(2000)
-      expect(out.after).toBe(2000)
+      expect([out.after.tokensUsed, out.after.costMicroUsd]).toEqual([2000, 1500])
       expect(out.missing).toBe("NotFoundError")
     })
 

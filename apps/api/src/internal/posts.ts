@@ -266,7 +266,7 @@ export const downloadSummaryOf = (job: DownloadJobRecord, stale: boolean): Downl
   stale
 })
 
-/** `SessionState`'s issue 7 fields: the generation, how many posts, the latest download job (reconciled), and the session's Gemini tokens. */
+/** `SessionState`'s issue 7 fields: the generation, how many posts, the latest download job (reconciled), and the session's Gemini tokens and estimated cost. */
 export const sessionPostsSummary = (sessionId: string, meta: SessionMeta) =>
   Effect.gen(function* () {
     const store = yield* PostStore
@@ -277,7 +277,8 @@ export const sessionPostsSummary = (sessionId: string, meta: SessionMeta) =>
       generation: meta.generation,
       postCount: posts.length,
       download: job === null ? null : downloadSummaryOf(job, downloadStale(job, meta.generation, posts)),
-      tokensUsed: meta.tokensUsed ?? 0
+      tokensUsed: meta.tokensUsed ?? 0,
+      costUsd: (meta.costMicroUsd ?? 0) / 1_000_000
     }
   })
 

@@ -3,7 +3,7 @@
  * given the selection and the person's overrides, which override a toggle
  * stores, and how results are split and described for display.
  */
-import type { ExcludedItem, Override, OverrideAction, SceneGroup, SelectionResult } from "@curator/contracts"
+import { type ExcludedItem, formatUsd, type Override, type OverrideAction, type SceneGroup, type SelectionResult } from "@curator/contracts"
 
 /** The pick before any override: selected items are in, everything else out. */
 export const selectedByModel = (result: SelectionResult): ReadonlySet<string> => new Set(result.selected.map((s) => s.fileId))
@@ -65,8 +65,12 @@ export const sceneDetail = (g: Pick<SceneGroup, "name" | "timeRange" | "gps" | "
     .join(" · ")
 }
 
-/** The session's Gemini token count for the model badge: "12,345 tokens used" (en-US grouping, so it reads the same everywhere). */
-export const tokensLabel = (tokens: number): string => `${Math.max(0, Math.round(tokens)).toLocaleString("en-US")} Gemini tokens used`
+/**
+ * The session's Gemini token count for the model badge, with its estimated cost when the server
+ * gives one: "12,345 Gemini tokens used, about $0.0123" (en-US grouping, so it reads the same everywhere).
+ */
+export const tokensLabel = (tokens: number, costUsd?: number): string =>
+  `${Math.max(0, Math.round(tokens)).toLocaleString("en-US")} Gemini tokens used${costUsd === undefined ? "" : `, about ${formatUsd(costUsd)}`}`
 
 /**
  * The Review step's provenance label for `SelectionResult.model`: "offline"

@@ -43,7 +43,7 @@ export const ReviewStep = (props: { sessionId: string; jobId: string }) => {
       aside={
         <span class="badge badge-model" data-testid="model" title={`Selection model: ${result.model}`}>
           {selectionModelLabel(result.model)}
-          {session !== null && session.tokensUsed > 0 ? ` · ${tokensLabel(session.tokensUsed)}` : null}
+          {session !== null && session.tokensUsed > 0 ? ` · ${tokensLabel(session.tokensUsed, session.costUsd)}` : null}
         </span>
       }
     >

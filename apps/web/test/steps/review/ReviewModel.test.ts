@@ -59,6 +59,7 @@ describe("ReviewModel", () => {
   it("shows the session's Gemini tokens with grouping", () => {
     expect(tokensLabel(1234567)).toBe("1,234,567 Gemini tokens used")
     expect(tokensLabel(-3)).toBe("0 Gemini tokens used")
+    expect(tokensLabel(54321, 0.01234)).toBe("54,321 Gemini tokens used, about $0.0123")
   })
 
   it("describes a scene by what its name does not already say", () => {
