@@ -2,7 +2,7 @@ import type { SelectionResult } from "@curator/contracts"
 import { failureOf, runExit, runWith } from "@curator/contracts/testing"
 import { describe, expect, it } from "vitest"
 import { type SelectionInput, SelectionModel } from "../src/index.js"
-import { blackPicture, type ItemOptions, mediaItem, picture, type PictureOptions } from "./support/images.js"
+import { blackPicture, type ItemOptions, mediaItem, picture, type PictureOptions, shuffled } from "./support/images.js"
 
 const select = (input: SelectionInput) => runWith(SelectionModel.use((m) => m.select(input)), SelectionModel.layerOffline)
 
@@ -157,10 +157,10 @@ describe("SelectionModel.layerOffline", () => {
     expect(mush.reason).toMatch(/^(very blurry: Laplacian variance \d+ vs median \d+ in this batch|no detail)/)
   })
 
-  it("excludes an exact duplicate by content hash", async () => {
+  it("excludes an exact duplicate by content hash, keeping the original name", async () => {
     const input = await build([
-      { id: "orig", seed: 81, item: { contentHash: "same" } },
-      { id: "copy", seed: 81, item: { contentHash: "same" } }
+      { id: "copy", seed: 81, item: { contentHash: "same", fileName: "IMG_1 copy.jpg" } },
+      { id: "orig", seed: 81, item: { contentHash: "same", fileName: "IMG_1.jpg" } }
     ])
     const result = await select(input)
     expectAccounted(input, result)
@@ -168,9 +168,51 @@ describe("SelectionModel.layerOffline", () => {
       fileId: "copy",
       category: "near-duplicate",
       duplicateOf: "orig",
-      reason: "Exact duplicate of orig.jpg: same content hash"
+      reason: "Exact duplicate of IMG_1.jpg: same content hash"
     })
     expect(result.sceneGroups[0]!.items).toEqual(["orig", "copy"])
+  })
+
+  it("duplicate copies make a photo vanish: one copy is kept, analysed and selectable, the same in every arrival order", async () => {
+    // Four copies of one file as browsers and file managers name them; fileIds sort unlike the names.
+    const copies: Array<Spec> = [
+      { id: "c-z", seed: 401, item: { ...at("2024-06-01T10:00:00"), contentHash: "h1234", fileName: "IMG_1234.jpg" } },
+      { id: "c-a", seed: 401, item: { ...at("2024-06-01T10:00:00"), contentHash: "h1234", fileName: "IMG_1234 (1).jpg" } },
+      { id: "c-m", seed: 401, item: { ...at("2024-06-01T10:00:00"), contentHash: "h1234", fileName: "IMG_1234 copy.jpg" } },
+      { id: "c-b", seed: 401, item: { ...at("2024-06-01T10:00:00"), contentHash: "h1234", fileName: "IMG_1234 copy 2.jpg" } }
+    ]
+    const others: Array<Spec> = [
+      { id: "o-1", seed: 402, item: { ...at("2024-06-01T13:00:00"), fileName: "IMG_1300.jpg" } },
+      { id: "o-2", seed: 403, item: { ...at("2024-06-01T16:00:00"), fileName: "IMG_1400.jpg" } }
+    ]
+    const input = await build([...copies, ...others])
+    const orders = [input.items, [...input.items].reverse(), ...Array.from({ length: 10 }, (_, k) => shuffled(input.items, 1000 + k))]
+    const results: Array<SelectionResult> = []
+    for (const items of orders) {
+      const result = await select({ ...input, items })
+      expectAccounted(input, result)
+      expect(result.selected.map((s) => s.fileId)).toContain("c-z")
+      expect(result.excluded.filter((e) => e.category === "unprocessable")).toEqual([])
+      for (const id of ["c-a", "c-m", "c-b"]) {
+        expect(excludedOf(result, id)).toEqual({ fileId: id, category: "near-duplicate", duplicateOf: "c-z", reason: "Exact duplicate of IMG_1234.jpg: same content hash" })
+      }
+      results.push(result)
+    }
+    for (const result of results) expect(result).toEqual(results[0])
+  })
+
+  it("near-identical shots of equal quality: the kept one does not depend on arrival order", async () => {
+    // The same pixels saved twice (different bytes, so no exact duplicate) tie on quality; undated items
+    // tie on time. Before canonical ordering the first to arrive won every tie.
+    const input = await build([
+      { id: "t-9", seed: 411, item: { ...at("2024-06-01T10:00:00"), contentHash: "h-a", fileName: "DSC_0001.jpg" } },
+      { id: "t-1", seed: 411, item: { ...at("2024-06-01T10:00:00"), contentHash: "h-b", fileName: "DSC_0001-export.jpg" } },
+      { id: "u-5", seed: 412, item: { local: null, contentHash: "h-c", fileName: "scan-b.jpg" } },
+      { id: "u-2", seed: 412, item: { local: null, contentHash: "h-d", fileName: "scan-a.jpg" } }
+    ], 1)
+    const orders = [input.items, [...input.items].reverse(), ...Array.from({ length: 6 }, (_, k) => shuffled(input.items, 2000 + k))]
+    const results = await Promise.all(orders.map((items) => select({ ...input, items })))
+    for (const result of results) expect(result).toEqual(results[0])
   })
 
   it("respects targetCount, picks round-robin across scenes and accounts for every item", async () => {

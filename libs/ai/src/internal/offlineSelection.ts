@@ -1,8 +1,10 @@
 /**
  * The offline selection, from analysed items to a SelectionResult. Pure and
- * deterministic: the same items (in the same order) give the same result.
+ * deterministic: the same items, in any order, give the same result (the items
+ * are put in canonical order first, exactCopies.ts, so every tie breaks alike).
+ * Exact copies are folded out before (exactCopies.ts): every item here has its own bytes.
  *
- * Order of work: exact duplicates (content hash) -> unprocessable items -> very
+ * Order of work: unprocessable items -> very
  * poor quality -> scenes (time with UTC offsets, GPS, visual break) -> quality
  * score -> near-duplicate clusters within each scene (best kept) -> round-robin
  * pick across scenes up to the target -> wording. Every input item ends up in
@@ -10,7 +12,8 @@
  */
 import type { ExcludedItem, GpsPosition, MediaItem, SceneGroup, SelectedItem, SelectionResult } from "@curator/contracts"
 import { captureInstantMs, dominantOffsetMinutes, formatCaptureIso } from "./captureTime.js"
-import { clusterNearDuplicates, exactDuplicates, type NearDuplicateCluster } from "./duplicates.js"
+import { clusterNearDuplicates, type NearDuplicateCluster } from "./duplicates.js"
+import { canonicalOrder } from "./exactCopies.js"
 import { centroid } from "./geo.js"
 import { type MediaAnalysis, type MediaStats, median } from "./imageAnalysis.js"
 import { diversePick, type Pick } from "./pick.js"
@@ -20,10 +23,10 @@ import { splitScenes } from "./scenes.js"
 /** Model name reported by the offline SelectionModel. */
 export const OFFLINE_MODEL = "offline"
 
-/** One input item with its analysis; `analysis` is null for exact duplicates (never analysed). */
+/** One input item with its analysis. */
 export interface AnalysedItem {
   readonly item: MediaItem
-  readonly analysis: MediaAnalysis | null
+  readonly analysis: MediaAnalysis
 }
 
 interface Scene {
@@ -71,20 +74,17 @@ const sceneName = (items: ReadonlyArray<MediaItem>, timedOrder: ReadonlyArray<Me
  * `placeName` names scene places (default: none, coordinates are shown).
  * Returns the contract's SelectionResult with model "offline".
  */
-export const selectOffline = (items: ReadonlyArray<AnalysedItem>, targetCount: number, placeName: PlaceNamer = () => null): SelectionResult => {
+export const selectOffline = (input: ReadonlyArray<AnalysedItem>, targetCount: number, placeName: PlaceNamer = () => null): SelectionResult => {
+  const items = canonicalOrder(input)
   const excluded = new Map<number, ExcludedItem>()
   const exclude = (index: number, category: ExcludedItem["category"], reason: string, duplicateOf: number | null = null) =>
     excluded.set(index, { fileId: items[index]!.item.fileId, category, reason, duplicateOf: duplicateOf === null ? null : items[duplicateOf]!.item.fileId })
   const name = (index: number) => items[index]!.item.fileName
 
-  // 1. Exact duplicates and unprocessable items.
-  const exact = exactDuplicates(items.map((i) => i.item.contentHash), items.map((i) => i.item.fileName))
+  // 1. Unprocessable items.
   const stats = new Map<number, MediaStats>()
   items.forEach((entry, index) => {
-    const original = exact.get(index)
-    if (original !== undefined) exclude(index, "near-duplicate", `Exact duplicate of ${name(original)}: same content hash`, original)
-    else if (entry.analysis === null) exclude(index, "unprocessable", "Not analysed")
-    else if (entry.analysis._tag === "Unprocessable") exclude(index, "unprocessable", `Thumbnail could not be analysed: ${entry.analysis.message}`)
+    if (entry.analysis._tag === "Unprocessable") exclude(index, "unprocessable", `Thumbnail could not be analysed: ${entry.analysis.message}`)
     else stats.set(index, entry.analysis.stats)
   })
 
@@ -200,11 +200,8 @@ export const selectOffline = (items: ReadonlyArray<AnalysedItem>, targetCount: n
     }
   }
 
-  // Scene groups list members in capture order, each exact duplicate right after its original.
-  const copiesOf = new Map<number, Array<number>>()
-  for (const [copy, original] of exact) copiesOf.set(original, [...(copiesOf.get(original) ?? []), copy])
+  // Scene groups list members in capture order.
   const sceneGroups: Array<SceneGroup> = scenes.map((scene) => {
-    const members = scene.members.flatMap((i) => [i, ...(copiesOf.get(i) ?? [])])
     const timed = scene.members.filter((i) => instants.get(i) !== null)
     const first = timed[0]
     const last = timed[timed.length - 1]
@@ -215,7 +212,7 @@ export const selectOffline = (items: ReadonlyArray<AnalysedItem>, targetCount: n
         first === undefined || last === undefined
           ? null
           : { start: formatCaptureIso(items[first]!.item.captureTime!), end: formatCaptureIso(items[last]!.item.captureTime!) },
-      items: members.map((i) => items[i]!.item.fileId)
+      items: scene.members.map((i) => items[i]!.item.fileId)
     }
   })
 

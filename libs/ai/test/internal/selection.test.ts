@@ -69,8 +69,19 @@ describe("scenes", () => {
 })
 
 describe("duplicates", () => {
-  it("keeps the first of each content hash", () => {
-    expect([...exactDuplicates(["a", "b", "a", "a"])]).toEqual([[2, 0], [3, 0]])
+  it("keeps the copy with the shortest name, then the first name in code-unit order, then the first fileId — in any order", () => {
+    const copies = [
+      { fileId: "f1", fileName: "IMG_1 (1).jpg", contentHash: "a" },
+      { fileId: "f2", fileName: "other.jpg", contentHash: "b" },
+      { fileId: "f3", fileName: "IMG_1.jpg", contentHash: "a" },
+      { fileId: "f4", fileName: "IMG_1 copy.jpg", contentHash: "a" },
+      { fileId: "f0", fileName: "IMG_2.JPG", contentHash: "c" },
+      { fileId: "f5", fileName: "IMG_2.jpg", contentHash: "c" }
+    ]
+    const kept = (items: typeof copies) => [...exactDuplicates(items)].map(([copy, k]) => [items[copy]!.fileId, items[k]!.fileId]).sort()
+    const expected = [["f1", "f3"], ["f4", "f3"], ["f5", "f0"]]
+    expect(kept(copies)).toEqual(expected)
+    expect(kept([...copies].reverse())).toEqual(expected)
   })
   it("clusters around the best item without chaining", () => {
     // 0 and 1 differ by 8 bits, 1 and 2 by 8, 0 and 2 by 16: 2 must not join 0's cluster through 1.

@@ -81,6 +81,17 @@ export const picture = async (seed: number, options: PictureOptions = {}): Promi
 export const blackPicture = async (): Promise<Uint8Array> =>
   new Uint8Array(await sharp({ create: { width: W, height: H, channels: 3, background: { r: 2, g: 2, b: 2 } } }).jpeg().toBuffer())
 
+/** The items of `list` in a shuffled order, the same for the same `seed` (Fisher-Yates over mulberry32). */
+export const shuffled = <T>(list: ReadonlyArray<T>, seed: number): Array<T> => {
+  const rand = prng(seed)
+  const out = [...list]
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1))
+    ;[out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
+}
+
 /** Options for {@link mediaItem}. */
 export interface ItemOptions {
   readonly local?: string | null
@@ -92,6 +103,8 @@ export interface ItemOptions {
   readonly height?: number
   readonly contentHash?: string
   readonly durationSeconds?: number
+  /** The uploaded name (default `<fileId>.jpg`, `.mp4` for a video). */
+  readonly fileName?: string
 }
 
 /** A MediaItem for `fileId` (photo 4000x3000 px unless told otherwise; contentHash defaults to the fileId). */
@@ -101,7 +114,7 @@ export const mediaItem = (fileId: string, o: ItemOptions = {}): MediaItem => {
   return {
     fileId,
     key: `s/original/${fileId}.${kind === "video" ? "mp4" : "jpg"}`,
-    fileName: `${fileId}.${kind === "video" ? "mp4" : "jpg"}`,
+    fileName: o.fileName ?? `${fileId}.${kind === "video" ? "mp4" : "jpg"}`,
     kind,
     mime: kind === "video" ? "video/mp4" : "image/jpeg",
     bytes: 1000,
