@@ -267,8 +267,30 @@ describe("SelectionModel.layerOffline", () => {
     ])
     const result = await select(input)
     expect(result.sceneGroups.map((g) => g.items)).toEqual([["dated"], ["undated"]])
-    expect(result.sceneGroups[1]!.name).toBe("Undated · no location")
+    expect(result.sceneGroups[1]!.name).toBe("Undated")
     expect(result.sceneGroups[1]!.timeRange).toBeNull()
+  })
+
+  it("undated photos grouped by colour: with no date and no GPS they form one Undated group, never merged into a dated scene", async () => {
+    const paris = { lat: 48.8584, lon: 2.2945 }
+    const rome = { lat: 41.8902, lon: 12.4922 }
+    const input = await build([
+      { id: "dated", seed: 321, item: at("2024-06-01T10:00:00") },
+      { id: "u-warm", seed: 322, item: { local: null } },
+      { id: "u-cool", seed: 323, picture: { palette: "cool" }, item: { local: null } },
+      { id: "u-warm2", seed: 324, item: { local: null } },
+      { id: "u-paris", seed: 325, item: { local: null, gps: paris } },
+      { id: "u-paris2", seed: 326, picture: { palette: "cool" }, item: { local: null, gps: paris } },
+      { id: "u-rome", seed: 327, item: { local: null, gps: rome } }
+    ])
+    const result = await select(input)
+    expectAccounted(input, result)
+    expect(result.sceneGroups.map((g) => [g.name, [...g.items].sort()])).toEqual([
+      ["2024-06-01 10:00 · no location", ["dated"]],
+      ["Undated · Paris, France", ["u-paris", "u-paris2"]],
+      ["Undated · Rome, Italy", ["u-rome"]],
+      ["Undated", ["u-cool", "u-warm", "u-warm2"]]
+    ])
   })
 
   it("reports an undecodable thumbnail as unprocessable", async () => {

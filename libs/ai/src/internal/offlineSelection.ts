@@ -20,6 +20,12 @@ import { diversePick, type Pick } from "./pick.js"
 import { describeExposure, megapixels, type QualityScore, qualityIssue, qualityScore } from "./quality.js"
 import { splitScenes } from "./scenes.js"
 
+/** The name of the scene of items with neither a capture time nor GPS (and the prefix of undated scenes with a place). */
+export const UNDATED_SCENE = "Undated"
+
+/** The place part of a dated scene name when no item has GPS ("2024-06-01 10:00 · no location"). */
+export const NO_LOCATION = "no location"
+
 /** Model name reported by the offline SelectionModel. */
 export const OFFLINE_MODEL = "offline"
 
@@ -51,14 +57,15 @@ export type PlaceNamer = (gps: GpsPosition) => string | null
 
 /**
  * Human-readable scene name: date and time span (local wall clock), then the place — its name
- * from `placeName` when it has one, else the centroid's coordinates — or "no location".
+ * from `placeName` when it has one, else the centroid's coordinates — or "no location"; undated scenes read
+ * "Undated · <place>", or just "Undated" when they have no place either.
  */
 const sceneName = (items: ReadonlyArray<MediaItem>, timedOrder: ReadonlyArray<MediaItem>, timed: boolean, placeName: PlaceNamer): string => {
   const gps = centroid(items.flatMap((i) => (i.gps === null ? [] : [i.gps])))
-  const place = gps === null ? "no location" : (placeName(gps) ?? `${gps.lat.toFixed(4)}, ${gps.lon.toFixed(4)}`)
+  const place = gps === null ? NO_LOCATION : (placeName(gps) ?? `${gps.lat.toFixed(4)}, ${gps.lon.toFixed(4)}`)
   const first = timedOrder[0]?.captureTime
   const last = timedOrder[timedOrder.length - 1]?.captureTime
-  if (!timed || first == null || last == null) return `Undated · ${place}`
+  if (!timed || first == null || last == null) return gps === null ? UNDATED_SCENE : `${UNDATED_SCENE} · ${place}`
   const [firstDate, lastDate] = [first.local.slice(0, 10), last.local.slice(0, 10)]
   const span =
     firstDate !== lastDate

@@ -60,11 +60,18 @@ describe("scenes", () => {
     const scenes = splitScenes([entry(0, 0), { ...entry(1, 0.1), histogram: red, usable: false }, entry(2, 0.2), { ...entry(3, 0.3), histogram: red }])
     expect(scenes.map((s) => s.members)).toEqual([[0, 1, 2], [3]])
   })
-  it("groups undated items by look after the timed scenes", () => {
+  it("groups undated items by place only, never by look, after the timed scenes; the placeless ones in one group", () => {
     const red = new Float64Array(64)
     red[48] = 1
-    const scenes = splitScenes([entry(0, null), entry(1, 5), { ...entry(2, null), histogram: red }, entry(3, null)])
-    expect(scenes).toEqual([{ members: [1], timed: true }, { members: [0, 3], timed: false }, { members: [2], timed: false }])
+    const here = { lat: 45, lon: 7 }
+    const far = { lat: 46, lon: 7 }
+    const scenes = splitScenes([entry(0, null), entry(1, 5), { ...entry(2, null), histogram: red }, entry(3, null, here), entry(4, null, far), { ...entry(5, null, here), histogram: red }])
+    expect(scenes).toEqual([
+      { members: [1], timed: true },
+      { members: [3, 5], timed: false },
+      { members: [4], timed: false },
+      { members: [0, 2], timed: false }
+    ])
   })
 })
 
