@@ -2,7 +2,7 @@ import type { SelectionResult } from "@curator/contracts"
 import { failureOf, runExit, runWith } from "@curator/contracts/testing"
 import { describe, expect, it } from "vitest"
 import { type SelectionInput, SelectionModel } from "../src/index.js"
-import { blackPicture, type ItemOptions, mediaItem, picture, type PictureOptions, shuffled } from "./support/images.js"
+import { blackPicture, type ItemOptions, mediaItem, nightPicture, picture, type PictureOptions, shuffled, underExposedPicture } from "./support/images.js"
 
 const select = (input: SelectionInput) => runWith(SelectionModel.use((m) => m.select(input)), SelectionModel.layerOffline)
 
@@ -155,6 +155,23 @@ describe("SelectionModel.layerOffline", () => {
     const mush = excludedOf(result, "mush")!
     expect(mush.category).toBe("quality-issue")
     expect(mush.reason).toMatch(/^(very blurry: Laplacian variance \d+ vs median \d+ in this batch|no detail)/)
+  })
+
+  it("night shots rejected as \"badly under-exposed\": a low-key night shot with lit highlights is judged as one; a dark shot with no highlights is not", async () => {
+    const night = { item: mediaItem("night", at("2024-06-01T22:30:00")), thumbnail: await nightPicture(501), frames: [] }
+    const night2 = { item: mediaItem("night2", at("2024-06-02T23:30:00")), thumbnail: await nightPicture(502), frames: [] }
+    const dark = { item: mediaItem("dark", at("2024-06-01T14:00:00")), thumbnail: await underExposedPicture(503, 4), frames: [] }
+    const day = await build([
+      { id: "day1", seed: 504, item: at("2024-06-01T09:00:00") },
+      { id: "day2", seed: 505, item: at("2024-06-01T18:00:00") }
+    ])
+    const input = { ...day, items: [...day.items, night, night2, dark] }
+    const result = await select(input)
+    expectAccounted(input, result)
+    expect(result.selected.map((s) => s.fileId)).toEqual(expect.arrayContaining(["night", "night2"]))
+    for (const id of ["night", "night2"]) expect(result.selected.find((s) => s.fileId === id)!.justification).toMatch(/low-key/)
+    expect(excludedOf(result, "dark")).toMatchObject({ category: "quality-issue" })
+    expect(excludedOf(result, "dark")!.reason).toMatch(/^badly under-exposed: mean luminance \d+ of 255/)
   })
 
   it("excludes an exact duplicate by content hash, keeping the original name", async () => {

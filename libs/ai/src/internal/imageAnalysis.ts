@@ -28,6 +28,9 @@ export interface ImageStats {
   readonly meanLuma: number
   readonly clippedHighlights: number
   readonly crushedShadows: number
+  /** 99.5th / 0.5th percentile of luma (exposure.ts). */
+  readonly highlightLuma: number
+  readonly shadowLuma: number
   /** 64-bin normalised RGB histogram (see colorHistogram.ts). */
   readonly histogram: Float64Array
 }
@@ -96,6 +99,8 @@ export const combineFrames = (frames: ReadonlyArray<ImageStats>): MediaStats | u
     meanLuma: median(frames.map((f) => f.meanLuma)),
     clippedHighlights: median(frames.map((f) => f.clippedHighlights)),
     crushedShadows: median(frames.map((f) => f.crushedShadows)),
+    highlightLuma: median(frames.map((f) => f.highlightLuma)),
+    shadowLuma: median(frames.map((f) => f.shadowLuma)),
     frameCount: frames.length
   }
 }

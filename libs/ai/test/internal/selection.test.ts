@@ -5,7 +5,7 @@ import { centroid, haversineKm } from "../../src/internal/geo.js"
 import type { MediaStats } from "../../src/internal/imageAnalysis.js"
 import { dHash, hammingDistance } from "../../src/internal/perceptualHash.js"
 import { diversePick } from "../../src/internal/pick.js"
-import { qualityIssue, qualityScore } from "../../src/internal/quality.js"
+import { qualityIssue, qualityScore, tonalKey, zoneLuma } from "../../src/internal/quality.js"
 import { type SceneEntry, splitScenes } from "../../src/internal/scenes.js"
 import { laplacianVariance } from "../../src/internal/sharpness.js"
 
@@ -116,7 +116,7 @@ describe("perceptual hash and sharpness on rasters", () => {
 
 describe("quality", () => {
   const stats = (laplacianVariance: number, clippedHighlights = 0, crushedShadows = 0): MediaStats => ({
-    width: 400, height: 300, dHash: 0n, laplacianVariance, meanLuma: 120, clippedHighlights, crushedShadows, histogram: flat, frameCount: 1
+    width: 400, height: 300, dHash: 0n, laplacianVariance, meanLuma: 120, clippedHighlights, crushedShadows, highlightLuma: 240, shadowLuma: 10, histogram: flat, frameCount: 1
   })
   it("ranks sharper, better exposed, higher resolution items higher", () => {
     expect(qualityScore(stats(600), 300, 12).total).toBeGreaterThan(qualityScore(stats(150), 300, 12).total)
@@ -129,6 +129,21 @@ describe("quality", () => {
     expect(qualityIssue(stats(12), 340, 2)).toBeNull()
     expect(qualityIssue(stats(300, 0.95), 300, 5)).toMatch(/^mostly blown out: 95% of the image at luminance >= 250/)
     expect(qualityIssue(stats(300), 300, 5)).toBeNull()
+  })
+  it("judges exposure by the scene's tonal key (Zone System bounds: Zone II 41, III 60, VI 162)", () => {
+    expect([2, 3, 4, 5, 6, 7].map(zoneLuma)).toEqual([41, 60, 85, 118, 162, 221])
+    const night = { ...stats(300, 0.01, 0.4), meanLuma: 25, highlightLuma: 230, shadowLuma: 0 }
+    const dim = { ...stats(300, 0, 0.4), meanLuma: 25, highlightLuma: 90, shadowLuma: 0 }
+    const snow = { ...stats(300, 0.3, 0), meanLuma: 235, highlightLuma: 255, shadowLuma: 60 }
+    const washed = { ...stats(300, 0.3, 0), meanLuma: 235, highlightLuma: 255, shadowLuma: 200 }
+    expect([night, dim, snow, washed].map(tonalKey)).toEqual(["low-key", "normal", "high-key", "normal"])
+    expect(qualityIssue(night, 300, 5)).toBeNull()
+    expect(qualityIssue(dim, 300, 5)).toMatch(/^badly under-exposed: mean luminance 25 of 255 and no bright tones \(the brightest 0\.5% at 90/)
+    expect(qualityIssue(snow, 300, 5)).toBeNull()
+    expect(qualityIssue(washed, 300, 5)).toMatch(/^badly over-exposed: mean luminance 235 of 255 and no dark tones/)
+    // A night shot's black sky is not held against it; a dim shot's is.
+    expect(qualityScore(night, 300, 12).exposure).toBeCloseTo(0.99)
+    expect(qualityScore(dim, 300, 12).exposure).toBeCloseTo(0.6)
   })
 })
 
