@@ -30,6 +30,7 @@ import { BUNDLES_DIR, ENHANCED_DIR, type FlowOutcome, runFlow, type RunSteps } f
 import { ingestFolder } from "./Ingest.js"
 import { ProgressDisplay } from "./ProgressDisplay.js"
 import { type PostsJson, type ReportPost, writePostsOutputs, writeReport } from "./report/index.js"
+import { plural } from "./report/internal/text.js"
 import type { ReportInput } from "./report/ReportInput.js"
 import { randomId } from "./ids.js"
 import { generateSampleTrip } from "./SampleTrip.js"
@@ -124,7 +125,7 @@ const runJob = Effect.fn("curator.run")(function* (opts: JobOptions) {
   const { uploads, skipped } = yield* ingestFolder(opts.folder, sessionId, expiresAt)
   if (skipped.length > 0) yield* Console.log(`Skipped ${skipped.length} file(s) that are not photos or videos: ${skipped.join(", ")}`)
   if (uploads.length === 0) return yield* Effect.fail(new Error(`No photos or videos in ${opts.folder}`))
-  yield* Console.log(`Curator: ${uploads.length} files from ${opts.folder}`)
+  yield* Console.log(`Curator: ${plural(uploads.length, "file", "files")} from ${opts.folder}`)
 
   const jobRecord: SelectionJobRecord = {
     jobId, status: "running", fileCount: uploads.length, tripContext: opts.tripContext, targetCount: opts.targetCount,

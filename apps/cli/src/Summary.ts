@@ -7,6 +7,7 @@ import path from "node:path"
 import type { SelectionResult } from "@curator/contracts"
 import { Console, Effect } from "effect"
 import type { FlowOutcome } from "./Flow.js"
+import { plural } from "./report/internal/text.js"
 import type { ReportInput } from "./report/ReportInput.js"
 
 /** "offline selection" for the offline model, "Gemini selection, <model>" otherwise. */
@@ -20,7 +21,7 @@ export const printSummary = (result: SelectionResult, items: ReportInput["items"
     for (const e of result.excluded) byCategory.set(e.category, (byCategory.get(e.category) ?? 0) + 1)
     const lines: Array<string> = []
     lines.push("")
-    lines.push(`Selected ${result.selected.length} of ${items.length} files in ${result.sceneGroups.length} scene(s) (${selectionLabel(result.model)}):`)
+    lines.push(`Selected ${result.selected.length} of ${plural(items.length, "file", "files")} in ${plural(result.sceneGroups.length, "scene", "scenes")} (${selectionLabel(result.model)}):`)
     for (const s of result.selected) lines.push(`  ${String(s.rank).padStart(2)}. ${name.get(s.fileId)}  [${s.scene}] ${s.justification}`)
     if (result.tokensUsed !== undefined) lines.push(`Gemini tokens used by the selection: ${result.tokensUsed.toLocaleString("en-US")}`)
     if (result.excluded.length > 0) {
