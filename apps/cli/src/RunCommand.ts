@@ -2,7 +2,7 @@
  * `curator run <folder>`: the main job, headless. Ingests every file of the
  * folder into the local stores, runs SelectionPipeline in-process (the same
  * ASL the cloud runs), shows a progress bar and writes `selection.json`,
- * `contact-sheet.jpg` and `report.html` into `--out`. Then (`--steps`,
+ * `contact-sheet-01.jpg` (more pages for a big run) and `report.html` into `--out`. Then (`--steps`,
  * default `posts`) the rest of the browser's flow, driven through the SAME
  * API handler in-process (Flow.ts): confirm the review as picked, enhance
  * every kept item (`enhanced/`), accept, group into carousel posts, a
@@ -34,12 +34,12 @@ import { plural } from "./report/internal/text.js"
 import type { ReportInput } from "./report/ReportInput.js"
 import { randomId } from "./ids.js"
 import { generateSampleTrip } from "./SampleTrip.js"
-import { printFlowSummary, printSummary } from "./Summary.js"
+import { printFlowSummary, printSummary, reportOutputs } from "./Summary.js"
 
 const options = {
   folder: Argument.String("folder").pipe(Argument.withDescription("Folder of photos and videos (searched recursively)"), Argument.optional),
   out: Flag.String("out").pipe(
-    Flag.withDescription("Where to write selection.json, contact-sheet.jpg, report.html, enhanced/, posts.json, posts.jpg, bundles/"),
+    Flag.withDescription("Where to write selection.json, contact-sheet-01.jpg (...), report.html, enhanced/, posts.json, posts.jpg, bundles/"),
     Flag.withDefault("curator-out")
   ),
   max: Flag.Int("max").pipe(Flag.withDescription("How many items to pick"), Flag.withDefault(20)),
@@ -166,7 +166,7 @@ const runJob = Effect.fn("curator.run")(function* (opts: JobOptions) {
     result: job.result,
     items
   }
-  const written = yield* writeReport(opts.out, report)
+  const written = reportOutputs(yield* writeReport(opts.out, report))
   yield* printSummary(job.result, items, opts.steps === "select" ? written : {})
   if (opts.steps === "select") return { job, flow: null }
   if (job.result.selected.length === 0) {

@@ -8,10 +8,18 @@ import type { SelectionResult } from "@curator/contracts"
 import { Console, Effect } from "effect"
 import type { FlowOutcome } from "./Flow.js"
 import { plural } from "./report/internal/text.js"
+import type { ReportPaths } from "./report/ReportWriter.js"
 import type { ReportInput } from "./report/ReportInput.js"
 
 /** "offline selection" for the offline model, "Gemini selection, <model>" otherwise. */
 export const selectionLabel = (model: string): string => (model === "offline" ? "offline selection" : `Gemini selection, ${model}`)
+
+/** The report's files as summary lines: kind -> path (the contact sheet's pages as "first … last (N pages)"). */
+export const reportOutputs = (paths: ReportPaths): Record<string, string> => {
+  const sheets = paths.contactSheets
+  const contactSheet = sheets.length <= 1 ? (sheets[0] ?? "") : `${sheets[0]} … ${path.basename(sheets[sheets.length - 1]!)} (${sheets.length} pages)`
+  return { selectionJson: paths.selectionJson, contactSheet, htmlReport: paths.htmlReport, thumbnails: paths.thumbnails }
+}
 
 /** Prints the summary to stdout. `written` maps output kinds to file paths. */
 export const printSummary = (result: SelectionResult, items: ReportInput["items"], written: Readonly<Record<string, string>>) =>

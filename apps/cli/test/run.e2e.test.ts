@@ -261,7 +261,7 @@ describe("curator run", () => {
     expect(copy?.category).toBe("near-duplicate")
     expect(sel.excluded.find((e) => e.fileName === "IMG_2104.jpg")?.category).toBe("unprocessable")
     expect(new Set(sel.selected.map((s) => s.scene)).size).toBeGreaterThanOrEqual(3)
-    const sheet = await sharp(path.join(out, "contact-sheet.jpg")).metadata()
+    const sheet = await sharp(path.join(out, "contact-sheet-01.jpg")).metadata()
     expect(sheet.format).toBe("jpeg")
     expect(fs.readFileSync(path.join(out, "report.html"), "utf8")).toContain("IMG_2104.jpg")
     // --steps select stops after the selection: no enhancement, posts or bundles
@@ -313,7 +313,7 @@ describe("curator run", () => {
       const inputs = fs.readdirSync(path.join(out, "sample-trip"))
       expect([...sel.selected.map((s) => s.fileName), ...sel.excluded.map((e) => e.fileName)].sort()).toEqual([...inputs].sort())
       expect(sel.excluded.find((e) => e.fileName === "IMG_2104.jpg")?.category).toBe("unprocessable")
-      expect((await sharp(path.join(out, "contact-sheet.jpg")).metadata()).format).toBe("jpeg")
+      expect((await sharp(path.join(out, "contact-sheet-01.jpg")).metadata()).format).toBe("jpeg")
       const [request] = standIn.generateRequests()
       expect(request!.path).toBe("/v1beta/models/gemini-e2e:generateContent")
       expect(request!.headers["x-goog-api-key"]).toBe("e2e-key")
