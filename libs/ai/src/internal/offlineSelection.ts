@@ -4,7 +4,7 @@
  * are put in canonical order first, exactCopies.ts, so every tie breaks alike).
  * Exact copies are folded out before (exactCopies.ts): every item here has its own bytes.
  *
- * Order of work: unprocessable items -> very
+ * Order of work: unprocessable items -> screenshots and graphics (nonPhoto.ts) -> very
  * poor quality -> scenes (time with UTC offsets, GPS, visual break) -> quality
  * score -> near-duplicate clusters within each scene (best kept) -> round-robin
  * pick across scenes up to the target -> wording. Every input item ends up in
@@ -16,6 +16,7 @@ import { clusterNearDuplicates, type NearDuplicateCluster } from "./duplicates.j
 import { canonicalOrder } from "./exactCopies.js"
 import { centroid } from "./geo.js"
 import { type MediaAnalysis, type MediaStats, median } from "./imageAnalysis.js"
+import { nonPhotoReason } from "./nonPhoto.js"
 import { diversePick, type Pick } from "./pick.js"
 import { describeExposure, megapixels, type QualityScore, qualityIssue, qualityScore } from "./quality.js"
 import { splitScenes } from "./scenes.js"
@@ -95,12 +96,19 @@ export const selectOffline = (input: ReadonlyArray<AnalysedItem>, targetCount: n
     else stats.set(index, entry.analysis.stats)
   })
 
-  // 2. Very poor quality, judged against the batch median sharpness.
+  // 2. Screenshots and graphics (content-mismatch), then very poor quality, judged against the batch
+  //    median sharpness of the photos and videos (a chart's crisp text must not raise the bar).
   const analysed = [...stats.keys()]
-  const batchMedian = median(analysed.map((i) => stats.get(i)!.laplacianVariance))
-  const usable = new Set<number>()
+  const photos: Array<number> = []
   for (const index of analysed) {
-    const issue = qualityIssue(stats.get(index)!, batchMedian, analysed.length)
+    const reason = nonPhotoReason(items[index]!.item, stats.get(index)!.lineArt)
+    if (reason === null) photos.push(index)
+    else exclude(index, "content-mismatch", reason)
+  }
+  const batchMedian = median(photos.map((i) => stats.get(i)!.laplacianVariance))
+  const usable = new Set<number>()
+  for (const index of photos) {
+    const issue = qualityIssue(stats.get(index)!, batchMedian, photos.length)
     if (issue === null) usable.add(index)
     else exclude(index, "quality-issue", issue)
   }
