@@ -16,7 +16,7 @@ import { Effect } from "effect"
 import sharp from "sharp"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type SelectionCandidate, SelectionModel } from "../src/index.js"
-import { barChart, desktopScreenshot, lineChart, phoneScreenshot, scatterPlot, slide } from "./support/graphics.js"
+import { barChart, desktopScreenshot, lineChart, phoneScreenshot, scatterPlot, slide } from "../src/testing/graphics.js"
 
 const MEDIA = path.resolve(import.meta.dirname, "../../../../shared/fixtures/media")
 const work = mkdtempSync(path.join(tmpdir(), "curator-nonphotos-"))
