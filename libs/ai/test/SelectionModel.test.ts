@@ -308,6 +308,9 @@ describe("SelectionModel.layerOffline", () => {
       ["Undated · Rome, Italy", ["u-rome"]],
       ["Undated", ["u-cool", "u-warm", "u-warm2"]]
     ])
+    const undatedPick = result.selected.find((p) => p.scene === "Undated")!
+    expect(undatedPick.justification).toMatch(/^(Best of \d+ shots|Only usable shot) with no date or place;/)
+    expect(result.selected.find((p) => p.scene === "Undated · Rome, Italy")!.justification).toMatch(/^Only usable shot at Rome, Italy \(undated\);/)
   })
 
   it("reports an undecodable thumbnail as unprocessable", async () => {

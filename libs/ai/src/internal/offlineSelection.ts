@@ -77,6 +77,13 @@ const sceneName = (items: ReadonlyArray<MediaItem>, timedOrder: ReadonlyArray<Me
   return `${span} · ${place}`
 }
 
+/** Where a scene is, in a justification: "at 2024-06-01 10:00 · Lisbon, Portugal", "at Lisbon, Portugal (undated)", "with no date or place". */
+const sceneAt = (name: string): string => {
+  const undated = new RegExp(`^${UNDATED_SCENE}(?: · (.+?))?( #\\d+)?$`).exec(name)
+  if (undated === null) return `at ${name}`
+  return undated[1] === undefined ? `with no date or place${undated[2] ?? ""}` : `at ${undated[1]} (undated)${undated[2] ?? ""}`
+}
+
 /**
  * Runs the offline selection over analysed items (see module doc). `targetCount` >= 1;
  * `placeName` names scene places (default: none, coordinates are shown).
@@ -171,10 +178,10 @@ export const selectOffline = (input: ReadonlyArray<AnalysedItem>, targetCount: n
     const n = scene.bestFirst.length
     const lead =
       cluster.others.length > 0
-        ? `Best of ${cluster.others.length + 1} near-identical shots at ${scene.name}`
+        ? `Best of ${cluster.others.length + 1} near-identical shots ${sceneAt(scene.name)}`
         : n > 1
-          ? `${ordinal(scene.bestFirst.indexOf(p.id) + 1)}best of ${n} shots at ${scene.name}`.replace(/^b/, "B")
-          : `Only usable shot at ${scene.name}`
+          ? `${ordinal(scene.bestFirst.indexOf(p.id) + 1)}best of ${n} shots ${sceneAt(scene.name)}`.replace(/^b/, "B")
+          : `Only usable shot ${sceneAt(scene.name)}`
     const sharpestInScene = n > 1 && scene.bestFirst.every((o) => o === p.id || stats.get(o)!.laplacianVariance <= s.laplacianVariance)
     const sharpness = `${sharpestInScene ? "sharpest in the scene, " : ""}Laplacian variance ${variance(p.id)} (batch median ${Math.round(batchMedian)})`
     const size =
