@@ -8,8 +8,10 @@
  * excludes it as `content-mismatch`. Photos and videos are judged twice: with their metadata,
  * and stripped of make, model, software and comment (as a messaging app or a "save as" leaves
  * them). Sets:
- * - photos: the fixtures (not `truncated-*`, not the screenshot), plus every folder of
- *   `BENCH_NONPHOTO_PHOTOS` (comma separated, e.g. scikit-image's `skimage/data` sample photos);
+ * - photos: the fixtures (not `truncated-*`, not the screenshot); each fixture JPEG, WebP and
+ *   AVIF photo put on a perfectly plain grey backdrop (a product or studio shot: subject on 35 %
+ *   and 50 % of the frame, sharp and blurred 2 px), saved as JPEG without EXIF; plus every folder
+ *   of `BENCH_NONPHOTO_PHOTOS` (comma separated, e.g. scikit-image's `skimage/data` sample photos);
  * - non-photos: the fixtures' macOS screenshot, the generated charts and screen captures of
  *   `@curator/ai/graphics-testing`, plus every folder of `BENCH_NONPHOTO_GRAPHICS` (e.g. charts
  *   saved by Matplotlib).
@@ -23,6 +25,7 @@ import { type SelectionCandidate, SelectionModel } from "@curator/ai"
 import { barChart, desktopScreenshot, lineChart, phoneScreenshot, scatterPlot, slide } from "@curator/ai/graphics-testing"
 import { Media, MediaInspector } from "@curator/media"
 import { Effect, ManagedRuntime } from "effect"
+import sharp from "sharp"
 import { FIXTURES, loadFixtures, round } from "./common.js"
 
 const SCREENSHOT_FIXTURE = "png-macos-screenshot-exif.png"
@@ -55,7 +58,21 @@ try {
   ]
   for (const [name, make] of generated) await writeFile(path.join(work, name), await make())
   const fixtures = (await loadFixtures()).map((f) => f.path)
-  const photoFiles = [...fixtures.filter((f) => path.basename(f) !== SCREENSHOT_FIXTURE), ...(await Promise.all(folders("BENCH_NONPHOTO_PHOTOS").map(filesOf))).flat()]
+  const backdrops: Array<string> = []
+  for (const file of fixtures.filter((f) => /\.(jpe?g|webp|avif)$/i.test(f)))
+    for (const share of [0.35, 0.5])
+      for (const blur of [0, 2]) {
+        let subject = sharp(file).rotate().resize(Math.round(1600 * Math.sqrt(share)), Math.round(1200 * Math.sqrt(share)), { fit: "cover" })
+        if (blur > 0) subject = subject.blur(blur)
+        const { data, info } = await subject.png().toBuffer({ resolveWithObject: true })
+        const out = path.join(work, `backdrop-${path.parse(file).name}-${share}-${blur}.jpg`)
+        await sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 96, g: 100, b: 104 } } })
+          .composite([{ input: data, left: Math.round((1600 - info.width) / 2), top: 1200 - info.height }])
+          .jpeg({ quality: 92 })
+          .toFile(out)
+        backdrops.push(out)
+      }
+  const photoFiles = [...fixtures.filter((f) => path.basename(f) !== SCREENSHOT_FIXTURE), ...backdrops, ...(await Promise.all(folders("BENCH_NONPHOTO_PHOTOS").map(filesOf))).flat()]
   const graphicFiles = [path.join(FIXTURES, SCREENSHOT_FIXTURE), ...generated.map(([n]) => path.join(work, n)), ...(await Promise.all(folders("BENCH_NONPHOTO_GRAPHICS").map(filesOf))).flat()]
   const photos = (await Promise.all(photoFiles.map((f) => candidateOf(f, "photo")))).flatMap((c) => (c === null ? [] : [c]))
   const graphics = (await Promise.all(graphicFiles.map((f) => candidateOf(f, "graphic")))).flatMap((c) => (c === null ? [] : [c]))

@@ -17,10 +17,15 @@
  *    texture (local luma steps of 4..40 levels), there are sharp edges (steps over 40 levels on
  *    at least {@link GRAPHIC_MIN_EDGE_SHARE}) and most of them are drawn straight (at least
  *    {@link GRAPHIC_MIN_STRAIGHT_EDGES} on horizontal or vertical runs of {@link STRAIGHT_RUN}
- *    px: axes, grid lines, bars, panels, glyph stems). A photo's smooth areas are gradients with
- *    sensor noise, never exactly flat, except clipped sky or crushed shadow — and then the rest
- *    of the photo is textured; a featureless photo (a grey wall) has no sharp edges; a starry
- *    sky on a black background has its edges in dots, not lines.
+ *    px: axes, grid lines, bars, panels, glyph stems); and what is not flat is drawn strokes, not
+ *    a photographed subject: sharp edges at least {@link GRAPHIC_MIN_EDGE_TO_TEXTURE} of the
+ *    texture, and at least {@link GRAPHIC_MIN_STROKE_SHARE} of the non-flat pixels within 2 px
+ *    of a flat one — {@link GRAPHIC_MIN_STROKE_SHARE_LOSSY} for a JPEG, WebP, HEIF or AVIF file:
+ *    charts and screenshots are saved as PNG far more often, photos without EXIF (a messaging
+ *    app's copy) as JPEG. A photo's smooth areas are gradients with sensor noise, never exactly flat,
+ *    except clipped sky, crushed shadow, bokeh or a plain backdrop — and then its subject is soft
+ *    texture in one block, not thin strokes; a featureless photo (a grey wall) has no sharp
+ *    edges; a starry sky on a black background has its edges in dots, not lines.
  * 4. A PNG (cameras write JPEG, HEIF or raw, never PNG) at exactly a screen's size (a common
  *    display or phone resolution, either orientation) with no camera data: a screen capture.
  *
@@ -39,10 +44,12 @@ export interface LineArtStats {
   readonly textureShare: number
   /** Pixels whose largest luma step to a 4-neighbour is over 40 levels: sharp edges. */
   readonly edgeShare: number
-  /** How many colours (6 bits per channel) hold 90 % of the flat pixels (0 when none is flat). */
+  /** How many colours (5 bits per channel) hold 90 % of the flat pixels (0 when none is flat). */
   readonly flatColours: number
   /** Share of the edge pixels that lie on a straight horizontal or vertical run of at least {@link STRAIGHT_RUN} edge pixels (0 without edges). */
   readonly straightEdges: number
+  /** Share of the pixels that are not flat which have a flat pixel within 2 px (in their row or column): strokes on a flat ground (0 when all are flat). */
+  readonly strokeShare: number
 }
 
 /** Thresholds of rule 3 (see module doc); measured, see docs/performance.md. */
@@ -55,6 +62,12 @@ export const GRAPHIC_MAX_TEXTURE_SHARE = 0.36
 export const GRAPHIC_MIN_EDGE_SHARE = 0.01
 /** See {@link GRAPHIC_MIN_FLAT_SHARE}. */
 export const GRAPHIC_MIN_STRAIGHT_EDGES = 0.4
+/** See {@link GRAPHIC_MIN_FLAT_SHARE}. */
+export const GRAPHIC_MIN_EDGE_TO_TEXTURE = 0.12
+/** See {@link GRAPHIC_MIN_FLAT_SHARE}. */
+export const GRAPHIC_MIN_STROKE_SHARE = 0.15
+/** See {@link GRAPHIC_MIN_FLAT_SHARE}. */
+export const GRAPHIC_MIN_STROKE_SHARE_LOSSY = 0.3
 
 /** Edge pixels in a row or column that make a straight run: axes, grid lines, bars, panels and glyph stems are drawn so; stars and foliage are not. */
 export const STRAIGHT_RUN = 5
@@ -71,54 +84,91 @@ const EDGE_MIN_STEP = 40
  */
 export const lineArtStats = (rgb: Uint8Array, luma: Uint8Array, width: number, height: number, channels: number): LineArtStats => {
   const inner = Math.max(0, width - 2) * Math.max(0, height - 2)
-  if (inner === 0) return { flatShare: 0, textureShare: 0, edgeShare: 0, flatColours: 0, straightEdges: 0 }
-  const same = (p: number, q: number) => {
-    const i = p * channels
-    const j = q * channels
-    return Math.abs(rgb[i]! - rgb[j]!) <= SAME_COLOUR && Math.abs(rgb[i + 1]! - rgb[j + 1]!) <= SAME_COLOUR && Math.abs(rgb[i + 2]! - rgb[j + 2]!) <= SAME_COLOUR
-  }
-  const colourCounts = new Uint32Array(1 << 18)
+  if (inner === 0) return { flatShare: 0, textureShare: 0, edgeShare: 0, flatColours: 0, straightEdges: 0, strokeShare: 0 }
+  const near = (i: number, j: number) =>
+    Math.abs(rgb[i]! - rgb[j]!) <= SAME_COLOUR && Math.abs(rgb[i + 1]! - rgb[j + 1]!) <= SAME_COLOUR && Math.abs(rgb[i + 2]! - rgb[j + 2]!) <= SAME_COLOUR
+  const colourCounts = new Uint32Array(1 << 15)
+  const colours: Array<number> = []
   const edges = new Uint8Array(width * height)
+  const flats = new Uint8Array(width * height)
+  const row = width * channels
   let flat = 0
   let texture = 0
   let edge = 0
   for (let y = 1; y < height - 1; y++) {
-    for (let x = 1; x < width - 1; x++) {
-      const p = y * width + x
+    for (let x = 1, p = y * width + 1; x < width - 1; x++, p++) {
       const l = luma[p]!
       const step = Math.max(Math.abs(luma[p - 1]! - l), Math.abs(luma[p + 1]! - l), Math.abs(luma[p - width]! - l), Math.abs(luma[p + width]! - l))
-      if (step <= 3 && same(p, p - 1) && same(p, p + 1) && same(p, p - width) && same(p, p + width)) {
-        flat++
-        const i = p * channels
-        colourCounts[((rgb[i]! >> 2) << 12) | ((rgb[i + 1]! >> 2) << 6) | (rgb[i + 2]! >> 2)]! += 1
-      } else if (step > EDGE_MIN_STEP) {
+      if (step > EDGE_MIN_STEP) {
         edge++
         edges[p] = 1
-      } else if (step >= TEXTURE_MIN_STEP) texture++
-    }
-  }
-  let flatColours = 0
-  if (flat > 0) {
-    const counts = Array.from(colourCounts.filter((c) => c > 0)).sort((a, b) => b - a)
-    for (let held = 0; held < 0.9 * flat; flatColours++) held += counts[flatColours]!
-  }
-  // Straight runs: mark every edge pixel of a horizontal or vertical run of >= STRAIGHT_RUN edge pixels.
-  const straight = new Uint8Array(width * height)
-  const runs = (count: number, length: number, at: (line: number, k: number) => number) => {
-    for (let line = 0; line < count; line++) {
-      let start = 0
-      for (let k = 0; k <= length; k++) {
-        if (k < length && edges[at(line, k)] === 1) continue
-        if (k - start >= STRAIGHT_RUN) for (let m = start; m < k; m++) straight[at(line, m)] = 1
-        start = k + 1
+        continue
+      }
+      if (step >= TEXTURE_MIN_STEP) {
+        texture++
+        continue
+      }
+      // Luma within 3 levels of every neighbour: flat when the colours match too (luma alone misses hue changes).
+      const i = p * channels
+      if (step <= 1 && near(i, i - channels) && near(i, i + channels) && near(i, i - row) && near(i, i + row)) {
+        flat++
+        flats[p] = 1
+        const key = ((rgb[i]! >> 3) << 10) | ((rgb[i + 1]! >> 3) << 5) | (rgb[i + 2]! >> 3)
+        if (colourCounts[key]!++ === 0) colours.push(key)
       }
     }
   }
-  runs(height, width, (y, x) => y * width + x)
-  runs(width, height, (x, y) => y * width + x)
+  let flatColours = 0
+  const counts = colours.map((key) => colourCounts[key]!).sort((a, b) => b - a)
+  for (let held = 0; held < 0.9 * flat; flatColours++) held += counts[flatColours]!
+  // Straight runs: count the edge pixels of horizontal or vertical runs of >= STRAIGHT_RUN edge pixels (each once).
+  const straight = new Uint8Array(width * height)
   let straightCount = 0
-  for (let p = 0; p < straight.length; p++) straightCount += straight[p]!
-  return { flatShare: flat / inner, textureShare: texture / inner, edgeShare: edge / inner, flatColours, straightEdges: edge === 0 ? 0 : straightCount / edge }
+  const mark = (from: number, to: number, stride: number) => {
+    for (let q = from; q < to; q += stride) {
+      if (straight[q] === 0) straightCount++
+      straight[q] = 1
+    }
+  }
+  for (let y = 0; y < height; y++) {
+    let start = -1
+    for (let x = 0; x <= width; x++) {
+      const on = x < width && edges[y * width + x] === 1
+      if (on && start < 0) start = x
+      if (!on && start >= 0) {
+        if (x - start >= STRAIGHT_RUN) mark(y * width + start, y * width + x, 1)
+        start = -1
+      }
+    }
+  }
+  for (let x = 0; x < width; x++) {
+    let start = -1
+    for (let y = 0; y <= height; y++) {
+      const on = y < height && edges[y * width + x] === 1
+      if (on && start < 0) start = y
+      if (!on && start >= 0) {
+        if (y - start >= STRAIGHT_RUN) mark(start * width + x, y * width + x, width)
+        start = -1
+      }
+    }
+  }
+  // Strokes: pixels that are not flat with a flat pixel at most 2 px away along their row or column.
+  let stroke = 0
+  for (let y = 2; y < height - 2; y++) {
+    for (let x = 2, p = y * width + 2; x < width - 2; x++, p++) {
+      if (flats[p] === 1) continue
+      if (flats[p - 1] === 1 || flats[p + 1] === 1 || flats[p - 2] === 1 || flats[p + 2] === 1 || flats[p - width] === 1 || flats[p + width] === 1 || flats[p - 2 * width] === 1 || flats[p + 2 * width] === 1) stroke++
+    }
+  }
+  const notFlat = Math.max(0, width - 4) * Math.max(0, height - 4) - flat
+  return {
+    flatShare: flat / inner,
+    textureShare: texture / inner,
+    edgeShare: edge / inner,
+    flatColours,
+    straightEdges: edge === 0 ? 0 : straightCount / edge,
+    strokeShare: notFlat <= 0 ? 0 : stroke / notFlat
+  }
 }
 
 /** Comments and program names that say "screenshot" (English, German, French, Italian, Spanish, Japanese, Chinese). */
@@ -174,7 +224,9 @@ export const nonPhotoReason = (item: MediaItem, stats: LineArtStats): string | n
     stats.flatColours <= GRAPHIC_MAX_FLAT_COLOURS &&
     stats.textureShare <= GRAPHIC_MAX_TEXTURE_SHARE &&
     stats.edgeShare >= GRAPHIC_MIN_EDGE_SHARE &&
-    stats.straightEdges >= GRAPHIC_MIN_STRAIGHT_EDGES
+    stats.straightEdges >= GRAPHIC_MIN_STRAIGHT_EDGES &&
+    stats.edgeShare >= GRAPHIC_MIN_EDGE_TO_TEXTURE * stats.textureShare &&
+    stats.strokeShare >= (item.mime === "image/png" ? GRAPHIC_MIN_STROKE_SHARE : GRAPHIC_MIN_STROKE_SHARE_LOSSY)
   ) {
     return `a chart or graphic, not a photo: ${percent(stats.flatShare)} of it is flat colour (${stats.flatColours} colour${stats.flatColours === 1 ? "" : "s"}), only ${percent(stats.textureShare)} texture, and it has no camera data (no EXIF make or model)`
   }

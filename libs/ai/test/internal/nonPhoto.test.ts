@@ -1,3 +1,4 @@
+import path from "node:path"
 import sharp from "sharp"
 import { describe, expect, it } from "vitest"
 import { analyzeImage } from "../../src/internal/imageAnalysis.js"
@@ -61,5 +62,20 @@ describe("nonPhotoReason", () => {
     }
     const grey = await sharp({ create: { width: 400, height: 300, channels: 3, background: { r: 128, g: 126, b: 124 } } }).jpeg().toBuffer()
     expect(nonPhotoReason(mediaItem("grey"), (await analyzeImage(grey)).lineArt)).toBeNull()
+  })
+
+  it("does not take a photo on a plain studio backdrop, EXIF stripped, for a graphic", async () => {
+    // Each sharp fixture photo as the subject of a product shot on a perfectly flat grey backdrop.
+    const media = path.resolve(import.meta.dirname, "../../../../../shared/fixtures/media")
+    for (const name of ["jpeg-nikon-coolpix-p6000-gps.jpg", "jpeg-sony-dsc-hx5v-gps.jpg", "webp-htc-desire-gps.webp", "jpeg-canon-eos-5d-12mp.jpg"])
+      for (const share of [0.35, 0.5]) {
+        const { data, info } = await sharp(path.join(media, name)).rotate().resize(Math.round(1600 * Math.sqrt(share)), Math.round(1200 * Math.sqrt(share)), { fit: "cover" }).png().toBuffer({ resolveWithObject: true })
+        const shot = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 96, g: 100, b: 104 } } })
+          .composite([{ input: data, left: Math.round((1600 - info.width) / 2), top: 1200 - info.height }])
+          .jpeg({ quality: 92 })
+          .toBuffer()
+        const thumbnail = await sharp(shot).resize(400, 400, { fit: "inside" }).jpeg({ quality: 82 }).toBuffer()
+        expect({ name, share, reason: nonPhotoReason(mediaItem("shot"), (await analyzeImage(thumbnail)).lineArt) }).toEqual({ name, share, reason: null })
+      }
   })
 })
