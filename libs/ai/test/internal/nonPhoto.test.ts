@@ -6,7 +6,7 @@ import { type LineArtStats, nonPhotoReason } from "../../src/internal/nonPhoto.j
 import { mediaItem } from "../support/images.js"
 
 /** Statistics of a textured photo (no rule 3 evidence). */
-const photoLike: LineArtStats = { flatShare: 0.05, textureShare: 0.6, edgeShare: 0.1, flatColours: 40, straightEdges: 0.6 }
+const photoLike: LineArtStats = { flatShare: 0.05, textureShare: 0.6, edgeShare: 0.1, flatColours: 40, straightEdges: 0.6, strokeShare: 0.1 }
 const png = (fileName: string, width: number, height: number) => ({ ...mediaItem("x", { fileName, width, height }), mime: "image/png", codec: "png" })
 
 /** A 2000 x 1500 night sky: black with faint noise, `stars` gaussian stars and a dark treeline; its 400 px thumbnail. */

@@ -117,7 +117,7 @@ describe("perceptual hash and sharpness on rasters", () => {
 describe("quality", () => {
   const stats = (laplacianVariance: number, clippedHighlights = 0, crushedShadows = 0): MediaStats => ({
     width: 400, height: 300, dHash: 0n, laplacianVariance, meanLuma: 120, clippedHighlights, crushedShadows, highlightLuma: 240, shadowLuma: 10, histogram: flat, frameCount: 1,
-    lineArt: { flatShare: 0, textureShare: 0.6, edgeShare: 0.1, flatColours: 0, straightEdges: 0.5 }
+    lineArt: { flatShare: 0, textureShare: 0.6, edgeShare: 0.1, flatColours: 0, straightEdges: 0.5, strokeShare: 0 }
   })
   it("ranks sharper, better exposed, higher resolution items higher", () => {
     expect(qualityScore(stats(600), 300, 12).total).toBeGreaterThan(qualityScore(stats(150), 300, 12).total)
