@@ -480,7 +480,7 @@ describe("API posts: downloads", () => {
         [p3, 1, "Douro", "pending"]
       ])
       expect(records[0]!.entries).toEqual([
-        { fileId: ids[A], key: await key(A), entryName: "01-Caf____la_plage.jpg", kind: "photo", bytes: 1000 },
+        { fileId: ids[A], key: await key(A), entryName: "01-Cafe_a_la_plage.jpg", kind: "photo", bytes: 1000 },
         // The accepted round (0), not the latest (1); the extension is the exported key's.
         { fileId: ids[B], key: BlobKeys.enhancedRound(sessionId, ids[B]!, 0, "jpg"), entryName: "02-b.jpg", kind: "photo", bytes: 2222 },
         { fileId: ids[F], key: await key(F), entryName: "03-hidden.jpg", kind: "photo", bytes: 1300 }
@@ -502,12 +502,12 @@ describe("API posts: downloads", () => {
         label: "Ribeira!",
         status: "pending",
         reason: null,
-        entries: ["01-Caf____la_plage.jpg", "02-b.jpg", "03-hidden.jpg"],
+        entries: ["01-Cafe_a_la_plage.jpg", "02-b.jpg", "03-hidden.jpg"],
         bundles: []
       })
 
       // The bundle task: post 1 done with one bundle (its blob written), post 2 failed (the Map's Catch).
-      const bundle = { name: "01-ribeira", bytes: 6000, entries: ["01-Caf____la_plage.jpg", "02-b.jpg", "03-hidden.jpg"] }
+      const bundle = { name: "01-ribeira", bytes: 6000, entries: ["01-Cafe_a_la_plage.jpg", "02-b.jpg", "03-hidden.jpg"] }
       await api.run(
         Effect.gen(function* () {
           const store = yield* PostStore

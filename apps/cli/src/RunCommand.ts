@@ -2,7 +2,7 @@
  * `curator run <folder>`: the main job, headless. Ingests every file of the
  * folder into the local stores, runs SelectionPipeline in-process (the same
  * ASL the cloud runs), shows a progress bar and writes `selection.json`,
- * `contact-sheet.jpg` and `report.html` into `--out`. Then (`--steps`,
+ * `contact-sheet-01.jpg` (more pages for a big run) and `report.html` into `--out`. Then (`--steps`,
  * default `posts`) the rest of the browser's flow, driven through the SAME
  * API handler in-process (Flow.ts): confirm the review as picked, enhance
  * every kept item (`enhanced/`), accept, group into carousel posts, a
@@ -30,15 +30,16 @@ import { BUNDLES_DIR, ENHANCED_DIR, type FlowOutcome, runFlow, type RunSteps } f
 import { ingestFolder } from "./Ingest.js"
 import { ProgressDisplay } from "./ProgressDisplay.js"
 import { type PostsJson, type ReportPost, writePostsOutputs, writeReport } from "./report/index.js"
+import { plural } from "./report/internal/text.js"
 import type { ReportInput } from "./report/ReportInput.js"
 import { randomId } from "./ids.js"
 import { generateSampleTrip } from "./SampleTrip.js"
-import { printFlowSummary, printSessionUsage, printSummary } from "./Summary.js"
+import { printFlowSummary, printSessionUsage, printSummary, reportOutputs } from "./Summary.js"
 
 const options = {
   folder: Argument.String("folder").pipe(Argument.withDescription("Folder of photos and videos (searched recursively)"), Argument.optional),
   out: Flag.String("out").pipe(
-    Flag.withDescription("Where to write selection.json, contact-sheet.jpg, report.html, enhanced/, posts.json, posts.jpg, bundles/"),
+    Flag.withDescription("Where to write selection.json, contact-sheet-01.jpg (...), report.html, enhanced/, posts.json, posts.jpg, bundles/"),
     Flag.withDefault("curator-out")
   ),
   max: Flag.Int("max").pipe(Flag.withDescription("How many items to pick"), Flag.withDefault(20)),
@@ -126,7 +127,7 @@ const runJob = Effect.fn("curator.run")(function* (opts: JobOptions) {
   const { uploads, skipped } = yield* ingestFolder(opts.folder, sessionId, expiresAt)
   if (skipped.length > 0) yield* Console.log(`Skipped ${skipped.length} file(s) that are not photos or videos: ${skipped.join(", ")}`)
   if (uploads.length === 0) return yield* Effect.fail(new Error(`No photos or videos in ${opts.folder}`))
-  yield* Console.log(`Curator: ${uploads.length} files from ${opts.folder}`)
+  yield* Console.log(`Curator: ${plural(uploads.length, "file", "files")} from ${opts.folder}`)
 
   const jobRecord: SelectionJobRecord = {
     jobId, status: "running", fileCount: uploads.length, tripContext: opts.tripContext, targetCount: opts.targetCount,
@@ -167,7 +168,7 @@ const runJob = Effect.fn("curator.run")(function* (opts: JobOptions) {
     result: job.result,
     items
   }
-  const written = yield* writeReport(opts.out, report)
+  const written = reportOutputs(yield* writeReport(opts.out, report))
   yield* printSummary(job.result, items, opts.steps === "select" ? written : {})
   if (opts.steps === "select") return { job, flow: null }
   if (job.result.selected.length === 0) {

@@ -8,10 +8,19 @@ import type { SelectionResult, SessionMeta } from "@curator/contracts"
 import { formatUsd } from "@curator/local"
 import { Console, Effect } from "effect"
 import type { FlowOutcome } from "./Flow.js"
+import { plural } from "./report/internal/text.js"
+import type { ReportPaths } from "./report/ReportWriter.js"
 import type { ReportInput } from "./report/ReportInput.js"
 
 /** "offline selection" for the offline model, "Gemini selection, <model>" otherwise. */
 export const selectionLabel = (model: string): string => (model === "offline" ? "offline selection" : `Gemini selection, ${model}`)
+
+/** The report's files as summary lines: kind -> path (the contact sheet's pages as "first … last (N pages)"). */
+export const reportOutputs = (paths: ReportPaths): Record<string, string> => {
+  const sheets = paths.contactSheets
+  const contactSheet = sheets.length <= 1 ? (sheets[0] ?? "") : `${sheets[0]} … ${path.basename(sheets[sheets.length - 1]!)} (${sheets.length} pages)`
+  return { selectionJson: paths.selectionJson, contactSheet, htmlReport: paths.htmlReport, thumbnails: paths.thumbnails }
+}
 
 /** Prints the summary to stdout. `written` maps output kinds to file paths. */
 export const printSummary = (result: SelectionResult, items: ReportInput["items"], written: Readonly<Record<string, string>>) =>
@@ -21,7 +30,7 @@ export const printSummary = (result: SelectionResult, items: ReportInput["items"
     for (const e of result.excluded) byCategory.set(e.category, (byCategory.get(e.category) ?? 0) + 1)
     const lines: Array<string> = []
     lines.push("")
-    lines.push(`Selected ${result.selected.length} of ${items.length} files in ${result.sceneGroups.length} scene(s) (${selectionLabel(result.model)}):`)
+    lines.push(`Selected ${result.selected.length} of ${plural(items.length, "file", "files")} in ${plural(result.sceneGroups.length, "scene", "scenes")} (${selectionLabel(result.model)}):`)
     for (const s of result.selected) lines.push(`  ${String(s.rank).padStart(2)}. ${name.get(s.fileId)}  [${s.scene}] ${s.justification}`)
     if (result.tokensUsed !== undefined) lines.push(`Gemini used by the selection: ${tokensAndCost(result.tokensUsed, result.costUsd)}`)
     if (result.excluded.length > 0) {

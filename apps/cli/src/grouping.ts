@@ -42,8 +42,11 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 /** "2024-06-01" -> "1 Jun 2024". */
 const dayOf = (iso: string): string => `${Number(iso.slice(8, 10))} ${MONTHS[Number(iso.slice(5, 7)) - 1] ?? iso.slice(5, 7)} ${iso.slice(0, 4)}`
 
-/** An offline scene name: `<YYYY-MM-DD HH:MM[–HH:MM | – YYYY-MM-DD HH:MM]> · <place>` or `Undated · <place>`, optional ` #n`. */
-const OFFLINE_SCENE = /^(?:(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})(?:–\d{2}:\d{2}| – (\d{4}-\d{2}-\d{2}) \d{2}:\d{2})?|Undated) · (.+?)(?: #\d+)?$/
+/** An offline scene name: `<YYYY-MM-DD HH:MM[–HH:MM | – YYYY-MM-DD HH:MM]> · <place>`, `Undated · <place>` or `Undated`, optional ` #n`. */
+const OFFLINE_SCENE = /^(?:(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})(?:–\d{2}:\d{2}| – (\d{4}-\d{2}-\d{2}) \d{2}:\d{2})? · (.+?)|Undated(?: · (.+?))?)(?: #\d+)?$/
+
+/** The title of a post with neither a date nor a named place. */
+const UNDATED_LABEL = "Undated"
 
 /** Coordinates or "no location" in a scene name: no place a person would name. */
 const UNNAMED_PLACE = /^(no location|-?\d+\.\d+, -?\d+\.\d+)$/
@@ -51,21 +54,22 @@ const UNNAMED_PLACE = /^(no location|-?\d+\.\d+, -?\d+\.\d+)$/
 /**
  * A post title for a scene name: the offline selection's "2024-06-01 09:00–10:30 · Paris, France"
  * -> "Paris, France · 1 Jun 2024" (a multi-day scene "1 Jun 2024 – 3 Jun 2024"; no place name ->
- * the date alone; undated -> the place alone); with `withTime`, the start time is added
+ * the date alone; undated -> the place alone, or "Undated" without one); with `withTime`, the start time is added
  * ("Paris, France · 1 Jun 2024, 09:00"). Any other name (a Gemini scene: "Sunset at the harbour")
  * is returned as it is.
  */
 export const postLabelOf = (scene: string, withTime = false): string => {
   const m = OFFLINE_SCENE.exec(scene.trim())
   if (m === null) return scene.trim()
-  const [, firstDay, time, lastDay, placeText] = m
+  const [, firstDay, time, lastDay, datedPlace, undatedPlace] = m
+  const placeText = datedPlace ?? undatedPlace
   const place = placeText !== undefined && !UNNAMED_PLACE.test(placeText) ? placeText : null
   const when =
     firstDay === undefined
       ? null
       : `${dayOf(firstDay)}${lastDay !== undefined && lastDay !== firstDay ? ` – ${dayOf(lastDay)}` : ""}${withTime && time !== undefined ? `, ${time}` : ""}`
   const label = [place, when].filter((part): part is string => part !== null).join(" · ")
-  return label === "" ? scene.trim() : label
+  return label !== "" ? label : firstDay === undefined ? UNDATED_LABEL : scene.trim()
 }
 
 /**

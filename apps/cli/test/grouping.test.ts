@@ -65,7 +65,9 @@ describe("postLabelOf", () => {
     expect(postLabelOf("2024-06-01 22:00 – 2024-06-03 08:00 · Lisbon, Portugal #2")).toBe("Lisbon, Portugal · 1 Jun 2024 – 3 Jun 2024")
     expect(postLabelOf("2024-12-31 23:59 · 30.0000, -40.0000")).toBe("31 Dec 2024")
     expect(postLabelOf("Undated · Rome, Italy")).toBe("Rome, Italy")
-    expect(postLabelOf("Undated · no location")).toBe("Undated · no location")
+    expect(postLabelOf("Undated")).toBe("Undated")
+    expect(postLabelOf("Undated · no location")).toBe("Undated")
+    expect(postLabelOf("Undated · no location #2")).toBe("Undated")
     expect(postLabelOf("Sunset at the harbour")).toBe("Sunset at the harbour")
   })
 

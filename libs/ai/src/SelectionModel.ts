@@ -22,6 +22,7 @@ import {
   type SelectionResult
 } from "@curator/contracts"
 import { Context, Effect, Layer, Schema } from "effect"
+import { foldExactCopies } from "./internal/exactCopies.js"
 import { analyzeMedia } from "./internal/imageAnalysis.js"
 import { OFFLINE_MODEL, type PlaceNamer, selectOffline } from "./internal/offlineSelection.js"
 import { loadPlaceFinder } from "./internal/reverseGeocode.js"
@@ -77,17 +78,12 @@ export const decodeSelectionInput = Effect.fnUntraced(function* (input: unknown)
 
 const selectOfflineEffect = Effect.fn("SelectionModel.select.offline")(function* (input: SelectionInput) {
   const { items, targetCount } = yield* decodeSelectionInput(input)
-  // Exact duplicates (same content hash) are never decoded: the first copy stands for them.
-  const firstWithHash = new Map<string, number>()
-  items.forEach((c, i) => {
-    if (!firstWithHash.has(c.item.contentHash)) firstWithHash.set(c.item.contentHash, i)
-  })
+  // Exact copies are never decoded: the kept copy of each content hash stands for them (exactCopies.ts).
+  const { unique, unfold } = foldExactCopies(items)
   const analyses = yield* Effect.forEach(
-    items,
-    (c, i) =>
-      firstWithHash.get(c.item.contentHash) === i
-        ? Effect.promise(() => analyzeMedia(c.thumbnail, c.item.kind === "video" ? c.frames : []))
-        : Effect.succeed(null),
+    unique,
+    // analyzeMedia never rejects: an undecodable image is an `Unprocessable` outcome.
+    (c) => Effect.promise(() => analyzeMedia(c.thumbnail, c.item.kind === "video" ? c.frames : [])),
     { concurrency: ANALYSIS_CONCURRENCY }
   )
   // Scene names say where ("Lisbon, Portugal") when an item has GPS: the offline reverse geocoder,
@@ -103,10 +99,12 @@ const selectOfflineEffect = Effect.fn("SelectionModel.select.offline")(function*
         )
       )
     : () => null
-  return selectOffline(
-    items.map((c, i) => ({ item: c.item, analysis: analyses[i] ?? null })),
-    targetCount,
-    placeName
+  return unfold(
+    selectOffline(
+      unique.map((c, i) => ({ item: c.item, analysis: analyses[i]! })),
+      targetCount,
+      placeName
+    )
   )
 })
 
@@ -128,7 +126,8 @@ export class SelectionModel extends Context.Service<
   /**
    * The offline model (model name "offline"): scenes by time (>= 2 h, UTC offsets
    * respected), GPS (>= 1 km) and visual breaks; exact and near-duplicates; quality from
-   * sharpness, exposure and resolution; a round-robin pick across scenes. Deterministic.
+   * sharpness, exposure and resolution; a round-robin pick across scenes. Deterministic, whatever
+   * the order of the items: exact copies keep one copy (shortest name), ties break in canonical order.
    */
   static readonly layerOffline = Layer.succeed(SelectionModel, SelectionModel.of({ select: selectOfflineEffect }))
 }

@@ -7,7 +7,9 @@
  * here from the original when the home provides `ProcessRunner` and
  * `AiPreviewEncoder` (the local stack does; the selection-worker Lambda needs
  * `Media.layer` for it); a video whose preview cannot be made, e.g. over the
- * encoder's time budget, goes with its frames instead, with a warning), add
+ * encoder's time budget, goes with its frames instead, with a warning), fold
+ * exact copies out first (one copy judged, the others excluded as its
+ * duplicates, in an order that does not depend on arrival), add
  * the files that could not be processed
  * as `unprocessable` exclusions, and complete the job record.
  *
@@ -19,6 +21,7 @@ import { readFile } from "node:fs/promises"
 import { AiPreviewEncoder, ProcessRunner } from "@curator/media"
 import { BlobStore, SessionStore } from "@curator/store"
 import { Effect, Option } from "effect"
+import { foldExactCopies } from "./internal/exactCopies.js"
 import { SelectionModel } from "./SelectionModel.js"
 import { meteredFor } from "./SessionTokenMeter.js"
 
@@ -34,16 +37,19 @@ export const runSelectionTask = Effect.fn("SelectionTask.run")(function* (event:
   const records = yield* sessions.listSelectionItems(sessionId, jobId)
   const done = records.filter((r) => r.status === "done" && r.item !== null && r.thumbnailKey !== null)
   const failed = records.filter((r) => r.status !== "done")
+  // Exact copies (same bytes) are folded out for every model: one copy is judged, the others are
+  // excluded as its duplicates; the order is canonical, so the result never depends on arrival order.
+  const { unique, unfold } = foldExactCopies(done.map((r) => ({ item: r.item!, thumbnailKey: r.thumbnailKey! })))
   const items = yield* Effect.forEach(
-    done,
-    (r) =>
+    unique,
+    ({ item, thumbnailKey }) =>
       Effect.gen(function* () {
-        const thumbnail = yield* blobs.get(r.thumbnailKey!)
-        const frames = r.item!.kind === "video"
-          ? yield* Effect.forEach(Array.from({ length: VIDEO_FRAME_COUNT }, (_, i) => BlobKeys.frame(sessionId, r.fileId, i)), (key) =>
+        const thumbnail = yield* blobs.get(thumbnailKey)
+        const frames = item.kind === "video"
+          ? yield* Effect.forEach(Array.from({ length: VIDEO_FRAME_COUNT }, (_, i) => BlobKeys.frame(sessionId, item.fileId, i)), (key) =>
               blobs.get(key).pipe(Effect.map(Option.some), Effect.catchTag("NotFoundError", () => Effect.succeed(Option.none()))))
           : []
-        return { item: r.item!, thumbnail, frames: frames.flatMap((f) => (Option.isSome(f) ? [f.value] : [])) }
+        return { item, thumbnail, frames: frames.flatMap((f) => (Option.isSome(f) ? [f.value] : [])) }
       }),
     { concurrency: 8 }
   )
@@ -59,7 +65,7 @@ export const runSelectionTask = Effect.fn("SelectionTask.run")(function* (event:
         { concurrency: 2 }
       )
     : items
-  const result = yield* model.select({ tripContext: event.tripContext, targetCount: event.targetCount, items: withPreviews })
+  const result = unfold(yield* model.select({ tripContext: event.tripContext, targetCount: event.targetCount, items: withPreviews }))
   const unprocessable: Array<ExcludedItem> = failed.map((r) => ({
     fileId: r.fileId,
     reason: r.status === "failed" ? `${r.errorMessage ?? "could not be processed"} (${r.errorTag ?? "unknown error"})` : "processing did not finish",

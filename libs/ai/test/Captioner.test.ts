@@ -93,6 +93,16 @@ describe("Captioner.layerOffline", () => {
     expect(named.draft.caption).toContain("Eiffel Tower at dawn")
   })
 
+  it("the caption for an undated, placeless post does not read \"Undated · no location\"", async () => {
+    // The labels and scene names the offline selection and `curator run` give such a post, old and new.
+    const undated = mediaItem("u", { local: null })
+    for (const [label, scene] of [["Undated · no location", "Undated · no location"], ["Undated", "Undated"], ["Undated · no location #2", "Undated · no location #2"]]) {
+      const out = await write({ tripContext: "", label: label!, items: [{ item: undated, scene: scene!, thumbnail: null }], history: [], feedback: null })
+      expect(out.draft.caption).toBe("Moments from the trip. 📸")
+      expect(out.draft.hashtags.filter((h) => /undated|location/i.test(h))).toEqual([])
+    }
+  })
+
   it("follows the phrase table round after round, replaying the style from the history", async () => {
     const [r0, shorter, casual, longer, tags, fewer] = await rounds(["shorter", "more casual and no emoji", "longer, longer", "more hashtags", "fewer hashtags"])
     expect(shorter!.draft.caption).toBe("Lisbon weekend — Lisbon and Sintra, 14–16 June 2025. 🌅")

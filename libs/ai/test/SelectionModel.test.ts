@@ -2,7 +2,7 @@ import type { SelectionResult } from "@curator/contracts"
 import { failureOf, runExit, runWith } from "@curator/contracts/testing"
 import { describe, expect, it } from "vitest"
 import { type SelectionInput, SelectionModel } from "../src/index.js"
-import { blackPicture, type ItemOptions, mediaItem, picture, type PictureOptions } from "./support/images.js"
+import { blackPicture, type ItemOptions, mediaItem, nightPicture, picture, type PictureOptions, shuffled, underExposedPicture } from "./support/images.js"
 
 const select = (input: SelectionInput) => runWith(SelectionModel.use((m) => m.select(input)), SelectionModel.layerOffline)
 
@@ -157,10 +157,27 @@ describe("SelectionModel.layerOffline", () => {
     expect(mush.reason).toMatch(/^(very blurry: Laplacian variance \d+ vs median \d+ in this batch|no detail)/)
   })
 
-  it("excludes an exact duplicate by content hash", async () => {
+  it("night shots rejected as \"badly under-exposed\": a low-key night shot with lit highlights is judged as one; a dark shot with no highlights is not", async () => {
+    const night = { item: mediaItem("night", at("2024-06-01T22:30:00")), thumbnail: await nightPicture(501), frames: [] }
+    const night2 = { item: mediaItem("night2", at("2024-06-02T23:30:00")), thumbnail: await nightPicture(502), frames: [] }
+    const dark = { item: mediaItem("dark", at("2024-06-01T14:00:00")), thumbnail: await underExposedPicture(503, 4), frames: [] }
+    const day = await build([
+      { id: "day1", seed: 504, item: at("2024-06-01T09:00:00") },
+      { id: "day2", seed: 505, item: at("2024-06-01T18:00:00") }
+    ])
+    const input = { ...day, items: [...day.items, night, night2, dark] }
+    const result = await select(input)
+    expectAccounted(input, result)
+    expect(result.selected.map((s) => s.fileId)).toEqual(expect.arrayContaining(["night", "night2"]))
+    for (const id of ["night", "night2"]) expect(result.selected.find((s) => s.fileId === id)!.justification).toMatch(/low-key/)
+    expect(excludedOf(result, "dark")).toMatchObject({ category: "quality-issue" })
+    expect(excludedOf(result, "dark")!.reason).toMatch(/^badly under-exposed: mean luminance \d+ of 255/)
+  })
+
+  it("excludes an exact duplicate by content hash, keeping the original name", async () => {
     const input = await build([
-      { id: "orig", seed: 81, item: { contentHash: "same" } },
-      { id: "copy", seed: 81, item: { contentHash: "same" } }
+      { id: "copy", seed: 81, item: { contentHash: "same", fileName: "IMG_1 copy.jpg" } },
+      { id: "orig", seed: 81, item: { contentHash: "same", fileName: "IMG_1.jpg" } }
     ])
     const result = await select(input)
     expectAccounted(input, result)
@@ -168,9 +185,51 @@ describe("SelectionModel.layerOffline", () => {
       fileId: "copy",
       category: "near-duplicate",
       duplicateOf: "orig",
-      reason: "Exact duplicate of orig.jpg: same content hash"
+      reason: "Exact duplicate of IMG_1.jpg: same content hash"
     })
     expect(result.sceneGroups[0]!.items).toEqual(["orig", "copy"])
+  })
+
+  it("duplicate copies make a photo vanish: one copy is kept, analysed and selectable, the same in every arrival order", async () => {
+    // Four copies of one file as browsers and file managers name them; fileIds sort unlike the names.
+    const copies: Array<Spec> = [
+      { id: "c-z", seed: 401, item: { ...at("2024-06-01T10:00:00"), contentHash: "h1234", fileName: "IMG_1234.jpg" } },
+      { id: "c-a", seed: 401, item: { ...at("2024-06-01T10:00:00"), contentHash: "h1234", fileName: "IMG_1234 (1).jpg" } },
+      { id: "c-m", seed: 401, item: { ...at("2024-06-01T10:00:00"), contentHash: "h1234", fileName: "IMG_1234 copy.jpg" } },
+      { id: "c-b", seed: 401, item: { ...at("2024-06-01T10:00:00"), contentHash: "h1234", fileName: "IMG_1234 copy 2.jpg" } }
+    ]
+    const others: Array<Spec> = [
+      { id: "o-1", seed: 402, item: { ...at("2024-06-01T13:00:00"), fileName: "IMG_1300.jpg" } },
+      { id: "o-2", seed: 403, item: { ...at("2024-06-01T16:00:00"), fileName: "IMG_1400.jpg" } }
+    ]
+    const input = await build([...copies, ...others])
+    const orders = [input.items, [...input.items].reverse(), ...Array.from({ length: 10 }, (_, k) => shuffled(input.items, 1000 + k))]
+    const results: Array<SelectionResult> = []
+    for (const items of orders) {
+      const result = await select({ ...input, items })
+      expectAccounted(input, result)
+      expect(result.selected.map((s) => s.fileId)).toContain("c-z")
+      expect(result.excluded.filter((e) => e.category === "unprocessable")).toEqual([])
+      for (const id of ["c-a", "c-m", "c-b"]) {
+        expect(excludedOf(result, id)).toEqual({ fileId: id, category: "near-duplicate", duplicateOf: "c-z", reason: "Exact duplicate of IMG_1234.jpg: same content hash" })
+      }
+      results.push(result)
+    }
+    for (const result of results) expect(result).toEqual(results[0])
+  })
+
+  it("near-identical shots of equal quality: the kept one does not depend on arrival order", async () => {
+    // The same pixels saved twice (different bytes, so no exact duplicate) tie on quality; undated items
+    // tie on time. Before canonical ordering the first to arrive won every tie.
+    const input = await build([
+      { id: "t-9", seed: 411, item: { ...at("2024-06-01T10:00:00"), contentHash: "h-a", fileName: "DSC_0001.jpg" } },
+      { id: "t-1", seed: 411, item: { ...at("2024-06-01T10:00:00"), contentHash: "h-b", fileName: "DSC_0001-export.jpg" } },
+      { id: "u-5", seed: 412, item: { local: null, contentHash: "h-c", fileName: "scan-b.jpg" } },
+      { id: "u-2", seed: 412, item: { local: null, contentHash: "h-d", fileName: "scan-a.jpg" } }
+    ], 1)
+    const orders = [input.items, [...input.items].reverse(), ...Array.from({ length: 6 }, (_, k) => shuffled(input.items, 2000 + k))]
+    const results = await Promise.all(orders.map((items) => select({ ...input, items })))
+    for (const result of results) expect(result).toEqual(results[0])
   })
 
   it("respects targetCount, picks round-robin across scenes and accounts for every item", async () => {
@@ -225,8 +284,33 @@ describe("SelectionModel.layerOffline", () => {
     ])
     const result = await select(input)
     expect(result.sceneGroups.map((g) => g.items)).toEqual([["dated"], ["undated"]])
-    expect(result.sceneGroups[1]!.name).toBe("Undated · no location")
+    expect(result.sceneGroups[1]!.name).toBe("Undated")
     expect(result.sceneGroups[1]!.timeRange).toBeNull()
+  })
+
+  it("undated photos grouped by colour: with no date and no GPS they form one Undated group, never merged into a dated scene", async () => {
+    const paris = { lat: 48.8584, lon: 2.2945 }
+    const rome = { lat: 41.8902, lon: 12.4922 }
+    const input = await build([
+      { id: "dated", seed: 321, item: at("2024-06-01T10:00:00") },
+      { id: "u-warm", seed: 322, item: { local: null } },
+      { id: "u-cool", seed: 323, picture: { palette: "cool" }, item: { local: null } },
+      { id: "u-warm2", seed: 324, item: { local: null } },
+      { id: "u-paris", seed: 325, item: { local: null, gps: paris } },
+      { id: "u-paris2", seed: 326, picture: { palette: "cool" }, item: { local: null, gps: paris } },
+      { id: "u-rome", seed: 327, item: { local: null, gps: rome } }
+    ])
+    const result = await select(input)
+    expectAccounted(input, result)
+    expect(result.sceneGroups.map((g) => [g.name, [...g.items].sort()])).toEqual([
+      ["2024-06-01 10:00 · no location", ["dated"]],
+      ["Undated · Paris, France", ["u-paris", "u-paris2"]],
+      ["Undated · Rome, Italy", ["u-rome"]],
+      ["Undated", ["u-cool", "u-warm", "u-warm2"]]
+    ])
+    const undatedPick = result.selected.find((p) => p.scene === "Undated")!
+    expect(undatedPick.justification).toMatch(/^(Best of \d+ shots|Only usable shot) with no date or place;/)
+    expect(result.selected.find((p) => p.scene === "Undated · Rome, Italy")!.justification).toMatch(/^Only usable shot at Rome, Italy \(undated\);/)
   })
 
   it("reports an undecodable thumbnail as unprocessable", async () => {

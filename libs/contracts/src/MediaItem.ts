@@ -46,6 +46,13 @@ export type GpsPosition = typeof GpsPosition.Type
  * - `rotation`: video display rotation in degrees (0/90/180/270).
  * - `durationSeconds`, `hasAudio`: videos only (null for photos).
  * - `codec`: image format (`jpeg`, `heic`, ...) or video codec (`h264`, `hevc`, ...).
+ * - `software`: the program that wrote the file, as it names itself (EXIF `Software`, else a
+ *   PNG `Software` text chunk, else XMP `xmp:CreatorTool`): "Nikon Transfer 1.1 W",
+ *   "Matplotlib version3.6.3, https://matplotlib.org/"; null when none. Optional: items
+ *   recorded before it existed have none.
+ * - `userComment`: the file's own comment (EXIF `UserComment`, else a PNG `Comment` or
+ *   `Description` text chunk, else XMP `exif:UserComment`), e.g. macOS writes "Screenshot";
+ *   null when none. Optional like `software`.
  */
 export const MediaItem = Schema.Struct({
   fileId: Schema.String,
@@ -65,6 +72,8 @@ export const MediaItem = Schema.Struct({
   durationSeconds: Schema.NullOr(Schema.Number),
   hasAudio: Schema.NullOr(Schema.Boolean),
   codec: Schema.String,
-  contentHash: Schema.String
+  contentHash: Schema.String,
+  software: Schema.optional(Schema.NullOr(Schema.String)),
+  userComment: Schema.optional(Schema.NullOr(Schema.String))
 })
 export type MediaItem = typeof MediaItem.Type

@@ -27,6 +27,7 @@ import { createReadStream } from "node:fs"
 import { stat } from "node:fs/promises"
 import path from "node:path"
 import { Readable } from "node:stream"
+import anyAscii from "any-ascii"
 import {
   BlobKeys,
   type BundleInfo,
@@ -67,14 +68,14 @@ export interface PlannedBundle {
 }
 
 /**
- * The slug of a post label: NFKD with the combining marks removed, lower
- * case, every run of characters outside `[a-z0-9]` -> one `-`, no `-` at
- * either end; "post" when nothing is left.
+ * The slug of a post label: emoji dropped (decoration, not words), every
+ * other character transliterated to ASCII by `any-ascii` (Rødberg -> Rodberg,
+ * Straße -> Strasse, Москва -> Moskva, 東京 -> DongJing), lower case, every
+ * run of characters outside `[a-z0-9]` -> one `-`, no `-` at either end;
+ * "post" when nothing is left.
  */
 export const labelSlug = (label: string): string => {
-  const slug = label
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
+  const slug = anyAscii(label.replace(/\p{Extended_Pictographic}|\p{Regional_Indicator}/gu, " "))
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")

@@ -5,7 +5,7 @@
  * (AV1 Image File Format), QuickTime (`qt  `), 3GPP (`3gp*`, `3g2*`) and MP4.
  */
 import { Effect } from "effect"
-import { UnsupportedMediaError } from "@curator/contracts"
+import { CorruptMediaError, UnsupportedMediaError } from "@curator/contracts"
 
 /** Photo formats Curator decodes. */
 export type PhotoFormat = "jpeg" | "png" | "webp" | "heic" | "avif"
@@ -70,35 +70,41 @@ const fromBrands = (brands: ReadonlyArray<string>): SniffedType | undefined => {
   return undefined
 }
 
-// Formats we recognise but do not process, so the error can name them.
+// Formats we recognise but do not process, so the error can name them: each as the plural noun
+// phrase the message starts with ("HLS playlists are not supported").
 const KNOWN_UNSUPPORTED: ReadonlyArray<readonly [string, (b: Uint8Array) => boolean]> = [
-  ["GIF", (b) => ascii(b, 0, 6) === "GIF87a" || ascii(b, 0, 6) === "GIF89a"],
-  ["TIFF", (b) => startsWith(b, [0x49, 0x49, 0x2a, 0x00]) || startsWith(b, [0x4d, 0x4d, 0x00, 0x2a])],
-  ["BMP", (b) => ascii(b, 0, 2) === "BM"],
-  ["Matroska/WebM", (b) => startsWith(b, [0x1a, 0x45, 0xdf, 0xa3])],
-  ["AVI", (b) => ascii(b, 0, 4) === "RIFF" && ascii(b, 8, 12) === "AVI "],
-  ["PDF", (b) => ascii(b, 0, 5) === "%PDF-"],
-  ["an HLS playlist", (b) => ascii(b, 0, 7) === "#EXTM3U"],
-  ["an ffmpeg concat script", (b) => ascii(b, 0, 8) === "ffconcat"],
-  ["ZIP", (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04])]
+  ["GIF images", (b) => ascii(b, 0, 6) === "GIF87a" || ascii(b, 0, 6) === "GIF89a"],
+  ["TIFF images", (b) => startsWith(b, [0x49, 0x49, 0x2a, 0x00]) || startsWith(b, [0x4d, 0x4d, 0x00, 0x2a])],
+  ["BMP images", (b) => ascii(b, 0, 2) === "BM"],
+  ["Matroska/WebM videos", (b) => startsWith(b, [0x1a, 0x45, 0xdf, 0xa3])],
+  ["AVI videos", (b) => ascii(b, 0, 4) === "RIFF" && ascii(b, 8, 12) === "AVI "],
+  ["PDF documents", (b) => ascii(b, 0, 5) === "%PDF-"],
+  ["HLS playlists", (b) => ascii(b, 0, 7) === "#EXTM3U"],
+  ["ffmpeg concat scripts", (b) => ascii(b, 0, 8) === "ffconcat"],
+  ["ZIP archives", (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04])]
 ]
+
+/** What Curator takes, for the refusals. */
+const SUPPORTED = "Curator takes JPEG, PNG, WebP, HEIC and AVIF photos and MP4, MOV and 3GP videos"
 
 /**
  * Sniffs the media type from a file's first bytes (at least {@link SNIFF_HEADER_BYTES}
  * when the file is that long). Signatures: JPEG `FF D8 FF` (ITU T.81), PNG's 8-byte
  * signature (RFC 2083), WebP `RIFF....WEBP` (RFC 9649), ISO BMFF `....ftyp` + brands.
  *
- * Fails with `UnsupportedMediaError` (naming the format when known) for anything else.
+ * Fails with `CorruptMediaError` ("empty file") when there are no bytes at all, and with
+ * `UnsupportedMediaError` (naming the format when known) for anything else it does not take.
  */
-export const sniff = (header: Uint8Array): Effect.Effect<SniffedType, UnsupportedMediaError> => {
+export const sniff = (header: Uint8Array): Effect.Effect<SniffedType, UnsupportedMediaError | CorruptMediaError> => {
   const type = sniffSync(header)
   if (type !== undefined) return Effect.succeed(type)
+  if (header.length === 0) {
+    return Effect.fail(new CorruptMediaError({ message: "empty file (0 bytes): there is no photo or video in it, as when a copy or download was interrupted" }))
+  }
   const known = KNOWN_UNSUPPORTED.find(([, test]) => test(header))
   return Effect.fail(
     new UnsupportedMediaError({
-      message: known !== undefined
-        ? `${known[0]} files are not supported: Curator takes JPEG, PNG, WebP, HEIC and AVIF photos and MP4, MOV and 3GP videos`
-        : "not a photo or video Curator recognises (unknown file signature)"
+      message: known !== undefined ? `${known[0]} are not supported: ${SUPPORTED}` : `not a photo or video Curator recognises (unknown file signature): ${SUPPORTED}`
     })
   )
 }

@@ -17,7 +17,7 @@ import {
 import { MediaConfig } from "./MediaConfig.js"
 import type { SniffedType } from "./MediaSniffer.js"
 import { ProcessRunner, type FfprobeResult, type FfprobeStream } from "./ProcessRunner.js"
-import { captureTimeOf, readExif } from "./internal/exif.js"
+import { captureTimeOf, readExif, softwareAndComment } from "./internal/exif.js"
 import { heifResidualOrientation, isHeifFamily, readHeifLayout } from "./internal/heif.js"
 import { readTopLevel } from "./internal/isobmff.js"
 import { parseIso6709 } from "./internal/iso6709.js"
@@ -27,8 +27,8 @@ import { corruptFromSharp } from "./internal/sharpErrors.js"
 /**
  * A MediaItem without the fields that belong to the upload (fileId, key, fileName, bytes,
  * contentHash): kind, mime, codec, displayed width/height (px, orientation/rotation applied),
- * captureTime, gps, make, model, orientation (EXIF 1..8), rotation (video, degrees clockwise),
- * durationSeconds and hasAudio (videos; null for photos).
+ * captureTime, gps, make, model, software and userComment (photos), orientation (EXIF 1..8),
+ * rotation (video, degrees clockwise), durationSeconds and hasAudio (videos; null for photos).
  */
 export type MediaMetadata = Omit<MediaItem, "fileId" | "key" | "fileName" | "bytes" | "contentHash">
 
@@ -138,6 +138,7 @@ export class MetadataReader extends Context.Service<MetadataReader, {
           gps: exif.gps,
           make: exif.make,
           model: exif.model,
+          ...softwareAndComment(exif, header.comments, header.xmpAsString),
           orientation,
           rotation: 0,
           durationSeconds: null,

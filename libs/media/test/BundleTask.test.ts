@@ -163,9 +163,21 @@ describe("planBundles and names", () => {
     expect(planBundles({ index: 0, label: "x", entries: [] }, 1024)).toEqual([])
   })
 
+  it("slugs transliterate: Rødberg is rodberg, every script reads as Latin letters", () => {
+    expect(labelSlug("Rødberg, Norway · 3 Jun 2024")).toBe("rodberg-norway-3-jun-2024")
+    expect(labelSlug("Ærøskøbing")).toBe("aeroskobing")
+    expect(labelSlug("Þórshöfn")).toBe("thorshofn")
+    expect(labelSlug("Łódź · Kraków")).toBe("lodz-krakow")
+    expect(labelSlug("Straße in Zürich")).toBe("strasse-in-zurich")
+    expect(labelSlug("Петах-Тиква")).toBe("petakh-tikva")
+    expect(labelSlug("Αθήνα")).toBe("athina")
+    expect(labelSlug("東京")).toBe("dongjing")
+    expect(labelSlug("Đà Nẵng 🎉")).toBe("da-nang")
+  })
+
   it("names hold only [a-z0-9-] and at most 100 characters, the part suffix kept", () => {
-    expect(labelSlug("  ..Ünïcödé / 東京 !! ")).toBe("unicode")
-    expect(labelSlug("東京")).toBe("post")
+    expect(labelSlug("  ..Ünïcödé / 東京 !! ")).toBe("unicode-dongjing")
+    expect(labelSlug("!! ?")).toBe("post")
     const long = bundleName(99, "a".repeat(300), 12)
     expect(long.length).toBe(BUNDLE_NAME_LENGTH)
     expect(long).toMatch(/^100-a+-part12$/)

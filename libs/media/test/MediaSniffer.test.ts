@@ -64,8 +64,23 @@ describe("MediaSniffer", () => {
     expect(Exit.isFailure(random)).toBe(true)
     expect((failureOf(random) as { _tag: string })._tag).toBe("UnsupportedMediaError")
     const gif = await Effect.runPromiseExit(sniff(new TextEncoder().encode("GIF89a" + "\0".repeat(58))))
-    expect((failureOf(gif) as { message: string }).message).toMatch(/^GIF files are not supported/)
-    const empty = await Effect.runPromiseExit(sniff(new Uint8Array(0)))
-    expect((failureOf(empty) as { _tag: string })._tag).toBe("UnsupportedMediaError")
+    expect((failureOf(gif) as { message: string }).message).toMatch(/^GIF images are not supported/)
+  })
+
+  it("an HLS playlist files are not supported: every known format is named in a grammatical sentence", async () => {
+    const message = async (text: string) => (failureOf(await Effect.runPromiseExit(sniff(new TextEncoder().encode(text.padEnd(64, "\n"))))) as { message: string }).message
+    expect(await message("#EXTM3U")).toMatch(/^HLS playlists are not supported: Curator takes JPEG, PNG, WebP, HEIC and AVIF photos and MP4, MOV and 3GP videos$/)
+    expect(await message("ffconcat version 1.0")).toMatch(/^ffmpeg concat scripts are not supported: /)
+    expect(await message("%PDF-1.7")).toMatch(/^PDF documents are not supported: /)
+    expect(await message("PK\u0003\u0004")).toMatch(/^ZIP archives are not supported: /)
+    // No article before a plural anywhere ("an HLS playlist files").
+    for (const text of ["#EXTM3U", "ffconcat", "%PDF-", "PK\u0003\u0004", "GIF89a", "BM", "RIFF\0\0\0\0AVI "]) expect(await message(text)).not.toMatch(/^(a|an) /i)
+  })
+
+  it("a zero-byte file is \"empty file\", not \"unknown file signature\"", async () => {
+    const empty = failureOf(await Effect.runPromiseExit(sniff(new Uint8Array(0)))) as { _tag: string; message: string }
+    expect(empty._tag).toBe("CorruptMediaError")
+    expect(empty.message).toMatch(/^empty file \(0 bytes\)/)
+    expect(empty.message).not.toMatch(/signature/)
   })
 })

@@ -20,6 +20,7 @@ import {
   type StoreConflictError
 } from "@curator/contracts"
 import { Orchestrator } from "@curator/orchestration"
+import anyAscii from "any-ascii"
 import { PostStore, SessionStore, type StoreCallError } from "@curator/store"
 import { Effect } from "effect"
 import { conflict, notFound, unavailableAs503 } from "./apiErrors.js"
@@ -311,8 +312,9 @@ export const ENTRY_BASE_MAX = 80
 /**
  * The ZIP entry name of the item at carousel `position` (1-based):
  * `NN-<sanitised base name of the upload>.<ext of the exported key>`. The
- * base name is the upload's file name without folders and extension, NFC,
- * every character outside `[A-Za-z0-9._-]` replaced by `_`, leading dots
+ * base name is the upload's file name without folders and extension,
+ * transliterated to ASCII (`any-ascii`: "Café" -> "Cafe", "Rødberg" ->
+ * "Rodberg"), every character outside `[A-Za-z0-9._-]` replaced by `_`, leading dots
  * dropped, at most {@link ENTRY_BASE_MAX} characters (`file` when nothing is
  * left); the extension is the exported key's, lower-cased (`bin` when none).
  */
@@ -320,8 +322,7 @@ export const entryName = (position: number, fileName: string, key: string): stri
   const leaf = fileName.slice(Math.max(fileName.lastIndexOf("/"), fileName.lastIndexOf("\\")) + 1)
   const dot = leaf.lastIndexOf(".")
   const base = dot > 0 ? leaf.slice(0, dot) : leaf
-  const safe = base
-    .normalize("NFC")
+  const safe = anyAscii(base)
     .replace(/[^A-Za-z0-9._-]/gu, "_")
     .replace(/^\.+/, "")
     .slice(0, ENTRY_BASE_MAX)

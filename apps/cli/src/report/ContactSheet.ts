@@ -1,16 +1,18 @@
 /**
- * The contact sheet: one JPEG showing every file of the run, grouped by
+ * The contact sheet: JPEG pages showing every file of the run, grouped by
  * scene — picks first in rank order (rank badge), then exclusions (dimmed,
  * with their category and reason), then the files that could not be
- * processed (a placeholder with the reason). Drawn with sharp: the page is an
+ * processed (a placeholder with the reason). One page when the run fits;
+ * a bigger run is paged (`contact-sheet-01.jpg`, ...), every scene's picks
+ * on the first pages, then the exclusions, then the failures. Drawn with sharp: the page is an
  * SVG rendered by librsvg, each thumbnail is contained in a square well on a
  * neutral background and composited on top with its own small overlay.
  */
 import { Effect } from "effect"
 import sharp from "sharp"
 import { ReportRenderError } from "./errors.js"
-import { buildReportView } from "./internal/ReportView.js"
-import { layoutContactSheet, type SheetLayout, type SheetTile } from "./internal/sheetLayout.js"
+import { buildReportView, type ReportView } from "./internal/ReportView.js"
+import { layoutContactSheets, type SheetLayout, type SheetTile } from "./internal/sheetLayout.js"
 import { baseSvg, wellOverlaySvg } from "./internal/sheetSvg.js"
 import { palette } from "./internal/theme.js"
 import type { ReportInput } from "./ReportInput.js"
@@ -43,28 +45,14 @@ const renderWell = (tile: SheetTile, thumbnail: Uint8Array) =>
     Effect.orElseSucceed(() => null)
   )
 
-/** The computed layout of the sheet for `input` (px); fails when even the most compact layout is too tall. */
-export const contactSheetLayout = (input: ReportInput): Effect.Effect<SheetLayout, ReportRenderError> => {
-  const layout = layoutContactSheet(buildReportView(input))
-  return layout === null
-    ? Effect.fail(new ReportRenderError({ message: `too many files (${input.items.length}) for one contact sheet` }))
-    : Effect.succeed(layout)
-}
+/** The pages of the sheet for `input` (see `layoutContactSheets`: one page when it fits, else paged, picks first). */
+export const contactSheetLayouts = (input: ReportInput): ReadonlyArray<SheetLayout> => layoutContactSheets(buildReportView(input))
 
-/**
- * Renders the contact sheet of `input` as JPEG bytes (sRGB, quality
- * CONTACT_SHEET_QUALITY, 4:4:4 chroma so caption text stays crisp).
- * Size: SHEET_WIDTH (1800 px) wide; the height grows with the number of files
- * and scenes (see `internal/sheetLayout.ts`).
- * Fails with ReportRenderError when libvips cannot render or encode the page;
- * an undecodable thumbnail is drawn as a placeholder instead.
- */
-export const renderContactSheet = Effect.fn("renderContactSheet")(function* (input: ReportInput) {
-  const view = buildReportView(input)
-  const layout = layoutContactSheet(view)
-  if (layout === null) {
-    return yield* new ReportRenderError({ message: `too many files (${view.counts.files}) for one contact sheet` })
-  }
+/** The file name of page `page` (from 1): `contact-sheet-01.jpg`, `contact-sheet-02.jpg`, ... */
+export const contactSheetFileName = (page: number): string => `contact-sheet-${String(page).padStart(2, "0")}.jpg`
+
+/** Renders one page of the sheet as JPEG bytes (see {@link renderContactSheets}). */
+const renderPage = Effect.fn("renderContactSheetPage")(function* (view: ReportView, layout: SheetLayout) {
   const withThumbnails = layout.tiles.filter((t) => t.variant !== "failed" && t.entry.thumbnail !== null)
   const wells = yield* Effect.forEach(withThumbnails, (t) => (t.entry.thumbnail === null ? Effect.succeed(null) : renderWell(t, t.entry.thumbnail)), {
     concurrency: 4
@@ -87,7 +75,20 @@ export const renderContactSheet = Effect.fn("renderContactSheet")(function* (inp
         .flatten({ background: palette.page })
         .jpeg({ quality: CONTACT_SHEET_QUALITY, chromaSubsampling: "4:4:4" })
         .toBuffer(),
-    catch: (cause) => new ReportRenderError({ message: `contact sheet: ${message(cause)}` })
+    catch: (cause) => new ReportRenderError({ message: `contact sheet page ${layout.page} of ${layout.pages}: ${message(cause)}` })
   })
   return new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength)
+})
+
+/**
+ * Renders the contact sheet of `input` as JPEG pages (sRGB, quality CONTACT_SHEET_QUALITY,
+ * 4:4:4 chroma so caption text stays crisp), in page order, one page at a time so memory
+ * stays that of one page. Size: SHEET_WIDTH (1800 px) wide, at most MAX_SHEET_HEIGHT
+ * (30 000 px) tall; the height grows with the files and scenes of the page (see
+ * `internal/sheetLayout.ts`). Fails with ReportRenderError when libvips cannot render or
+ * encode a page; an undecodable thumbnail is drawn as a placeholder instead.
+ */
+export const renderContactSheets = Effect.fn("renderContactSheets")(function* (input: ReportInput) {
+  const view = buildReportView(input)
+  return yield* Effect.forEach(layoutContactSheets(view), (layout) => renderPage(view, layout))
 })

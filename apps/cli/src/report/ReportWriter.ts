@@ -2,7 +2,7 @@
  * Writes the report of a run into a folder:
  * ```
  * <outDir>/selection.json      every file by its original name (SelectionJson)
- * <outDir>/contact-sheet.jpg   the contact sheet (ContactSheet)
+ * <outDir>/contact-sheet-NN.jpg  the contact sheet's pages, from 01 (ContactSheet)
  * <outDir>/report.html         the static page (HtmlReport), linking thumbs/
  * <outDir>/thumbs/<fileId>.jpg the 400 px thumbnails
  * ```
@@ -12,7 +12,7 @@
 import fs from "node:fs/promises"
 import path from "node:path"
 import { Effect } from "effect"
-import { renderContactSheet } from "./ContactSheet.js"
+import { contactSheetFileName, renderContactSheets } from "./ContactSheet.js"
 import { ReportWriteError } from "./errors.js"
 import { renderHtmlReport } from "./HtmlReport.js"
 import type { ReportInput } from "./ReportInput.js"
@@ -21,7 +21,8 @@ import { renderSelectionJson } from "./SelectionJson.js"
 /** Absolute paths of what `writeReport` wrote. */
 export type ReportPaths = {
   readonly selectionJson: string
-  readonly contactSheet: string
+  /** The contact sheet's pages in order (`contact-sheet-01.jpg`, ...). */
+  readonly contactSheets: ReadonlyArray<string>
   readonly htmlReport: string
   readonly thumbnails: string
 }
@@ -39,6 +40,10 @@ export const thumbnailFileName = (fileId: string): string => `${fileId.replace(/
 /** The relative URL of a thumbnail from `report.html`. */
 export const thumbnailHref = (fileId: string): string => `${THUMBNAILS_DIR}/${encodeURIComponent(thumbnailFileName(fileId))}`
 
+/** A failed file-system call on `file` as a ReportWriteError naming it. */
+const writeFailure = (file: string) => (cause: unknown) =>
+  new ReportWriteError({ message: cause instanceof Error ? cause.message : String(cause), path: file })
+
 /** Writes `file` atomically (a temp file renamed over it); ReportWriteError naming the path on failure. */
 export const writeReportFile = (file: string, data: string | Uint8Array) =>
   Effect.tryPromise({
@@ -47,20 +52,24 @@ export const writeReportFile = (file: string, data: string | Uint8Array) =>
       await fs.writeFile(temp, data)
       await fs.rename(temp, file)
     },
-    catch: (cause) => new ReportWriteError({ message: cause instanceof Error ? cause.message : String(cause), path: file })
+    catch: writeFailure(file)
   })
 
 const mkdirp = (dir: string) =>
   Effect.tryPromise({
     try: () => fs.mkdir(dir, { recursive: true }),
-    catch: (cause) => new ReportWriteError({ message: cause instanceof Error ? cause.message : String(cause), path: dir })
+    catch: writeFailure(dir)
   })
 
+/** Contact-sheet files a report may hold: this version's pages and the single `contact-sheet.jpg` of earlier versions. */
+const CONTACT_SHEET_FILE = /^contact-sheet(-\d+)?\.jpg$/
+
 /**
- * Writes `selection.json`, `contact-sheet.jpg`, `report.html` and
- * `thumbs/<fileId>.jpg` (files with a thumbnail only) into `outDir`,
- * creating it as needed (mkdir -p); existing files of the same names are
- * replaced. Returns the absolute paths.
+ * Writes `selection.json`, the contact sheet's pages `contact-sheet-01.jpg`, ...,
+ * `report.html` and `thumbs/<fileId>.jpg` (files with a thumbnail only) into
+ * `outDir`, creating it as needed (mkdir -p); existing files of the same names
+ * are replaced, and contact-sheet pages of an earlier, bigger run are removed.
+ * Returns the absolute paths.
  * Fails with ReportWriteError (a file or folder could not be written) or
  * ReportRenderError (the contact sheet could not be rendered).
  */
@@ -73,15 +82,19 @@ export const writeReport = Effect.fn("writeReport")(function* (outDir: string, i
     (item) => (item.thumbnail === null ? Effect.void : writeReportFile(path.join(thumbs, thumbnailFileName(item.fileId)), item.thumbnail)),
     { concurrency: 8, discard: true }
   )
-  const paths: ReportPaths = {
-    selectionJson: path.join(root, "selection.json"),
-    contactSheet: path.join(root, "contact-sheet.jpg"),
-    htmlReport: path.join(root, "report.html"),
-    thumbnails: thumbs
-  }
-  yield* writeReportFile(paths.selectionJson, renderSelectionJson(input))
-  yield* writeReportFile(paths.htmlReport, renderHtmlReport(input, { thumbnailHref }))
-  const sheet = yield* renderContactSheet(input)
-  yield* writeReportFile(paths.contactSheet, sheet)
-  return paths
+  const selectionJson = path.join(root, "selection.json")
+  const htmlReport = path.join(root, "report.html")
+  yield* writeReportFile(selectionJson, renderSelectionJson(input))
+  yield* writeReportFile(htmlReport, renderHtmlReport(input, { thumbnailHref }))
+  const pages = yield* renderContactSheets(input)
+  const contactSheets = pages.map((_, k) => path.join(root, contactSheetFileName(k + 1)))
+  yield* Effect.forEach(pages, (page, k) => writeReportFile(contactSheets[k]!, page), { discard: true })
+  const written = new Set(contactSheets.map((p) => path.basename(p)))
+  const stale = (yield* Effect.tryPromise({ try: () => fs.readdir(root), catch: writeFailure(root) })).filter((name) => CONTACT_SHEET_FILE.test(name) && !written.has(name))
+  yield* Effect.forEach(
+    stale,
+    (name) => Effect.tryPromise({ try: () => fs.rm(path.join(root, name), { force: true }), catch: writeFailure(path.join(root, name)) }),
+    { discard: true }
+  )
+  return { selectionJson, contactSheets, htmlReport, thumbnails: thumbs } satisfies ReportPaths
 })

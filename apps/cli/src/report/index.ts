@@ -17,8 +17,8 @@ export {
   SelectionJsonScene,
   SelectionJsonSelected
 } from "./SelectionJson.js"
-export { CONTACT_SHEET_QUALITY, contactSheetLayout, renderContactSheet } from "./ContactSheet.js"
-export type { Rect, SheetLayout, SheetTile, TileVariant } from "./internal/sheetLayout.js"
+export { CONTACT_SHEET_QUALITY, contactSheetFileName, contactSheetLayouts, renderContactSheets } from "./ContactSheet.js"
+export { MAX_SHEET_HEIGHT, type Rect, type SheetLayout, type SheetTile, type TileVariant } from "./internal/sheetLayout.js"
 export { DIM_OPACITY, palette } from "./internal/theme.js"
 export { type HtmlReportOptions, renderHtmlReport } from "./HtmlReport.js"
 export { type ReportPaths, THUMBNAILS_DIR, thumbnailFileName, thumbnailHref, writeReport } from "./ReportWriter.js"

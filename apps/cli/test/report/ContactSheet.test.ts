@@ -1,10 +1,9 @@
 import { runTest } from "@curator/contracts/testing"
-import { Effect } from "effect"
 import fs from "node:fs/promises"
 import sharp from "sharp"
 import { describe, expect, it } from "vitest"
-import { contactSheetLayout, DIM_OPACITY, palette, renderContactSheet, type ReportInput, type SheetTile } from "../../src/report/index.js"
-import { colourJpeg, FAILED, FILES, makeReportInput, type Rgb } from "./reportFixture.js"
+import { contactSheetLayouts, DIM_OPACITY, MAX_SHEET_HEIGHT, palette, renderContactSheets, type ReportInput, type SheetLayout, type SheetTile } from "../../src/report/index.js"
+import { colourJpeg, FAILED, FILES, makeManyScenesInput, makeReportInput, type Rgb } from "./reportFixture.js"
 
 const hexRgb = (hex: string): Rgb => [1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)) as unknown as Rgb
 
@@ -29,10 +28,18 @@ const tileOf = (tiles: ReadonlyArray<SheetTile>, fileId: string): SheetTile => {
   return t
 }
 
-describe("renderContactSheet", () => {
+/** The one page of a run that fits on one page, with its layout. */
+const onePage = async (input: ReportInput): Promise<[Uint8Array, SheetLayout]> => {
+  const [pages, layouts] = [await runTest(renderContactSheets(input)), contactSheetLayouts(input)]
+  expect(pages).toHaveLength(1)
+  expect(layouts).toHaveLength(1)
+  return [pages[0]!, layouts[0]!]
+}
+
+describe("renderContactSheets", () => {
   it("renders a JPEG 1800 px wide with every file as a tile, picks first in rank order, then exclusions, then failures", async () => {
     const input = await makeReportInput()
-    const [jpeg, layout] = await runTest(Effect.all([renderContactSheet(input), contactSheetLayout(input)]))
+    const [jpeg, layout] = await onePage(input)
     await fs.writeFile("/tmp/curator-contact-sheet-sample.jpg", jpeg)
     const meta = await sharp(jpeg).metadata()
     expect(meta.format).toBe("jpeg")
@@ -53,7 +60,7 @@ describe("renderContactSheet", () => {
 
   it("shows a pick in its own colour and an exclusion dimmed towards the page colour", async () => {
     const input = await makeReportInput()
-    const [jpeg, layout] = await runTest(Effect.all([renderContactSheet(input), contactSheetLayout(input)]))
+    const [jpeg, layout] = await onePage(input)
     const page = hexRgb(palette.page)
     const dimmed = (c: Rgb): Rgb => c.map((v, i) => (1 - DIM_OPACITY) * v + DIM_OPACITY * (page[i] ?? 0)) as unknown as Rgb
 
@@ -70,7 +77,7 @@ describe("renderContactSheet", () => {
 
   it("contains a thumbnail of any aspect ratio on the neutral well background", async () => {
     const input = await makeReportInput()
-    const [jpeg, layout] = await runTest(Effect.all([renderContactSheet(input), contactSheetLayout(input)]))
+    const [jpeg, layout] = await onePage(input)
     // The boats thumbnail is portrait (225 x 400): its well has neutral bars left and right, the colour in the middle.
     const tile = tileOf(layout.tiles, FILES.boats.fileId)
     const c = centre(tile)
@@ -89,7 +96,7 @@ describe("renderContactSheet", () => {
       ...base,
       items: base.items.map((i) => (i.fileId === FILES.blurry.fileId ? { ...i, thumbnail: new Uint8Array([0xff, 0xd8, 0xff, 0x00, 1, 2, 3]) } : i))
     }
-    const [jpeg, layout] = await runTest(Effect.all([renderContactSheet(input), contactSheetLayout(input)]))
+    const [jpeg, layout] = await onePage(input)
     for (const fileId of [FAILED.fileId, FILES.blurry.fileId]) {
       const t = tileOf(layout.tiles, fileId)
       // The hatch is dark red-brown, never the (dimmed) thumbnail colour.
@@ -121,9 +128,30 @@ describe("renderContactSheet", () => {
         ]
       }
     }
-    const [a, b] = await runTest(Effect.all([renderContactSheet(small), renderContactSheet(big)]))
+    const [[a], [b]] = await Promise.all([onePage(small), onePage(big)])
     const [ma, mb] = await Promise.all([sharp(a).metadata(), sharp(b).metadata()])
     expect(mb.width).toBe(ma.width)
     expect(mb.height).toBeGreaterThan(ma.height)
+  })
+
+  it("the contact sheet fails above ~200 scenes: 1,020 files in 255 scenes are paged, picks first, every file on exactly one page", async () => {
+    const input = await makeManyScenesInput(255, 4, 5)
+    const layouts = contactSheetLayouts(input)
+    expect(layouts.length).toBeGreaterThan(1)
+    expect(layouts.map((l) => [l.page, l.pages])).toEqual(layouts.map((_, k) => [k + 1, layouts.length]))
+    for (const l of layouts) {
+      expect(l.height).toBeLessThanOrEqual(MAX_SHEET_HEIGHT)
+      const ys = l.tiles.map((t) => t.card.y)
+      expect([...ys].sort((a, b) => a - b)).toEqual(ys)
+    }
+    const tiles = layouts.flatMap((l) => l.tiles)
+    expect(tiles.map((t) => t.entry.fileId).sort()).toEqual(input.items.map((i) => i.fileId).sort())
+    // Picks first (in rank order), then the exclusions, then the failures.
+    const variants = tiles.map((t) => t.variant)
+    expect(variants).toEqual([...variants].sort((a, b) => ["selected", "excluded", "failed"].indexOf(a) - ["selected", "excluded", "failed"].indexOf(b)))
+    expect(tiles.filter((t) => t.variant === "selected").map((t) => t.entry.rank)).toEqual(Array.from({ length: 255 }, (_, k) => k + 1))
+    // A section cut by a page break goes on under its title.
+    const headers = layouts.flatMap((l) => l.blocks.flatMap((b) => (b.kind === "sectionHeader" ? [b.title] : [])))
+    expect(headers.filter((h) => h.endsWith("(continued)")).length).toBeLessThan(layouts.length)
   })
 })

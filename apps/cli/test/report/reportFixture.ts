@@ -126,3 +126,42 @@ export const makeReportInput = async (): Promise<ReportInput> => ({
 
 /** Every file name of the fixture. */
 export const ALL_NAMES: ReadonlyArray<string> = [...Object.values(FILES).map((f) => f.fileName), FAILED.fileName]
+
+/**
+ * A big run: `scenes` scenes of `perScene` files each (the first picked, the others excluded as
+ * redundant), plus `failed` files that failed; every thumbnail one small flat JPEG.
+ */
+export const makeManyScenesInput = async (scenes: number, perScene: number, failed: number): Promise<ReportInput> => {
+  const thumbnail = await colourJpeg(80, 60, [90, 120, 160])
+  const scene = (s: number) => `2024-06-${String(1 + (s % 28)).padStart(2, "0")} ${String(s % 24).padStart(2, "0")}:00 · Scene ${s}`
+  const id = (s: number, k: number) => `f-${s}-${k}`
+  const items: Array<ReportItem> = []
+  for (let s = 0; s < scenes; s++)
+    for (let k = 0; k < perScene; k++) {
+      const fileName = `scene${s}/IMG_${k}.jpg`
+      items.push({ fileId: id(s, k), fileName, item: mediaItem(id(s, k), fileName, "photo", 4000, 3000, "2024-06-01T10:00:00"), thumbnail, failure: null })
+    }
+  const broken = Array.from({ length: failed }, (_, k): ReportItem => ({ ...failedItem, fileId: `f-broken-${k}`, fileName: `broken-${k}.heic` }))
+  return {
+    title: "Curator selection — a long trip",
+    tripContext: "",
+    generatedAt: "2024-07-01T10:00:00.000Z",
+    items: [...items, ...broken],
+    result: {
+      model: "offline",
+      selected: Array.from({ length: scenes }, (_, s) => ({ rank: s + 1, fileId: id(s, 0), kind: "photo" as const, scene: scene(s), justification: "Best of the scene.", comparisonNote: "" })),
+      excluded: [
+        ...Array.from({ length: scenes }, (_, s) =>
+          Array.from({ length: perScene - 1 }, (_, k) => ({ fileId: id(s, k + 1), reason: "Same scene as the pick.", category: "redundant-scene" as const, duplicateOf: null }))
+        ).flat(),
+        ...broken.map((b) => ({ fileId: b.fileId, reason: FAILED.message, category: "unprocessable" as const, duplicateOf: null }))
+      ],
+      sceneGroups: Array.from({ length: scenes }, (_, s) => ({
+        name: scene(s),
+        gps: null,
+        timeRange: null,
+        items: Array.from({ length: perScene }, (_, k) => id(s, k))
+      }))
+    }
+  }
+}

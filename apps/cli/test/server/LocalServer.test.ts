@@ -380,6 +380,37 @@ describe("curator serve: the browser workflow's requests on real media", () => {
     expect(thumb.body.subarray(0, 2).toString("hex")).toBe("ffd8")
   }, 120_000)
 
+  it("duplicate copies make a photo vanish: over the API (random fileIds, so any arrival order), one copy is kept and picked, the others are its duplicates", async () => {
+    const copy = fs.readFileSync(path.join(fixtures, "jpeg-nikon-coolpix-p6000-gps.jpg"))
+    const other = fs.readFileSync(path.join(fixtures, "jpeg-sony-dsc-hx5v-gps.jpg"))
+    const bytes: Record<string, Buffer> = { "IMG_1234.jpg": copy, "IMG_1234 (1).jpg": copy, "IMG_1234 copy.jpg": copy, "DSC00010.jpg": other }
+    // Three sessions: three draws of random fileIds, i.e. of the order the selection task lists the items in.
+    for (let run = 0; run < 3; run++) {
+      const files = Object.entries(bytes).map(([name, b]) => ({ name, type: "image/jpeg", size: b.length }))
+      const session = (await api("POST", "/api/sessions", { tripContext: "copies" })).body
+      const targets = (await api("POST", `/api/sessions/${session.sessionId}/uploads`, { files })).body.uploads as Array<{ fileId: string; name: string; uploadUrl: string; headers: Record<string, string> }>
+      for (const t of targets) expect((await raw({ method: "PUT", path: t.uploadUrl, headers: authed(t.headers), body: bytes[t.name]! })).status).toBe(200)
+      for (const t of targets) expect((await api("POST", `/api/sessions/${session.sessionId}/uploads/${t.fileId}/complete`)).status).toBe(200)
+      const { jobId } = (await api("POST", `/api/sessions/${session.sessionId}/selection`, { targetCount: 5 })).body
+      let status = (await api("GET", `/api/sessions/${session.sessionId}/selection/${jobId}`)).body
+      for (let i = 0; i < 600 && status.status === "running"; i++) {
+        await new Promise((r) => setTimeout(r, 100))
+        status = (await api("GET", `/api/sessions/${session.sessionId}/selection/${jobId}`)).body
+      }
+      expect(status.status).toBe("complete")
+      const id = (name: string) => targets.find((t) => t.name === name)!.fileId
+      expect(status.result.selected.map((x: { fileId: string }) => x.fileId).sort()).toEqual([id("IMG_1234.jpg"), id("DSC00010.jpg")].sort())
+      for (const name of ["IMG_1234 (1).jpg", "IMG_1234 copy.jpg"]) {
+        expect(status.result.excluded.find((e: { fileId: string }) => e.fileId === id(name))).toEqual({
+          fileId: id(name),
+          category: "near-duplicate",
+          duplicateOf: id("IMG_1234.jpg"),
+          reason: "Exact duplicate of IMG_1234.jpg: same content hash"
+        })
+      }
+    }
+  }, 300_000)
+
   it("a second process on the same data folder refuses clearly", async () => {
     const cli = path.join(root, "dist/test/cli-serve/main.mjs")
     const { bundle } = (await import(pathToFileURL(path.join(root, "tools/scripts/bundle.mjs")).href)) as {

@@ -3,8 +3,9 @@
  * hashtags made valid Instagram hashtags, duplicates removed, counts and
  * lengths capped at the contract's {@link PostLimits}.
  *
- * - Hashtag: the leading `#`s are dropped, accents are folded to ASCII
- *   (NFD, combining marks removed: "São Paulo" -> "SaoPaulo"), and the text is
+ * - Hashtag: the leading `#`s are dropped, emoji dropped, the text transliterated
+ *   to ASCII by `any-ascii` ("São Paulo" -> "SaoPaulo", "Rødberg" -> "Rodberg",
+ *   "Москва" -> "Moskva"), and the text is
  *   split at every character outside `[A-Za-z0-9_]`; several pieces are joined
  *   CamelCase ("sunset beach" -> "SunsetBeach"), a single piece is kept as
  *   written. Empty, all-digit (Instagram does not link them) and longer than
@@ -20,13 +21,15 @@
  *   characters; empty -> null.
  */
 import { type CaptionDraft, PostLimits } from "@curator/contracts"
+import anyAscii from "any-ascii"
 
 /** Longest hashtag kept, characters (Instagram has no documented limit; longer ones are unreadable). */
 export const HASHTAG_MAX_LENGTH = 50
 /** Longest location tag, characters ("Llanfairpwllgwyngyll, United Kingdom" fits). */
 export const LOCATION_TAG_MAX_LENGTH = 100
 
-const foldAccents = (s: string) => s.normalize("NFD").replace(/\p{M}+/gu, "").replace(/ß/g, "ss").replace(/[Øø]/g, (c) => (c === "Ø" ? "O" : "o")).replace(/[Łł]/g, (c) => (c === "Ł" ? "L" : "l"))
+/** Text as ASCII letters (`any-ascii`: "São Paulo" -> "Sao Paulo", "Þórshöfn" -> "Thorshofn", "Москва" -> "Moskva"); emoji dropped. */
+const foldAccents = (s: string) => anyAscii(s.replace(/\p{Extended_Pictographic}|\p{Regional_Indicator}/gu, " "))
 
 /** Upper-cases the first letter of a word, leaving the rest as written ("iPhone" -> "IPhone", "NYC" stays). */
 const capitalise = (word: string) => word.charAt(0).toUpperCase() + word.slice(1)

@@ -19,19 +19,37 @@ export const BURST_MAX_DISTANCE = 16
 /** Largest colour-histogram distance (0..1, histogram intersection) for two shots of one burst. */
 export const BURST_MAX_COLOUR_DISTANCE = 0.15
 
+/** What the exact-duplicate rule reads of an item. */
+export interface CopyKey {
+  readonly fileId: string
+  readonly fileName: string
+  /** SHA-256 of the file's bytes (MediaItem `contentHash`). */
+  readonly contentHash: string
+}
+
+/** Code-unit order of two strings: the same in every locale and runtime (unlike `localeCompare`). */
+export const compareCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * Which of two copies of the same bytes is the one to keep: the shorter file name — the original
+ * rather than a browser's second download `IMG_1 (1).jpg`, Finder's `IMG_1 copy.jpg` or Windows'
+ * `IMG_1 - Copy.jpg`, which all add to the name — then the name first in code-unit order, then the
+ * fileId. A total order on the items themselves, so the kept copy never depends on arrival order.
+ */
+export const compareCopies = (a: CopyKey, b: CopyKey): number =>
+  a.fileName.length - b.fileName.length || compareCodeUnits(a.fileName, b.fileName) || compareCodeUnits(a.fileId, b.fileId)
+
 /**
  * Exact duplicates: items with the same `contentHash` (the SHA-256 of the bytes).
- * Returns a map duplicate index -> index of the kept item of that hash: the one with the
- * shortest file name when names are given (the original rather than "... copy"), else the first.
+ * Returns a map duplicate index -> index of the kept copy of that hash, chosen by
+ * {@link compareCopies}; items whose hash is unique are not in the map.
  */
-export const exactDuplicates = (contentHashes: ReadonlyArray<string>, fileNames?: ReadonlyArray<string>): Map<number, number> => {
-  // The kept copy is the one with the shortest name ("IMG_1.jpg" over "IMG_1 copy.jpg"), then the first.
-  const rank = (i: number) => fileNames?.[i]?.length ?? 0
+export const exactDuplicates = (items: ReadonlyArray<CopyKey>): Map<number, number> => {
   const groups = new Map<string, Array<number>>()
-  contentHashes.forEach((hash, index) => groups.set(hash, [...(groups.get(hash) ?? []), index]))
+  items.forEach((item, index) => groups.set(item.contentHash, [...(groups.get(item.contentHash) ?? []), index]))
   const duplicates = new Map<number, number>()
   for (const members of groups.values()) {
-    const kept = members.reduce((best, i) => (rank(i) < rank(best) ? i : best), members[0]!)
+    const kept = members.reduce((best, i) => (compareCopies(items[i]!, items[best]!) < 0 ? i : best), members[0]!)
     for (const i of members) if (i !== kept) duplicates.set(i, kept)
   }
   return duplicates

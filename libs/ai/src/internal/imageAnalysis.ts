@@ -2,13 +2,14 @@
  * Per-image analysis of thumbnails and video frames with sharp: one decode per
  * image to an 8-bit RGB raster (<= 400 px longest edge), from which luma
  * (ITU-R BT.601: Y' = 0.299 R' + 0.587 G' + 0.114 B', the JPEG/JFIF weights),
- * the dHash, the variance of the Laplacian, exposure and a colour histogram are
- * all computed in memory. A video is summarised from all its frames.
+ * the dHash, the variance of the Laplacian, exposure, a colour histogram and the
+ * line-art statistics (nonPhoto.ts) are all computed in memory. A video is summarised from all its frames.
  */
 import sharp from "sharp"
 import { HISTOGRAM_BINS, histogramBin, normalise } from "./colorHistogram.js"
 import { exposureStats } from "./exposure.js"
 import { dHash } from "./perceptualHash.js"
+import { type LineArtStats, lineArtStats } from "./nonPhoto.js"
 import { laplacianVariance } from "./sharpness.js"
 
 /** Longest edge (px) images are analysed at; thumbnails are already this size, bigger frames are shrunk to it. */
@@ -28,8 +29,13 @@ export interface ImageStats {
   readonly meanLuma: number
   readonly clippedHighlights: number
   readonly crushedShadows: number
+  /** 99.5th / 0.5th percentile of luma (exposure.ts). */
+  readonly highlightLuma: number
+  readonly shadowLuma: number
   /** 64-bin normalised RGB histogram (see colorHistogram.ts). */
   readonly histogram: Float64Array
+  /** Flat colour, texture and edges: what tells a chart or screenshot from a photo (nonPhoto.ts). */
+  readonly lineArt: LineArtStats
 }
 
 /** Statistics of one media item: a photo's thumbnail, or a video's thumbnail and frames combined. */
@@ -67,7 +73,8 @@ export const analyzeImage = async (bytes: Uint8Array): Promise<ImageStats> => {
     dHash: dHash(luma, width, height),
     laplacianVariance: laplacianVariance(luma, width, height),
     ...exposureStats(luma),
-    histogram: normalise(counts)
+    histogram: normalise(counts),
+    lineArt: lineArtStats(data, luma, width, height, channels)
   }
 }
 
@@ -81,7 +88,7 @@ export const median = (values: ReadonlyArray<number>): number => {
 
 /**
  * Combines per-image statistics into one item's statistics. The first image (the
- * thumbnail) supplies the dHash and histogram, since it is what near-duplicate and
+ * thumbnail) supplies the dHash, histogram and line-art statistics, since it is what near-duplicate and
  * scene tests compare and what the person sees; sharpness and exposure are medians
  * over all images, so one motion-blurred or black frame does not sink a video and
  * one lucky frame does not carry it.
@@ -96,6 +103,8 @@ export const combineFrames = (frames: ReadonlyArray<ImageStats>): MediaStats | u
     meanLuma: median(frames.map((f) => f.meanLuma)),
     clippedHighlights: median(frames.map((f) => f.clippedHighlights)),
     crushedShadows: median(frames.map((f) => f.crushedShadows)),
+    highlightLuma: median(frames.map((f) => f.highlightLuma)),
+    shadowLuma: median(frames.map((f) => f.shadowLuma)),
     frameCount: frames.length
   }
 }

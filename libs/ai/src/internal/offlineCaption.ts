@@ -25,6 +25,7 @@
 import type { MediaItem } from "@curator/contracts"
 import { camelHashtag, normaliseHashtags } from "./captionDraft.js"
 import { type CaptionStyle, hashtagCount } from "./captionFeedback.js"
+import { NO_LOCATION } from "./offlineSelection.js"
 import { type Place, reverseGeocode } from "./reverseGeocode.js"
 
 /** One item of a post as the captioner sees it: metadata and its scene label (null when unknown). */
@@ -184,8 +185,9 @@ export const gatherFacts = async (input: { readonly tripContext: string; readonl
   // A label or scene name that only restates the post's places and dates ("Paris, France · 1 Jun 2024",
   // the offline selection's "2024-06-01 09:00 · Paris, France") adds nothing the caption does not say.
   const placeWords = new Set(places.flatMap((p) => [...words(p.city), ...words(p.country)]).map((w) => w.toLowerCase()))
+  // The offline scene names' placeholders ("Undated", "no location", "#2") say nothing either.
   const descriptive = (text: string) =>
-    words(text).some((w) => /\p{L}/u.test(w) && !placeWords.has(w.toLowerCase()) && !CALENDAR_WORDS.has(w.toLowerCase()) && !CONNECTORS.has(w.toLowerCase()))
+    words(text.replaceAll(NO_LOCATION, " ")).some((w) => /\p{L}/u.test(w) && !placeWords.has(w.toLowerCase()) && !CALENDAR_WORDS.has(w.toLowerCase()) && !CONNECTORS.has(w.toLowerCase()))
   const scenes = [...new Set(items.map((i) => i.scene?.trim() ?? null).filter(meaningfulScene))].filter(descriptive)
   const tidyLabel = input.label.replace(/\s+/g, " ").trim().replace(/[.,;:!?…]+$/u, "")
   const label = tidyLabel === "" || !descriptive(tidyLabel) ? null : tidyLabel

@@ -1,8 +1,10 @@
 /**
  * The offline selection, from analysed items to a SelectionResult. Pure and
- * deterministic: the same items (in the same order) give the same result.
+ * deterministic: the same items, in any order, give the same result (the items
+ * are put in canonical order first, exactCopies.ts, so every tie breaks alike).
+ * Exact copies are folded out before (exactCopies.ts): every item here has its own bytes.
  *
- * Order of work: exact duplicates (content hash) -> unprocessable items -> very
+ * Order of work: unprocessable items -> screenshots and graphics (nonPhoto.ts) -> very
  * poor quality -> scenes (time with UTC offsets, GPS, visual break) -> quality
  * score -> near-duplicate clusters within each scene (best kept) -> round-robin
  * pick across scenes up to the target -> wording. Every input item ends up in
@@ -10,20 +12,28 @@
  */
 import type { ExcludedItem, GpsPosition, MediaItem, SceneGroup, SelectedItem, SelectionResult } from "@curator/contracts"
 import { captureInstantMs, dominantOffsetMinutes, formatCaptureIso } from "./captureTime.js"
-import { clusterNearDuplicates, exactDuplicates, type NearDuplicateCluster } from "./duplicates.js"
+import { clusterNearDuplicates, type NearDuplicateCluster } from "./duplicates.js"
+import { canonicalOrder } from "./exactCopies.js"
 import { centroid } from "./geo.js"
 import { type MediaAnalysis, type MediaStats, median } from "./imageAnalysis.js"
+import { nonPhotoReason } from "./nonPhoto.js"
 import { diversePick, type Pick } from "./pick.js"
 import { describeExposure, megapixels, type QualityScore, qualityIssue, qualityScore } from "./quality.js"
 import { splitScenes } from "./scenes.js"
 
+/** The name of the scene of items with neither a capture time nor GPS (and the prefix of undated scenes with a place). */
+export const UNDATED_SCENE = "Undated"
+
+/** The place part of a dated scene name when no item has GPS ("2024-06-01 10:00 · no location"). */
+export const NO_LOCATION = "no location"
+
 /** Model name reported by the offline SelectionModel. */
 export const OFFLINE_MODEL = "offline"
 
-/** One input item with its analysis; `analysis` is null for exact duplicates (never analysed). */
+/** One input item with its analysis. */
 export interface AnalysedItem {
   readonly item: MediaItem
-  readonly analysis: MediaAnalysis | null
+  readonly analysis: MediaAnalysis
 }
 
 interface Scene {
@@ -48,14 +58,15 @@ export type PlaceNamer = (gps: GpsPosition) => string | null
 
 /**
  * Human-readable scene name: date and time span (local wall clock), then the place — its name
- * from `placeName` when it has one, else the centroid's coordinates — or "no location".
+ * from `placeName` when it has one, else the centroid's coordinates — or "no location"; undated scenes read
+ * "Undated · <place>", or just "Undated" when they have no place either.
  */
 const sceneName = (items: ReadonlyArray<MediaItem>, timedOrder: ReadonlyArray<MediaItem>, timed: boolean, placeName: PlaceNamer): string => {
   const gps = centroid(items.flatMap((i) => (i.gps === null ? [] : [i.gps])))
-  const place = gps === null ? "no location" : (placeName(gps) ?? `${gps.lat.toFixed(4)}, ${gps.lon.toFixed(4)}`)
+  const place = gps === null ? NO_LOCATION : (placeName(gps) ?? `${gps.lat.toFixed(4)}, ${gps.lon.toFixed(4)}`)
   const first = timedOrder[0]?.captureTime
   const last = timedOrder[timedOrder.length - 1]?.captureTime
-  if (!timed || first == null || last == null) return `Undated · ${place}`
+  if (!timed || first == null || last == null) return gps === null ? UNDATED_SCENE : `${UNDATED_SCENE} · ${place}`
   const [firstDate, lastDate] = [first.local.slice(0, 10), last.local.slice(0, 10)]
   const span =
     firstDate !== lastDate
@@ -66,34 +77,45 @@ const sceneName = (items: ReadonlyArray<MediaItem>, timedOrder: ReadonlyArray<Me
   return `${span} · ${place}`
 }
 
+/** Where a scene is, in a justification: "at 2024-06-01 10:00 · Lisbon, Portugal", "at Lisbon, Portugal (undated)", "with no date or place". */
+const sceneAt = (name: string): string => {
+  const undated = new RegExp(`^${UNDATED_SCENE}(?: · (.+?))?( #\\d+)?$`).exec(name)
+  if (undated === null) return `at ${name}`
+  return undated[1] === undefined ? `with no date or place${undated[2] ?? ""}` : `at ${undated[1]} (undated)${undated[2] ?? ""}`
+}
+
 /**
  * Runs the offline selection over analysed items (see module doc). `targetCount` >= 1;
  * `placeName` names scene places (default: none, coordinates are shown).
  * Returns the contract's SelectionResult with model "offline".
  */
-export const selectOffline = (items: ReadonlyArray<AnalysedItem>, targetCount: number, placeName: PlaceNamer = () => null): SelectionResult => {
+export const selectOffline = (input: ReadonlyArray<AnalysedItem>, targetCount: number, placeName: PlaceNamer = () => null): SelectionResult => {
+  const items = canonicalOrder(input)
   const excluded = new Map<number, ExcludedItem>()
   const exclude = (index: number, category: ExcludedItem["category"], reason: string, duplicateOf: number | null = null) =>
     excluded.set(index, { fileId: items[index]!.item.fileId, category, reason, duplicateOf: duplicateOf === null ? null : items[duplicateOf]!.item.fileId })
   const name = (index: number) => items[index]!.item.fileName
 
-  // 1. Exact duplicates and unprocessable items.
-  const exact = exactDuplicates(items.map((i) => i.item.contentHash), items.map((i) => i.item.fileName))
+  // 1. Unprocessable items.
   const stats = new Map<number, MediaStats>()
   items.forEach((entry, index) => {
-    const original = exact.get(index)
-    if (original !== undefined) exclude(index, "near-duplicate", `Exact duplicate of ${name(original)}: same content hash`, original)
-    else if (entry.analysis === null) exclude(index, "unprocessable", "Not analysed")
-    else if (entry.analysis._tag === "Unprocessable") exclude(index, "unprocessable", `Thumbnail could not be analysed: ${entry.analysis.message}`)
+    if (entry.analysis._tag === "Unprocessable") exclude(index, "unprocessable", `Thumbnail could not be analysed: ${entry.analysis.message}`)
     else stats.set(index, entry.analysis.stats)
   })
 
-  // 2. Very poor quality, judged against the batch median sharpness.
+  // 2. Screenshots and graphics (content-mismatch), then very poor quality, judged against the batch
+  //    median sharpness of the photos and videos (a chart's crisp text must not raise the bar).
   const analysed = [...stats.keys()]
-  const batchMedian = median(analysed.map((i) => stats.get(i)!.laplacianVariance))
-  const usable = new Set<number>()
+  const photos: Array<number> = []
   for (const index of analysed) {
-    const issue = qualityIssue(stats.get(index)!, batchMedian, analysed.length)
+    const reason = nonPhotoReason(items[index]!.item, stats.get(index)!.lineArt)
+    if (reason === null) photos.push(index)
+    else exclude(index, "content-mismatch", reason)
+  }
+  const batchMedian = median(photos.map((i) => stats.get(i)!.laplacianVariance))
+  const usable = new Set<number>()
+  for (const index of photos) {
+    const issue = qualityIssue(stats.get(index)!, batchMedian, photos.length)
     if (issue === null) usable.add(index)
     else exclude(index, "quality-issue", issue)
   }
@@ -156,10 +178,10 @@ export const selectOffline = (items: ReadonlyArray<AnalysedItem>, targetCount: n
     const n = scene.bestFirst.length
     const lead =
       cluster.others.length > 0
-        ? `Best of ${cluster.others.length + 1} near-identical shots at ${scene.name}`
+        ? `Best of ${cluster.others.length + 1} near-identical shots ${sceneAt(scene.name)}`
         : n > 1
-          ? `${ordinal(scene.bestFirst.indexOf(p.id) + 1)}best of ${n} shots at ${scene.name}`.replace(/^b/, "B")
-          : `Only usable shot at ${scene.name}`
+          ? `${ordinal(scene.bestFirst.indexOf(p.id) + 1)}best of ${n} shots ${sceneAt(scene.name)}`.replace(/^b/, "B")
+          : `Only usable shot ${sceneAt(scene.name)}`
     const sharpestInScene = n > 1 && scene.bestFirst.every((o) => o === p.id || stats.get(o)!.laplacianVariance <= s.laplacianVariance)
     const sharpness = `${sharpestInScene ? "sharpest in the scene, " : ""}Laplacian variance ${variance(p.id)} (batch median ${Math.round(batchMedian)})`
     const size =
@@ -200,11 +222,8 @@ export const selectOffline = (items: ReadonlyArray<AnalysedItem>, targetCount: n
     }
   }
 
-  // Scene groups list members in capture order, each exact duplicate right after its original.
-  const copiesOf = new Map<number, Array<number>>()
-  for (const [copy, original] of exact) copiesOf.set(original, [...(copiesOf.get(original) ?? []), copy])
+  // Scene groups list members in capture order.
   const sceneGroups: Array<SceneGroup> = scenes.map((scene) => {
-    const members = scene.members.flatMap((i) => [i, ...(copiesOf.get(i) ?? [])])
     const timed = scene.members.filter((i) => instants.get(i) !== null)
     const first = timed[0]
     const last = timed[timed.length - 1]
@@ -215,7 +234,7 @@ export const selectOffline = (items: ReadonlyArray<AnalysedItem>, targetCount: n
         first === undefined || last === undefined
           ? null
           : { start: formatCaptureIso(items[first]!.item.captureTime!), end: formatCaptureIso(items[last]!.item.captureTime!) },
-      items: members.map((i) => items[i]!.item.fileId)
+      items: scene.members.map((i) => items[i]!.item.fileId)
     }
   })
 

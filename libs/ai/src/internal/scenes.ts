@@ -9,7 +9,8 @@
  *   previous usable item.
  * Unusable items (very poor quality) never cause a visual break: a black frame inside a
  * burst must not cut the burst in two. Items without a capture time come after all timed
- * scenes, grouped among themselves by look (and place when both have GPS).
+ * scenes and are never merged into one: those with GPS grouped by place (within
+ * {@link SCENE_DISTANCE_KM} of a group's first fix), those without GPS all in one "Undated" group.
  */
 import type { GpsPosition } from "@curator/contracts"
 import { histogramDistance } from "./colorHistogram.js"
@@ -78,20 +79,21 @@ export const splitScenes = (entries: ReadonlyArray<SceneEntry>): Array<SceneSpli
   }
   if (members.length > 0) scenes.push({ members, timed: true })
 
-  // Undated: join the first undated scene that looks alike (and is within 1 km when both have GPS).
-  const undated: Array<{ first: SceneEntry; gps: GpsPosition | null; members: Array<number> }> = []
+  // Undated: grouped by place only, never by look (colour says nothing about when or where a picture was
+  // taken); the ones with no place either form one group, after the placed ones.
+  const placed: Array<{ gps: GpsPosition; members: Array<number> }> = []
+  const unplaced: Array<number> = []
   for (const entry of entries.filter((e) => e.instantMs === null).sort((a, b) => a.id - b.id)) {
-    const home = undated.find(
-      (s) =>
-        histogramDistance(s.first.histogram, entry.histogram) <= VISUAL_BREAK_DISTANCE &&
-        (s.gps === null || entry.gps === null || haversineKm(s.gps, entry.gps) < SCENE_DISTANCE_KM)
-    )
-    if (home === undefined) undated.push({ first: entry, gps: entry.gps, members: [entry.id] })
-    else {
-      home.members.push(entry.id)
-      if (home.gps === null) home.gps = entry.gps
+    if (entry.gps === null) {
+      unplaced.push(entry.id)
+      continue
     }
+    const gps = entry.gps
+    const home = placed.find((s) => haversineKm(s.gps, gps) < SCENE_DISTANCE_KM)
+    if (home === undefined) placed.push({ gps, members: [entry.id] })
+    else home.members.push(entry.id)
   }
-  for (const s of undated) scenes.push({ members: s.members, timed: false })
+  for (const s of placed) scenes.push({ members: s.members, timed: false })
+  if (unplaced.length > 0) scenes.push({ members: unplaced, timed: false })
   return scenes
 }

@@ -14,6 +14,8 @@ describe("hashtags", () => {
       "Lisbon", "sunset", "SaoPaulo", "OldTown", "CremeBrulee", "strasse", "iPhone", null, null, null, "a_b", "Krakow"
     ])
     expect(toHashtag("x".repeat(51))).toBeNull()
+    // Transliterated, not just stripped of accents: every script gives a hashtag.
+    expect(["Rødberg", "Þórshöfn", "Москва", "Αθήνα", "🌅 Sunset"].map(toHashtag)).toEqual(["Rodberg", "Thorshofn", "Moskva", "Athina", "Sunset"])
   })
 
   it("dedupes case-insensitively (first spelling wins) and caps at 30", () => {

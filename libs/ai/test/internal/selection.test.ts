@@ -5,7 +5,7 @@ import { centroid, haversineKm } from "../../src/internal/geo.js"
 import type { MediaStats } from "../../src/internal/imageAnalysis.js"
 import { dHash, hammingDistance } from "../../src/internal/perceptualHash.js"
 import { diversePick } from "../../src/internal/pick.js"
-import { qualityIssue, qualityScore } from "../../src/internal/quality.js"
+import { qualityIssue, qualityScore, tonalKey, zoneLuma } from "../../src/internal/quality.js"
 import { type SceneEntry, splitScenes } from "../../src/internal/scenes.js"
 import { laplacianVariance } from "../../src/internal/sharpness.js"
 
@@ -60,17 +60,35 @@ describe("scenes", () => {
     const scenes = splitScenes([entry(0, 0), { ...entry(1, 0.1), histogram: red, usable: false }, entry(2, 0.2), { ...entry(3, 0.3), histogram: red }])
     expect(scenes.map((s) => s.members)).toEqual([[0, 1, 2], [3]])
   })
-  it("groups undated items by look after the timed scenes", () => {
+  it("groups undated items by place only, never by look, after the timed scenes; the placeless ones in one group", () => {
     const red = new Float64Array(64)
     red[48] = 1
-    const scenes = splitScenes([entry(0, null), entry(1, 5), { ...entry(2, null), histogram: red }, entry(3, null)])
-    expect(scenes).toEqual([{ members: [1], timed: true }, { members: [0, 3], timed: false }, { members: [2], timed: false }])
+    const here = { lat: 45, lon: 7 }
+    const far = { lat: 46, lon: 7 }
+    const scenes = splitScenes([entry(0, null), entry(1, 5), { ...entry(2, null), histogram: red }, entry(3, null, here), entry(4, null, far), { ...entry(5, null, here), histogram: red }])
+    expect(scenes).toEqual([
+      { members: [1], timed: true },
+      { members: [3, 5], timed: false },
+      { members: [4], timed: false },
+      { members: [0, 2], timed: false }
+    ])
   })
 })
 
 describe("duplicates", () => {
-  it("keeps the first of each content hash", () => {
-    expect([...exactDuplicates(["a", "b", "a", "a"])]).toEqual([[2, 0], [3, 0]])
+  it("keeps the copy with the shortest name, then the first name in code-unit order, then the first fileId — in any order", () => {
+    const copies = [
+      { fileId: "f1", fileName: "IMG_1 (1).jpg", contentHash: "a" },
+      { fileId: "f2", fileName: "other.jpg", contentHash: "b" },
+      { fileId: "f3", fileName: "IMG_1.jpg", contentHash: "a" },
+      { fileId: "f4", fileName: "IMG_1 copy.jpg", contentHash: "a" },
+      { fileId: "f0", fileName: "IMG_2.JPG", contentHash: "c" },
+      { fileId: "f5", fileName: "IMG_2.jpg", contentHash: "c" }
+    ]
+    const kept = (items: typeof copies) => [...exactDuplicates(items)].map(([copy, k]) => [items[copy]!.fileId, items[k]!.fileId]).sort()
+    const expected = [["f1", "f3"], ["f4", "f3"], ["f5", "f0"]]
+    expect(kept(copies)).toEqual(expected)
+    expect(kept([...copies].reverse())).toEqual(expected)
   })
   it("clusters around the best item without chaining", () => {
     // 0 and 1 differ by 8 bits, 1 and 2 by 8, 0 and 2 by 16: 2 must not join 0's cluster through 1.
@@ -98,7 +116,8 @@ describe("perceptual hash and sharpness on rasters", () => {
 
 describe("quality", () => {
   const stats = (laplacianVariance: number, clippedHighlights = 0, crushedShadows = 0): MediaStats => ({
-    width: 400, height: 300, dHash: 0n, laplacianVariance, meanLuma: 120, clippedHighlights, crushedShadows, histogram: flat, frameCount: 1
+    width: 400, height: 300, dHash: 0n, laplacianVariance, meanLuma: 120, clippedHighlights, crushedShadows, highlightLuma: 240, shadowLuma: 10, histogram: flat, frameCount: 1,
+    lineArt: { flatShare: 0, textureShare: 0.6, edgeShare: 0.1, flatColours: 0, straightEdges: 0.5, strokeShare: 0 }
   })
   it("ranks sharper, better exposed, higher resolution items higher", () => {
     expect(qualityScore(stats(600), 300, 12).total).toBeGreaterThan(qualityScore(stats(150), 300, 12).total)
@@ -111,6 +130,21 @@ describe("quality", () => {
     expect(qualityIssue(stats(12), 340, 2)).toBeNull()
     expect(qualityIssue(stats(300, 0.95), 300, 5)).toMatch(/^mostly blown out: 95% of the image at luminance >= 250/)
     expect(qualityIssue(stats(300), 300, 5)).toBeNull()
+  })
+  it("judges exposure by the scene's tonal key (Zone System bounds: Zone II 41, III 60, VI 162)", () => {
+    expect([2, 3, 4, 5, 6, 7].map(zoneLuma)).toEqual([41, 60, 85, 118, 162, 221])
+    const night = { ...stats(300, 0.01, 0.4), meanLuma: 25, highlightLuma: 230, shadowLuma: 0 }
+    const dim = { ...stats(300, 0, 0.4), meanLuma: 25, highlightLuma: 90, shadowLuma: 0 }
+    const snow = { ...stats(300, 0.3, 0), meanLuma: 235, highlightLuma: 255, shadowLuma: 60 }
+    const washed = { ...stats(300, 0.3, 0), meanLuma: 235, highlightLuma: 255, shadowLuma: 200 }
+    expect([night, dim, snow, washed].map(tonalKey)).toEqual(["low-key", "normal", "high-key", "normal"])
+    expect(qualityIssue(night, 300, 5)).toBeNull()
+    expect(qualityIssue(dim, 300, 5)).toMatch(/^badly under-exposed: mean luminance 25 of 255 and no bright tones \(the brightest 0\.5% at 90/)
+    expect(qualityIssue(snow, 300, 5)).toBeNull()
+    expect(qualityIssue(washed, 300, 5)).toMatch(/^badly over-exposed: mean luminance 235 of 255 and no dark tones/)
+    // A night shot's black sky is not held against it; a dim shot's is.
+    expect(qualityScore(night, 300, 12).exposure).toBeCloseTo(0.99)
+    expect(qualityScore(dim, 300, 12).exposure).toBeCloseTo(0.6)
   })
 })
 

@@ -17,9 +17,32 @@ export interface ExifFacts {
   readonly orientation: number | undefined
   readonly captureTime: CaptureTime | null
   readonly gps: GpsPosition | null
+  /** EXIF `Software` (0x0131), null when absent. */
+  readonly software: string | null
+  /** EXIF `UserComment` (0x9286) decoded by its character code, null when absent or empty. */
+  readonly userComment: string | null
 }
 
-export const NO_EXIF: ExifFacts = { make: null, model: null, orientation: undefined, captureTime: null, gps: null }
+export const NO_EXIF: ExifFacts = { make: null, model: null, orientation: undefined, captureTime: null, gps: null, software: null, userComment: null }
+
+/**
+ * Decodes an EXIF `UserComment`: an 8-byte character code, then the text (EXIF 2.32 §4.6.5,
+ * Table 9): `ASCII\0\0\0`, `UNICODE\0` (UCS-2 in the TIFF byte order, `littleEndian`), `JIS\0\0\0\0\0`
+ * (read as UTF-8, its ASCII subset being what cameras write) or 8 zero bytes (undefined: read as
+ * UTF-8). Trailing NULs and spaces dropped; null when nothing is left.
+ */
+export const decodeUserComment = (value: unknown, littleEndian: boolean): string | null => {
+  if (typeof value === "string") return text(value)
+  if (!(value instanceof Uint8Array) || value.length < 8) return null
+  const code = String.fromCharCode(...value.subarray(0, 8)).replace(/\0+$/, "")
+  const body = value.subarray(8)
+  if (code === "UNICODE") {
+    const units: Array<number> = []
+    for (let i = 0; i + 1 < body.length; i += 2) units.push(littleEndian ? body[i]! | (body[i + 1]! << 8) : (body[i]! << 8) | body[i + 1]!)
+    return text(String.fromCharCode(...units))
+  }
+  return text(new TextDecoder("utf-8", { fatal: false }).decode(body))
+}
 
 // sharp hands JPEG/AVIF EXIF with the APP1 "Exif\0\0" identifier, PNG/WebP/HEIC without it.
 const tiffBlock = (exif: Uint8Array): Uint8Array =>
@@ -66,7 +89,7 @@ const firstByte = (value: unknown): number | null => {
 }
 
 /**
- * Reads make, model, orientation, capture time (DateTimeOriginal with OffsetTimeOriginal, else
+ * Reads make, model, software, user comment, orientation, capture time (DateTimeOriginal with OffsetTimeOriginal, else
  * CreateDate with OffsetTimeDigitized) and GPS (exifr's signed decimal degrees; altitude negative
  * when GPSAltitudeRef = 1, "below sea level"). GPS exactly 0,0 counts as none.
  * An unparsable block yields {@link NO_EXIF}: missing metadata is not a reason to reject a photo.
@@ -77,7 +100,7 @@ export const readExif = async (exif: Uint8Array | undefined): Promise<ExifFacts>
   const options = { translateValues: false, reviveValues: false, gps: true, mergeOutput: true }
   let tags: Record<string, unknown> | undefined
   try {
-    tags = await exifr.parse(block, options)
+    tags = await exifr.parse(block, { ...options, userComment: true })
     // exifr drops a whole IFD on one malformed entry (the Sony DSC-HX5V writes an IFD0 tag of
     // type 0); the EXIF and GPS IFDs are still readable when IFD0 is skipped. exifr's types say
     // IFD0 "cannot be disabled", but 7.1.3 honours `ifd0: false` at runtime (checked on that fixture).
@@ -103,5 +126,47 @@ export const readExif = async (exif: Uint8Array | undefined): Promise<ExifFacts>
     const altitude = typeof tags.GPSAltitude === "number" && Number.isFinite(tags.GPSAltitude) ? tags.GPSAltitude : null
     gps = { lat, lon, alt: altitude === null ? null : firstByte(tags.GPSAltitudeRef) === 1 ? -altitude : altitude }
   }
-  return { make: text(tags.Make), model: text(tags.Model), orientation, captureTime, gps }
+  // The TIFF header's byte order ("II" little-endian, "MM" big-endian), which a UNICODE UserComment follows.
+  const littleEndian = block[0] === 0x49
+  return {
+    make: text(tags.Make),
+    model: text(tags.Model),
+    orientation,
+    captureTime,
+    gps,
+    software: text(tags.Software),
+    userComment: decodeUserComment(tags.userComment ?? tags.UserComment, littleEndian)
+  }
+}
+
+/** The first XMP value of `property` (`prefix:Name`): an attribute, a simple element, or the first `rdf:li` of an Alt/Seq/Bag. */
+const xmpValue = (xmp: string, property: string): string | null => {
+  const name = property.replace(":", "\\:")
+  const attribute = new RegExp(`${name}="([^"]*)"`).exec(xmp)
+  if (attribute !== null) return text(unescapeXml(attribute[1]!))
+  const element = new RegExp(`<${name}(?:\\s[^>]*)?>([\\s\\S]*?)</${name}>`).exec(xmp)
+  if (element === null) return null
+  const item = /<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li>/.exec(element[1]!)
+  return text(unescapeXml((item?.[1] ?? element[1]!).replace(/<[^>]*>/g, "")))
+}
+
+const unescapeXml = (value: string) =>
+  value.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e] ?? "")
+
+/**
+ * What a file says about the program that wrote it and its own comment, from whichever
+ * metadata it carries, first found wins: EXIF (`Software`, `UserComment`), then PNG text
+ * chunks (keywords `Software`; `Comment`, then `Description` — PNG 1.2 §11.3.4.2), then XMP
+ * (`xmp:CreatorTool`; `exif:UserComment`). `comments` and `xmp` as sharp's `metadata()` gives them.
+ */
+export const softwareAndComment = (
+  exif: Pick<ExifFacts, "software" | "userComment">,
+  comments: ReadonlyArray<{ readonly keyword: string; readonly text: string }> | undefined,
+  xmp: string | undefined
+): { readonly software: string | null; readonly userComment: string | null } => {
+  const chunk = (keyword: string) => text(comments?.find((c) => c.keyword.toLowerCase() === keyword.toLowerCase())?.text)
+  return {
+    software: exif.software ?? chunk("Software") ?? (xmp === undefined ? null : xmpValue(xmp, "xmp:CreatorTool")),
+    userComment: exif.userComment ?? chunk("Comment") ?? chunk("Description") ?? (xmp === undefined ? null : xmpValue(xmp, "exif:UserComment"))
+  }
 }

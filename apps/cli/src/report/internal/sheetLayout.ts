@@ -5,6 +5,7 @@
  * Flow, top to bottom: page header; per scene a header (name, time range,
  * place, counts) and one grid of its picks in rank order followed by its
  * exclusions; then "Could not be processed" with the failed files; a footer.
+ * A run too big for one page is paged, picks first (`layoutContactSheets`).
  * Tiles are square photo wells (thumbnails of any aspect ratio are contained)
  * above a caption of three lines.
  */
@@ -19,13 +20,13 @@ export const GAP = 16
 export const CARD_PADDING = 8
 /** Caption under the well: a file-name line and two detail lines (px). */
 export const CAPTION_HEIGHT = 74
-/** Columns at first; more (smaller tiles) only when the sheet would be taller than MAX_SHEET_HEIGHT. */
+/** Columns at first; more (smaller tiles) only when one page would be taller than MAX_SHEET_HEIGHT. */
 export const DEFAULT_COLUMNS = 6
 export const MAX_COLUMNS = 12
 /**
- * Height past which tiles shrink and then excluded tiles are left out (the
- * HTML report still lists them). Well under JPEG's 65 535 px limit (ITU-T T.81
- * stores dimensions in 16 bits) and libvips' memory on a laptop.
+ * Height of a page past which tiles shrink and then the sheet is paged. Well
+ * under JPEG's 65 535 px limit (ITU-T T.81 stores dimensions in 16 bits) and
+ * libvips' memory on a laptop.
  */
 export const MAX_SHEET_HEIGHT = 30_000
 
@@ -60,87 +61,162 @@ export type SheetBlock =
   | { readonly kind: "sectionHeader"; readonly y: number; readonly title: string; readonly meta: string; readonly tone: "scene" | "failed" }
   | { readonly kind: "footer"; readonly y: number }
 
-/** The whole sheet: size in px, the column count chosen, and whether excluded tiles fit. */
+/** One page of the sheet: size in px, the column count chosen, its number (from 1) of `pages`. */
 export interface SheetLayout {
   readonly width: number
   readonly height: number
   readonly columns: number
-  readonly excludedShown: boolean
+  readonly page: number
+  readonly pages: number
   readonly tiles: ReadonlyArray<SheetTile>
   readonly blocks: ReadonlyArray<SheetBlock>
 }
 
-const sceneMeta = (scene: SceneView, excludedShown: boolean): string => {
+/** A headed run of tiles: a scene's picks (and, on a one-page sheet, its exclusions), or the failures. */
+interface Section {
+  readonly title: string
+  readonly meta: string
+  readonly tone: "scene" | "failed"
+  readonly cells: ReadonlyArray<readonly [ReportEntry, TileVariant]>
+}
+
+const sceneMeta = (scene: SceneView, counts: string): string => {
   const parts: Array<string> = []
   if (scene.synthetic) parts.push("processed files the selection placed in no scene")
   if (scene.timeRange !== null) parts.push(formatTimeRange(scene.timeRange))
   if (scene.gps !== null) parts.push(formatGps(scene.gps))
-  const counts = `${scene.selected.length} selected · ${scene.excluded.length} excluded`
-  parts.push(excludedShown || scene.excluded.length === 0 ? counts : `${counts} (not shown here: see report.html)`)
+  parts.push(counts)
   return parts.join("  ·  ")
 }
 
-/** Lays the sheet out with `columns` columns (pure). */
-export const layoutWith = (view: ReportView, columns: number, excludedShown: boolean): SheetLayout => {
+const sceneCounts = (scene: SceneView) => `${scene.selected.length} selected · ${scene.excluded.length} excluded`
+
+const failedSection = (view: ReportView): ReadonlyArray<Section> =>
+  view.failed.length === 0
+    ? []
+    : [
+        {
+          title: "Could not be processed",
+          meta: `${plural(view.failed.length, "file", "files")} · each shown with the reason it failed`,
+          tone: "failed",
+          cells: view.failed.map((e) => [e, "failed"] as const)
+        }
+      ]
+
+/** One page's sections: per scene its picks in rank order, then its exclusions in the same grid; then the failures. */
+const sceneSections = (view: ReportView): ReadonlyArray<Section> => [
+  ...view.scenes.map((scene): Section => ({
+    title: scene.name,
+    meta: sceneMeta(scene, sceneCounts(scene)),
+    tone: "scene",
+    cells: [...scene.selected.map((e) => [e, "selected"] as const), ...scene.excluded.map((e) => [e, "excluded"] as const)]
+  })),
+  ...failedSection(view)
+]
+
+/**
+ * Several pages' sections, picks first and compact (a big run has many small scenes, and a
+ * header per scene would take more room than its tiles): every pick in rank order in one
+ * grid, then every exclusion scene by scene in one grid, then the failures. Each tile's
+ * caption still says why (the justification or the reason); report.html has the scene view.
+ */
+const picksFirstSections = (view: ReportView): ReadonlyArray<Section> => {
+  const excluded = view.scenes.flatMap((scene) => scene.excluded)
+  return [
+    ...(view.selected.length === 0
+      ? []
+      : [
+          {
+            title: "Selected, in rank order",
+            meta: `${plural(view.selected.length, "pick", "picks")} from ${plural(view.scenes.length, "scene", "scenes")} · the excluded files follow, scene by scene`,
+            tone: "scene" as const,
+            cells: view.selected.map((e) => [e, "selected"] as const)
+          }
+        ]),
+    ...(excluded.length === 0
+      ? []
+      : [
+          {
+            title: "Excluded, scene by scene",
+            meta: `${plural(excluded.length, "file", "files")} left out, each with its reason`,
+            tone: "scene" as const,
+            cells: excluded.map((e) => [e, "excluded"] as const)
+          }
+        ]),
+    ...failedSection(view)
+  ]
+}
+
+/**
+ * Lays `sections` out with `columns` columns, top to bottom, and starts a new page before a
+ * header or tile row that would take a page past `maxHeight` px (null: one page, any height).
+ * A section cut by a page break goes on under its title with "(continued)". Pure.
+ */
+const flow = (view: ReportView, sections: ReadonlyArray<Section>, columns: number, maxHeight: number | null): Array<SheetLayout> => {
   const tileWidth = Math.floor((SHEET_WIDTH - 2 * MARGIN - (columns - 1) * GAP) / columns)
   // Centre the grid: the floor above leaves a few px that go to both margins.
   const left = Math.floor((SHEET_WIDTH - columns * tileWidth - (columns - 1) * GAP) / 2)
   const wellSize = tileWidth - 2 * CARD_PADDING
   const tileHeight = CARD_PADDING + wellSize + CAPTION_HEIGHT
-  const tiles: Array<SheetTile> = []
-  const blocks: Array<SheetBlock> = [{ kind: "pageHeader", y: 0 }]
-  let y = PAGE_HEADER_HEIGHT + (view.tripContext.trim() === "" ? 0 : CONTEXT_LINE_HEIGHT)
-
-  const grid = (cells: ReadonlyArray<readonly [ReportEntry, TileVariant]>) => {
-    cells.forEach(([entry, variant], i) => {
-      const col = i % columns
-      const row = Math.floor(i / columns)
-      const card = { x: left + col * (tileWidth + GAP), y: y + row * (tileHeight + GAP), width: tileWidth, height: tileHeight }
-      const well = { x: card.x + CARD_PADDING, y: card.y + CARD_PADDING, width: wellSize, height: wellSize }
-      tiles.push({ entry, variant, card, well })
-    })
-    const rows = Math.ceil(cells.length / columns)
-    y += rows * tileHeight + Math.max(0, rows - 1) * GAP
+  const top = PAGE_HEADER_HEIGHT + (view.tripContext.trim() === "" ? 0 : CONTEXT_LINE_HEIGHT)
+  const pages: Array<{ tiles: Array<SheetTile>; blocks: Array<SheetBlock>; height: number }> = []
+  let tiles: Array<SheetTile> = []
+  let blocks: Array<SheetBlock> = []
+  let y = 0
+  const newPage = () => {
+    tiles = []
+    blocks = [{ kind: "pageHeader", y: 0 }]
+    y = top
   }
-
-  for (const scene of view.scenes) {
-    blocks.push({ kind: "sectionHeader", y, title: scene.name, meta: sceneMeta(scene, excludedShown), tone: "scene" })
-    y += SCENE_HEADER_HEIGHT
-    // One grid per scene: picks in rank order, then exclusions in the same flow (dimmed, with a category pill).
-    grid([
-      ...scene.selected.map((e) => [e, "selected"] as const),
-      ...(excludedShown ? scene.excluded.map((e) => [e, "excluded"] as const) : [])
-    ])
-    y += SECTION_GAP
+  const endPage = () => {
+    blocks.push({ kind: "footer", y })
+    pages.push({ tiles, blocks, height: y + FOOTER_HEIGHT })
   }
-  if (view.failed.length > 0) {
-    blocks.push({
-      kind: "sectionHeader",
-      y,
-      title: "Could not be processed",
-      meta: `${plural(view.failed.length, "file", "files")} · each shown with the reason it failed`,
-      tone: "failed"
-    })
-    y += SCENE_HEADER_HEIGHT
-    grid(view.failed.map((e) => [e, "failed"] as const))
-    y += SECTION_GAP
+  /** True when `height` more px (and the footer) still fit on this page, or the page is still empty. */
+  const fits = (height: number) => maxHeight === null || y + height + FOOTER_HEIGHT <= maxHeight || (tiles.length === 0 && blocks.length === 1)
+  newPage()
+  for (const section of sections) {
+    const rows = Array.from({ length: Math.ceil(section.cells.length / columns) }, (_, r) => section.cells.slice(r * columns, (r + 1) * columns))
+    let row = 0
+    do {
+      if (!fits(SCENE_HEADER_HEIGHT + tileHeight)) {
+        endPage()
+        newPage()
+      }
+      blocks.push({ kind: "sectionHeader", y, title: row === 0 ? section.title : `${section.title} (continued)`, meta: section.meta, tone: section.tone })
+      y += SCENE_HEADER_HEIGHT
+      let placed = 0
+      while (row < rows.length && (placed === 0 || fits(GAP + tileHeight))) {
+        if (placed > 0) y += GAP
+        rows[row]!.forEach(([entry, variant], col) => {
+          const card = { x: left + col * (tileWidth + GAP), y, width: tileWidth, height: tileHeight }
+          tiles.push({ entry, variant, card, well: { x: card.x + CARD_PADDING, y: card.y + CARD_PADDING, width: wellSize, height: wellSize } })
+        })
+        y += tileHeight
+        row++
+        placed++
+      }
+      y += SECTION_GAP
+    } while (row < rows.length)
   }
-  blocks.push({ kind: "footer", y })
-  y += FOOTER_HEIGHT
-  return { width: SHEET_WIDTH, height: y, columns, excludedShown, tiles, blocks }
+  endPage()
+  return pages.map((p, k) => ({ width: SHEET_WIDTH, height: p.height, columns, page: k + 1, pages: pages.length, tiles: p.tiles, blocks: p.blocks }))
 }
 
+/** Lays the whole sheet out on one page with `columns` columns (pure): per scene its picks, then its exclusions. */
+export const layoutWith = (view: ReportView, columns: number): SheetLayout => flow(view, sceneSections(view), columns, null)[0]!
+
 /**
- * The sheet layout for `view`: DEFAULT_COLUMNS columns, more (up to
- * MAX_COLUMNS) while the sheet is taller than MAX_SHEET_HEIGHT, and as a last
- * resort without excluded tiles. Returns null when even that is too tall.
+ * The sheet's pages for `view`. One page when it fits in MAX_SHEET_HEIGHT with DEFAULT_COLUMNS
+ * up to MAX_COLUMNS columns (per scene: picks, then exclusions). Otherwise pages of
+ * DEFAULT_COLUMNS columns, each at most MAX_SHEET_HEIGHT px, picks first: every pick in rank
+ * order, then the exclusions scene by scene, then the files that failed. Every file is on
+ * exactly one page; never fails, whatever the number of files or scenes.
  */
-export const layoutContactSheet = (view: ReportView): SheetLayout | null => {
-  for (const excludedShown of [true, false]) {
-    for (let columns = DEFAULT_COLUMNS; columns <= MAX_COLUMNS; columns++) {
-      const layout = layoutWith(view, columns, excludedShown)
-      if (layout.height <= MAX_SHEET_HEIGHT) return layout
-    }
+export const layoutContactSheets = (view: ReportView): ReadonlyArray<SheetLayout> => {
+  for (let columns = DEFAULT_COLUMNS; columns <= MAX_COLUMNS; columns++) {
+    const layout = layoutWith(view, columns)
+    if (layout.height <= MAX_SHEET_HEIGHT) return [layout]
   }
-  return null
+  return flow(view, picksFirstSections(view), DEFAULT_COLUMNS, MAX_SHEET_HEIGHT)
 }

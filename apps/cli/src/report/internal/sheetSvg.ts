@@ -50,7 +50,8 @@ const clock = (seconds: number): string => {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`
 }
 
-const pageHeader = (view: ReportView, width: number): string => {
+const pageHeader = (view: ReportView, layout: SheetLayout): string => {
+  const width = layout.width
   const c = view.counts
   const summary = [
     plural(c.selected, "selected", "selected"),
@@ -59,7 +60,7 @@ const pageHeader = (view: ReportView, width: number): string => {
     plural(c.files, "file", "files"),
     plural(c.scenes, "scene", "scenes")
   ].join("  ·  ")
-  const meta = `Selection model: ${view.model}  ·  generated ${formatDateTime(view.generatedAt)}`
+  const meta = `Selection model: ${view.model}  ·  generated ${formatDateTime(view.generatedAt)}${layout.pages > 1 ? `  ·  page ${layout.page} of ${layout.pages}` : ""}`
   const budget = charBudget(width - 2 * MARGIN, 16, "regular")
   const parts = [
     text(MARGIN, 70, truncateEnd(view.title, charBudget(width - 2 * MARGIN, 32, "bold")), { size: 32, fill: palette.text, weight: "bold" }),
@@ -72,10 +73,11 @@ const pageHeader = (view: ReportView, width: number): string => {
   return parts.join("")
 }
 
-const block = (b: SheetBlock, view: ReportView, width: number): string => {
+const block = (b: SheetBlock, view: ReportView, layout: SheetLayout): string => {
+  const width = layout.width
   switch (b.kind) {
     case "pageHeader":
-      return pageHeader(view, width)
+      return pageHeader(view, layout)
     case "sectionHeader": {
       const accent = b.tone === "failed" ? palette.failed : palette.accent
       return (
@@ -87,7 +89,7 @@ const block = (b: SheetBlock, view: ReportView, width: number): string => {
     case "footer":
       return (
         rect({ x: MARGIN, y: b.y + 8, width: width - 2 * MARGIN, height: 1 }, palette.cardStroke) +
-        text(MARGIN, b.y + 36, `Curator contact sheet · ${formatDateTime(view.generatedAt)} · every file is listed with its reason in selection.json and report.html`, {
+        text(MARGIN, b.y + 36, `Curator contact sheet${layout.pages > 1 ? `, page ${layout.page} of ${layout.pages}` : ""} · ${formatDateTime(view.generatedAt)} · every file is listed with its reason in selection.json and report.html`, {
           size: 13,
           fill: palette.textTertiary
         })
@@ -162,7 +164,7 @@ const card = (tile: SheetTile, view: ReportView, unreadable: ReadonlySet<string>
 }
 
 /**
- * The base page SVG (width × height px). `unreadable` holds fileIds whose
+ * The base SVG of one page (width × height px). `unreadable` holds fileIds whose
  * thumbnail failed to decode; they get a placeholder well.
  */
 export const baseSvg = (layout: SheetLayout, view: ReportView, unreadable: ReadonlySet<string>): string =>
@@ -171,7 +173,7 @@ export const baseSvg = (layout: SheetLayout, view: ReportView, unreadable: Reado
   `<rect width="12" height="12" fill="#221a1c"/><rect width="5" height="12" fill="#2b1f22"/></pattern></defs>` +
   `<rect width="${layout.width}" height="${layout.height}" fill="${palette.page}"/>` +
   `<g font-family="${escapeMarkup(FONT_FAMILY)}">` +
-  layout.blocks.map((b) => block(b, view, layout.width)).join("") +
+  layout.blocks.map((b) => block(b, view, layout)).join("") +
   layout.tiles.map((t) => card(t, view, unreadable)).join("") +
   `</g></svg>`
 
