@@ -72,6 +72,21 @@ export const defaultVideoEnhancerSettings: VideoEnhancerSettings = {
 export const STABILISE_COST = 2
 export const TONE_MAP_COST = 1.5
 
+/**
+ * The QuickTime tags (ExifTool names, group-qualified) an enhanced MP4 keeps from its source
+ * (issue 12 item 4): Apple's Keys `com.apple.quicktime.creationdate` (local time with its UTC
+ * offset), `location.ISO6709`, `make`, `model`; the UserData `©day`, `©xyz`, `©mak`, `©mod` that
+ * Android phones, GoPro and 3GPP recorders write; the ItemList `©day`/`©xyz` (Google Photos).
+ * The mvhd `creation_time` comes through ffmpeg's `-map_metadata 0`. Location tags are removed
+ * from a download unless the person keeps GPS (GpsStripper in the bundle task).
+ * Names: https://exiftool.org/TagNames/QuickTime.html (Keys, UserData, ItemList tables).
+ */
+export const VIDEO_CAPTURE_TAGS: ReadonlyArray<string> = [
+  "Keys:CreationDate", "Keys:GPSCoordinates", "Keys:Make", "Keys:Model",
+  "UserData:ContentCreateDate", "UserData:GPSCoordinates", "UserData:Make", "UserData:Model",
+  "ItemList:ContentCreateDate", "ItemList:GPSCoordinates"
+]
+
 /** Preview clip: longest edge in px, length in s, CRF and audio bitrate (small and quick to load). */
 export const PREVIEW_EDGE = 480
 export const PREVIEW_SECONDS = 6
@@ -185,6 +200,19 @@ const make = (settings: VideoEnhancerSettings) =>
         )
       )
 
+    /**
+     * Copies the capture date, place and camera of `source` into the encoded MP4 `target` (in place)
+     * with ExifTool ({@link VIDEO_CAPTURE_TAGS}; numeric values, so ISO 6709 coordinates keep every
+     * digit). ffmpeg's MP4 muxer writes none of them (only `creation_time`, through -map_metadata).
+     * Tags the source lacks are skipped.
+     */
+    const copyCaptureTags = (source: string, target: string) =>
+      runner.run(
+        "exiftool",
+        ["-q", "-q", "-m", "-n", "-overwrite_original", "-api", "largefilesupport=1", "-tagsFromFile", source, ...VIDEO_CAPTURE_TAGS.map((tag) => `-${tag}`), target],
+        { timeout }
+      )
+
     const enhance = Effect.fn("VideoEnhancer.enhance")(function* (
       input: string,
       metadata: MediaMetadata,
@@ -235,6 +263,11 @@ const make = (settings: VideoEnhancerSettings) =>
                   "-map", "0:v:0",
                   ...(source.hasAudio ? ["-map", "0:a:0"] : ["-an"]),
                   "-sn", "-dn",
+                  // The container's metadata: creation_time becomes the MP4's mvhd/tkhd/mdhd dates.
+                  "-map_metadata", "0",
+                  // The source's presentation length (its mvhd duration): a track that runs past it
+                  // (an iPhone audio track longer than the movie) must not lengthen the output.
+                  ...(source.durationSeconds > 0 ? ["-t", source.durationSeconds.toFixed(6)] : []),
                   "-vf", videoFilterChain(adjustments, transforms),
                   "-c:v", "libx264", "-preset", settings.preset, "-crf", String(settings.crf),
                   "-pix_fmt", "yuv420p",
@@ -246,6 +279,7 @@ const make = (settings: VideoEnhancerSettings) =>
                 .output(encoded),
             { demuxer: "mov", timeout }
           )
+          yield* copyCaptureTags(input, encoded)
           yield* encodePreview(encoded, source.hasAudio, "", previewTmp)
           yield* Effect.promise(() => copyFile(encoded, output))
           yield* Effect.promise(() => copyFile(previewTmp, preview))
