@@ -36,6 +36,7 @@ import { Context, Duration, Effect, Layer } from "effect"
 import { MediaConfig } from "./MediaConfig.js"
 import { ProcessRunner } from "./ProcessRunner.js"
 import { resolveExiftoolScript } from "./internal/exiftoolScript.js"
+import { VIDEO_CAPTURE_TAGS } from "./internal/videoCaptureTags.js"
 
 /** The ExifTool arguments that delete every location tag (one write, `-overwrite_original`, file times kept with `-P`). */
 export const GPS_STRIP_ARGS: ReadonlyArray<string> = [
@@ -112,7 +113,16 @@ export class GpsStripper extends Context.Service<GpsStripper, {
         const out = path.join(path.dirname(file), `remux-${name(file)}`)
         yield* runner.ffmpeg(file, (command) =>
           command.outputOptions(["-map", "0", "-map", "-0:d", "-c", "copy", "-map_metadata", "0"]).output(out)
-        ).pipe(Effect.scoped, Effect.onError(() => Effect.promise(() => rm(out, { force: true }))))
+        ).pipe(
+          Effect.scoped,
+          // ffmpeg's MP4 muxer keeps creation_time only: the capture date and camera tags are copied back
+          // (the location among them is removed by the strip that follows).
+          Effect.andThen(Effect.tryPromise({
+            try: () => exiftool.write(out, {}, { writeArgs: ["-n", "-tagsFromFile", file, ...VIDEO_CAPTURE_TAGS.map((tag) => `-${tag}`)], useMWG: false }),
+            catch: (error) => toolError(file, error)
+          })),
+          Effect.onError(() => Effect.promise(() => rm(out, { force: true })))
+        )
         yield* Effect.promise(() => rename(out, file))
       })
 

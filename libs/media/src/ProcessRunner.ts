@@ -33,7 +33,7 @@ export type { FfprobeResult, FfprobeStream } from "./internal/ffprobe.js"
 export type { FfmpegCommand } from "fluent-ffmpeg"
 
 /** The external tools this service runs. */
-export type MediaTool = "ffmpeg" | "ffprobe" | "heif-convert" | "exiftool"
+export type MediaTool = "ffmpeg" | "ffprobe" | "heif-convert" | "jpegtran" | "exiftool"
 
 /** Per-call options: `timeout` overrides the configured wall-clock limit; `demuxer` forces ffmpeg's input format (e.g. `mov`). */
 export interface ToolOptions {
@@ -130,7 +130,8 @@ export class ProcessRunner extends Context.Service<ProcessRunner, {
       const binaries: Record<Exclude<MediaTool, "exiftool">, string> = {
         ffmpeg: config.ffmpegPath,
         ffprobe: config.ffprobePath,
-        "heif-convert": config.heifConvertPath
+        "heif-convert": config.heifConvertPath,
+        jpegtran: config.jpegtranPath
       }
       // ExifTool's script is found on first use (MEDIA_EXIFTOOL_PATH or the exiftool-vendored.pl
       // package); a missing script is a deployment defect, not a property of the file.

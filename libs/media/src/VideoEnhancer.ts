@@ -32,6 +32,7 @@ import {
 import type { MediaMetadata } from "./MetadataReader.js"
 import { ProcessRunner } from "./ProcessRunner.js"
 import { filterPath } from "./internal/videoSignal.js"
+import { VIDEO_CAPTURE_TAGS } from "./internal/videoCaptureTags.js"
 import { readVideoStreams } from "./internal/videoStreams.js"
 
 /**
@@ -56,6 +57,8 @@ export interface VideoEnhancerSettings {
   readonly crf: number
 }
 
+export { VIDEO_CAPTURE_TAGS } from "./internal/videoCaptureTags.js"
+
 /** The defaults documented on {@link VideoEnhancerSettings}. */
 export const defaultVideoEnhancerSettings: VideoEnhancerSettings = {
   encodePixelsPerSecond: 300_000,
@@ -71,21 +74,6 @@ export const defaultVideoEnhancerSettings: VideoEnhancerSettings = {
  */
 export const STABILISE_COST = 2
 export const TONE_MAP_COST = 1.5
-
-/**
- * The QuickTime tags (ExifTool names, group-qualified) an enhanced MP4 keeps from its source
- * (issue 12 item 4): Apple's Keys `com.apple.quicktime.creationdate` (local time with its UTC
- * offset), `location.ISO6709`, `make`, `model`; the UserData `©day`, `©xyz`, `©mak`, `©mod` that
- * Android phones, GoPro and 3GPP recorders write; the ItemList `©day`/`©xyz` (Google Photos).
- * The mvhd `creation_time` comes through ffmpeg's `-map_metadata 0`. Location tags are removed
- * from a download unless the person keeps GPS (GpsStripper in the bundle task).
- * Names: https://exiftool.org/TagNames/QuickTime.html (Keys, UserData, ItemList tables).
- */
-export const VIDEO_CAPTURE_TAGS: ReadonlyArray<string> = [
-  "Keys:CreationDate", "Keys:GPSCoordinates", "Keys:Make", "Keys:Model",
-  "UserData:ContentCreateDate", "UserData:GPSCoordinates", "UserData:Make", "UserData:Model",
-  "ItemList:ContentCreateDate", "ItemList:GPSCoordinates"
-]
 
 /** Preview clip: longest edge in px, length in s, CRF and audio bitrate (small and quick to load). */
 export const PREVIEW_EDGE = 480

@@ -14,7 +14,7 @@ import { runWith } from "@curator/contracts/testing"
 import { Media, MetadataReader, PhotoRenderer, sniffSync, ThumbnailRenderer } from "../src/index.js"
 import { fixture, scratch } from "./helpers.js"
 import type { HeifTransform } from "./heifBoxes.js"
-import { exifOrientedPhoto, HEIF_TRANSFORMS, heifOrientedPhoto, orientationTags, PATTERN, quadrants } from "./orientationFixtures.js"
+import { exifOrientedPhoto, heifExifOnlyPhoto, HEIF_TRANSFORMS, heifOrientedPhoto, orientationTags, PATTERN, quadrants } from "./orientationFixtures.js"
 
 const work = scratch()
 afterAll(() => work.cleanup())
@@ -79,6 +79,10 @@ describe("enhanced photos of rotated originals come out upright with Orientation
     // with none, the EXIF tag is the only instruction (the Samsung S24 FE case), tested by the EXIF cases above.
     const tags = transforms.length === 0 ? [undefined, 1] : [undefined, 1, 6, 3]
     for (const exif of tags) await expectUpright(await heifOrientedPhoto(work.dir, `heic-${name}-${exif ?? "none"}`, transforms, exif))
+  }, 240_000)
+
+  it("HEIC with no irot/imir and each EXIF orientation (the Samsung S24 FE case: the EXIF tag is the only instruction)", async () => {
+    for (let o = 1; o <= 8; o++) await expectUpright(await heifExifOnlyPhoto(work.dir, o))
   }, 240_000)
 
   it("AVIF with irot and imir, with and without EXIF Orientation", async () => {

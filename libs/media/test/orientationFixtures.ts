@@ -133,6 +133,20 @@ export const heifOrientedPhoto = async (
 }
 
 /**
+ * A HEIC (heif-enc) of the pattern stored for EXIF orientation `o` with NO `irot`/`imir`, the EXIF
+ * tag written by ExifTool: the Samsung Galaxy S24 FE case, where the EXIF tag is the only instruction.
+ */
+export const heifExifOnlyPhoto = async (dir: string, o: number): Promise<string> => {
+  const stored = storedForExif(o, pattern())
+  const png = path.join(dir, `heif-exif-${o}.png`)
+  await sharp(stored.data, { raw: { width: stored.width, height: stored.height, channels: 3 } }).png().toFile(png)
+  const file = path.join(dir, `heif-exif-${o}.heic`)
+  execFileSync("heif-enc", ["-q", "95", "-o", file, png], { stdio: "ignore" })
+  writeExifOrientation(file, o)
+  return file
+}
+
+/**
  * The colours at the centres of the four quadrants of an image as decoded (NO orientation
  * applied), e.g. "RG/BW", plus its stored size.
  */
