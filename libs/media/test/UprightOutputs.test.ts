@@ -14,10 +14,13 @@ import { runWith } from "@curator/contracts/testing"
 import { Media, MetadataReader, PhotoRenderer, sniffSync, ThumbnailRenderer } from "../src/index.js"
 import { fixture, scratch } from "./helpers.js"
 import type { HeifTransform } from "./heifBoxes.js"
-import { exifOrientedPhoto, heifExifOnlyPhoto, HEIF_TRANSFORMS, heifOrientedPhoto, orientationTags, PATTERN, quadrants } from "./orientationFixtures.js"
+import { endExiftool, exifOrientedPhoto, heifExifOnlyPhoto, HEIF_TRANSFORMS, heifOrientedPhoto, orientationTags, PATTERN, quadrants } from "./orientationFixtures.js"
 
 const work = scratch()
-afterAll(() => work.cleanup())
+afterAll(async () => {
+  await endExiftool()
+  work.cleanup()
+})
 const layer = Media.layerWith({})
 
 /** Every output of one photo, as bytes, written next to the scratch files so ExifTool can read them. */
@@ -59,7 +62,8 @@ const expectUpright = async (file: string) => {
     const out = `${file}.${name}.out`
     writeFileSync(out, bytes)
     expect((await quadrants(bytes)).quadrants, `${file}: ${name} pixels`).toBe(PATTERN.quadrants)
-    expect(orientationTags(out).every((o) => o === 1), `${file}: ${name} Orientation tags ${orientationTags(out).join(",")}`).toBe(true)
+    const tags = await orientationTags(out)
+    expect(tags.every((o) => o === 1), `${file}: ${name} Orientation tags ${tags.join(",")}`).toBe(true)
   }
 }
 
@@ -74,10 +78,10 @@ describe("enhanced photos of rotated originals come out upright with Orientation
 
   const label = (t: ReadonlyArray<HeifTransform>) => (t.length === 0 ? "none" : t.map((x) => ("irot" in x ? `irot${x.irot}` : `imir${x.imir}`)).join("+"))
 
-  it.each(HEIF_TRANSFORMS.map((t) => [label(t), t] as const))("HEIC with %s, with no EXIF, a matching and a contradicting EXIF Orientation", async (name, transforms) => {
+  it.each(HEIF_TRANSFORMS.map((t) => [label(t), t] as const))("HEIC with %s, with no EXIF and with a contradicting EXIF Orientation (6)", async (name, transforms) => {
     // With irot/imir present the EXIF tag is informative only (libheif and Apple apply the boxes);
     // with none, the EXIF tag is the only instruction (the Samsung S24 FE case), tested by the EXIF cases above.
-    const tags = transforms.length === 0 ? [undefined, 1] : [undefined, 1, 6, 3]
+    const tags = transforms.length === 0 ? [undefined, 1] : [undefined, 6]
     for (const exif of tags) await expectUpright(await heifOrientedPhoto(work.dir, `heic-${name}-${exif ?? "none"}`, transforms, exif))
   }, 240_000)
 
@@ -102,7 +106,7 @@ describe("enhanced photos of rotated originals come out upright with Orientation
         writeFileSync(out, bytes)
         const size = (await quadrants(bytes)).size.split("x").map(Number)
         expect((size[1] ?? 0) > (size[0] ?? 0), `${name} ${output} is portrait`).toBe(true)
-        expect(orientationTags(out).every((o) => o === 1), `${name} ${output}`).toBe(true)
+        expect((await orientationTags(out)).every((o) => o === 1), `${name} ${output}`).toBe(true)
       }
     }
   }, 240_000)

@@ -2,11 +2,12 @@
  * Generated media for the orientation tests (issue 12 item 3): an asymmetric test pattern
  * (quadrants red, green / blue, white as displayed) stored rotated or mirrored so that the
  * file's own orientation instruction (EXIF Orientation, HEIF `irot`/`imir`) brings it upright.
- * "Upright" is then checked on pixels ({@link quadrants}) and the orientation tag is read by
- * ExifTool's own command line (`exiftool -n`), independent of sharp and exifr.
+ * "Upright" is then checked on pixels ({@link quadrants}) and the orientation tags are read by
+ * ExifTool itself (one `-stay_open` process, `-n -a -G1`), independent of sharp and exifr.
  */
 import { execFileSync } from "node:child_process"
 import path from "node:path"
+import { ExifTool } from "exiftool-vendored"
 import sharp from "sharp"
 import { type HeifTransform, writeHeifWithTransforms } from "./heifBoxes.js"
 
@@ -86,17 +87,24 @@ const storedForHeif = (transforms: ReadonlyArray<HeifTransform>, u: Raw): Raw =>
     return out
   }, u)
 
-const exiftool = (args: ReadonlyArray<string>) => execFileSync("perl", [EXIFTOOL, ...args], { encoding: "utf8" })
+let tool: ExifTool | undefined
+/** One ExifTool process (`-stay_open`, through exiftool-vendored) for every read and write of a test file; {@link endExiftool} ends it. */
+const exiftool = () => (tool ??= new ExifTool({ maxProcs: 1, exiftoolPath: EXIFTOOL, taskTimeoutMillis: 60_000 }))
 
-/** Writes the EXIF Orientation tag (numeric) into `file` with ExifTool. */
-export const writeExifOrientation = (file: string, orientation: number) => {
-  exiftool(["-q", "-overwrite_original", `-Orientation#=${orientation}`, "-DateTimeOriginal=2024:05:06 07:08:09", file])
+/** Ends the shared ExifTool process (call in afterAll). */
+export const endExiftool = async () => {
+  await tool?.end()
+  tool = undefined
 }
 
+/** Writes the EXIF Orientation tag (numeric) and a DateTimeOriginal into `file` with ExifTool. */
+export const writeExifOrientation = (file: string, orientation: number) =>
+  exiftool().write(file, {}, { writeArgs: ["-overwrite_original", `-Orientation#=${orientation}`, "-DateTimeOriginal=2024:05:06 07:08:09"] })
+
 /** Every Orientation tag ExifTool finds in `file` (all groups, numeric). */
-export const orientationTags = (file: string): ReadonlyArray<number> => {
-  const out = JSON.parse(exiftool(["-j", "-n", "-a", "-G1", "-Orientation", file])) as Array<Record<string, unknown>>
-  return Object.entries(out[0] ?? {}).filter(([k]) => k.endsWith(":Orientation")).map(([, v]) => Number(v))
+export const orientationTags = async (file: string): Promise<ReadonlyArray<number>> => {
+  const tags = await exiftool().readRaw(file, { readArgs: ["-n", "-a", "-G1", "-Orientation"] })
+  return Object.entries(tags).filter(([k]) => k.endsWith(":Orientation")).map(([, v]) => Number(v))
 }
 
 /** A photo (`jpeg`, `png`, `webp`) of the pattern stored for EXIF orientation `o`, the tag written by ExifTool. */
@@ -105,7 +113,7 @@ export const exifOrientedPhoto = async (dir: string, format: "jpeg" | "png" | "w
   const file = path.join(dir, `exif-${o}.${format === "jpeg" ? "jpg" : format}`)
   const image = sharp(stored.data, { raw: { width: stored.width, height: stored.height, channels: 3 } })
   await (format === "jpeg" ? image.jpeg({ quality: 95 }) : format === "png" ? image.png() : image.webp({ quality: 95 })).toFile(file)
-  writeExifOrientation(file, o)
+  await writeExifOrientation(file, o)
   return file
 }
 
@@ -128,7 +136,7 @@ export const heifOrientedPhoto = async (
   execFileSync("heif-enc", [...(format === "avif" ? ["-A"] : []), "-q", "95", "-o", plain, png], { stdio: "ignore" })
   const file = path.join(dir, `${name}.${format}`)
   writeHeifWithTransforms(plain, file, transforms)
-  if (exif !== undefined) writeExifOrientation(file, exif)
+  if (exif !== undefined) await writeExifOrientation(file, exif)
   return file
 }
 
@@ -142,7 +150,7 @@ export const heifExifOnlyPhoto = async (dir: string, o: number): Promise<string>
   await sharp(stored.data, { raw: { width: stored.width, height: stored.height, channels: 3 } }).png().toFile(png)
   const file = path.join(dir, `heif-exif-${o}.heic`)
   execFileSync("heif-enc", ["-q", "95", "-o", file, png], { stdio: "ignore" })
-  writeExifOrientation(file, o)
+  await writeExifOrientation(file, o)
   return file
 }
 
