@@ -263,7 +263,8 @@ describe("bundleTask", () => {
     expect(zip[1]!.data.equals(readFileSync(fixture(videos[0]!)))).toBe(true)
     // The iPhone 5 JPEG (Orientation 3): turned 180 degrees losslessly, Orientation 1, GPS still there.
     expect((await exifr.gps(zip[2]!.data))?.latitude).toBeCloseTo(47.62717, 4)
-    expect(await orientationTags(extract("keep", zip[2]!))).toEqual([1])
+    const tags = await orientationTags(extract("keep", zip[2]!))
+    expect(tags.length > 0 && tags.every((o) => o === 1), `Orientation ${tags.join(",")}`).toBe(true)
   }, 120_000)
 
   it("splits into several bundles under a small bundleBytes, each at most that size, the names numbered", async () => {
