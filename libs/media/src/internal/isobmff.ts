@@ -98,6 +98,14 @@ const children = (b: Uint8Array): Array<Child> => {
   return out
 }
 
+/** The primary item id of a `meta` box's children (`pitm`, a FullBox: 16-bit id in version 0, else 32-bit), undefined without one. */
+const primaryItemId = (metaChildren: ReadonlyArray<Child>): number | undefined => {
+  const pitm = metaChildren.find((c) => c.type === "pitm")
+  if (pitm === undefined || pitm.body.length < 6) return undefined
+  const v = new DataView(pitm.body.buffer, pitm.body.byteOffset, pitm.body.byteLength)
+  return pitm.body[0] === 0 ? v.getUint16(4) : v.getUint32(4)
+}
+
 /**
  * Reads the primary item's properties from a HEIF `meta` box payload (after its 8-byte header).
  * `meta` is a FullBox (4 bytes version/flags); `pitm` names the primary item, `iprp/ipco` lists
@@ -105,12 +113,7 @@ const children = (b: Uint8Array): Array<Child> => {
  */
 export const heifPrimaryItem = (metaPayload: Uint8Array): HeifPrimaryItem => {
   const boxes = children(metaPayload.subarray(4))
-  const pitm = boxes.find((c) => c.type === "pitm")
-  let primaryId: number | undefined
-  if (pitm !== undefined && pitm.body.length >= 6) {
-    const v = new DataView(pitm.body.buffer, pitm.body.byteOffset, pitm.body.byteLength)
-    primaryId = pitm.body[0] === 0 ? v.getUint16(4) : v.getUint32(4)
-  }
+  const primaryId = primaryItemId(boxes)
   const iprp = boxes.find((c) => c.type === "iprp")
   const iprpChildren = iprp === undefined ? [] : children(iprp.body)
   const ipco = iprpChildren.find((c) => c.type === "ipco")
@@ -169,12 +172,7 @@ export interface HeifItem {
 /** The primary item id (`pitm`, undefined when absent) and every `infe` item of a HEIF `meta` box payload. */
 export const heifItems = (metaPayload: Uint8Array): { readonly primaryId: number | undefined; readonly items: ReadonlyArray<HeifItem> } => {
   const boxes = children(metaPayload.subarray(4))
-  const pitm = boxes.find((c) => c.type === "pitm")
-  let primaryId: number | undefined
-  if (pitm !== undefined && pitm.body.length >= 6) {
-    const v = new DataView(pitm.body.buffer, pitm.body.byteOffset, pitm.body.byteLength)
-    primaryId = pitm.body[0] === 0 ? v.getUint16(4) : v.getUint32(4)
-  }
+  const primaryId = primaryItemId(boxes)
   const items: Array<HeifItem> = []
   const iinf = boxes.find((c) => c.type === "iinf")
   if (iinf !== undefined && iinf.body.length >= 6) {
