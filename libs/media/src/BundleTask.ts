@@ -22,7 +22,9 @@
  *
  * Errors: NotFoundError (a blob or the post record is missing: terminal),
  * CorruptMediaError / UnsupportedMediaError / MediaToolTimeoutError from the
- * GPS stripper, StoreConflictError and the store errors; the state machine's
+ * GPS stripper and the OrientationNormalizer (which adds MediaTooLargeError
+ * for a rotated original over the pixel limit and InternalDefectError for
+ * temp-dir I/O), StoreConflictError and the store errors; the state machine's
  * Catch records a terminal failure on the post.
  */
 import { createReadStream } from "node:fs"

@@ -69,7 +69,7 @@ export const heifConvertError = (toolMessage: string): CorruptMediaError | Unsup
 
 /** Copies `file` into `dir` with every image other than the primary flagged hidden (see `decode`). */
 const primaryOnlyCopy = (file: string, dir: string, layout: HeifLayout) =>
-  Effect.promise(async () => {
+  Effect.tryPromise(async () => {
     const copy = path.join(dir, "primary-only.heic")
     await copyFile(file, copy)
     const handle = await open(copy, "r+")
@@ -85,7 +85,10 @@ const primaryOnlyCopy = (file: string, dir: string, layout: HeifLayout) =>
       await handle.close()
     }
     return copy
-  })
+  }).pipe(
+    // The input was just read (layout, header): a failure here is the temp dir's (disk full), a defect of the worker.
+    Effect.orDie
+  )
 
 /** The service. */
 export class HeifDecoder extends Context.Service<HeifDecoder, {

@@ -21,7 +21,7 @@
  */
 import { readFile, writeFile } from "node:fs/promises"
 import path from "node:path"
-import { type CorruptMediaError, MediaTooLargeError, type MediaToolTimeoutError, type UnsupportedMediaError } from "@curator/contracts"
+import { type CorruptMediaError, InternalDefectError, MediaTooLargeError, type MediaToolTimeoutError, type UnsupportedMediaError } from "@curator/contracts"
 import { Context, Effect, Layer } from "effect"
 import sharp from "sharp"
 import { MediaConfig } from "./MediaConfig.js"
@@ -42,7 +42,11 @@ export const REENCODE_JPEG_QUALITY = 95
 export const REENCODE_WEBP_QUALITY = 95
 
 /** Failures of {@link OrientationNormalizer.upright}. */
-export type UprightError = CorruptMediaError | MediaTooLargeError | MediaToolTimeoutError | UnsupportedMediaError
+export type UprightError = CorruptMediaError | InternalDefectError | MediaTooLargeError | MediaToolTimeoutError | UnsupportedMediaError
+
+/** Local file I/O in the task's own temp dir: a failure there (disk full, the file gone) is the worker's, not the photo's. */
+const fileIo = <A>(what: string, f: () => Promise<A>) =>
+  Effect.tryPromise({ try: f, catch: (error) => new InternalDefectError({ message: `could not ${what}: ${error instanceof Error ? error.message : String(error)}` }) })
 
 /** jpegtran's operation for each EXIF orientation (libjpeg-turbo's jpegtran manual: -flip, -rotate, -transpose, -transverse). */
 const JPEGTRAN_OPERATION: Readonly<Record<number, ReadonlyArray<string>>> = {
@@ -60,7 +64,8 @@ export class OrientationNormalizer extends Context.Service<OrientationNormalizer
   /**
    * Makes the local file at `file` upright with Orientation 1 or none, in place (see the module
    * doc for how per format); returns what it did. Undecodable -> `CorruptMediaError`; over the
-   * pixel limit (re-encoding only) -> `MediaTooLargeError`; a tool killed -> `MediaToolTimeoutError`.
+   * pixel limit (re-encoding only) -> `MediaTooLargeError`; a tool killed -> `MediaToolTimeoutError`;
+   * the local file unreadable or unwritable -> `InternalDefectError`.
    */
   readonly upright: (file: string) => Effect.Effect<UprightAction, UprightError>
 }>()("curator/media/OrientationNormalizer") {
@@ -113,10 +118,10 @@ export class OrientationNormalizer extends Context.Service<OrientationNormalizer
           Effect.catchDefect(() => Effect.succeed(false))
         )
         if (!lossless) return yield* reencode(file, bytes, "jpeg")
-        const data = yield* Effect.promise(() => readFile(turned))
+        const data = yield* fileIo("read jpegtran's output", () => readFile(turned))
         setJpegExifOrientation(data, 1)
         unlinkJpegExifThumbnail(data)
-        yield* Effect.promise(() => writeFile(file, data))
+        yield* fileIo("write the turned JPEG", () => writeFile(file, data))
         return "lossless-rotation" as const
       }, Effect.scoped)
 
@@ -141,14 +146,14 @@ export class OrientationNormalizer extends Context.Service<OrientationNormalizer
           )
           return "unchanged" as const
         }
-        yield* Effect.promise(() => writeFile(file, rewritten.value))
+        yield* fileIo("write the HEIF with irot/imir", () => writeFile(file, rewritten.value))
         yield* setExifOrientationOne(file)
         return "heif-transforms" as const
       })
 
       const upright = Effect.fn("OrientationNormalizer.upright")(function* (input: string) {
         const file = yield* guardInput(input)
-        const bytes = yield* Effect.promise(() => readFile(file))
+        const bytes = yield* fileIo("read the photo", () => readFile(file))
         const sniffed = sniffSync(bytes.subarray(0, 64))
         if (sniffed === undefined || sniffed.kind !== "photo") return "unchanged" as const
         if (sniffed.format === "jpeg") return yield* uprightJpeg(file, bytes)
