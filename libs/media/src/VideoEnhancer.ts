@@ -30,7 +30,7 @@ import {
   type VideoHdrTransfer
 } from "@curator/contracts"
 import type { MediaMetadata } from "./MetadataReader.js"
-import { ProcessRunner } from "./ProcessRunner.js"
+import { guardInput, ProcessRunner } from "./ProcessRunner.js"
 import { filterPath } from "./internal/videoSignal.js"
 import { VIDEO_CAPTURE_TAGS } from "./internal/videoCaptureTags.js"
 import { readVideoStreams } from "./internal/videoStreams.js"
@@ -267,7 +267,7 @@ const make = (settings: VideoEnhancerSettings) =>
                 .output(encoded),
             { demuxer: "mov", timeout }
           )
-          yield* copyCaptureTags(input, encoded)
+          yield* copyCaptureTags(yield* guardInput(input), encoded)
           yield* encodePreview(encoded, source.hasAudio, "", previewTmp)
           yield* Effect.promise(() => copyFile(encoded, output))
           yield* Effect.promise(() => copyFile(previewTmp, preview))
