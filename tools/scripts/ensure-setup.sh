@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Makes a fresh machine ready for `npm start` / `npm test` (run by their npm pre-scripts):
 # 1. Debian packages Curator shells out to (ffmpeg/ffprobe, heif-convert from libheif-examples,
-#    DejaVu fonts for the contact sheet, perl for ExifTool; chromium for the browser tests when asked
-#    with --browser);
+#    jpegtran from libjpeg-turbo-progs for lossless rotation of exported originals, DejaVu fonts for
+#    the contact sheet, perl for ExifTool; chromium for the browser tests when asked with --browser);
 # 2. npm dependencies (npm ci) when node_modules is missing or older than package-lock.json.
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-want=(ffmpeg:ffmpeg heif-convert:libheif-examples fc-list:fontconfig)
+want=(ffmpeg:ffmpeg heif-convert:libheif-examples jpegtran:libjpeg-turbo-progs fc-list:fontconfig)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || want+=(__font:fonts-dejavu-core)
 # ExifTool (exiftool-vendored, GPS removal in the download bundles) runs on the full perl, not perl-base.
 { command -v dpkg >/dev/null 2>&1 && dpkg -s perl >/dev/null 2>&1; } || want+=(__perl:perl)

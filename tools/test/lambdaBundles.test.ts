@@ -40,11 +40,15 @@ const taskRoots: Array<string> = []
 const expiresAt = Math.floor(Date.now() / 1000) + 3600
 const run = <A, E>(effect: Effect.Effect<A, E, BlobStore | SessionStore>) => standIns.runtime.runPromise(effect)
 
-/** Runs `app`'s bundle in a fresh process on `events`. */
+/**
+ * Runs `app`'s bundle in a fresh process on `events`. The video worker gets the ExifTool script by
+ * path as in its image (docker/Dockerfile.heavy): the enhanced MP4 gets the source's capture tags.
+ */
 const invoke = async (app: string, events: ReadonlyArray<unknown>) => {
   const taskRoot = await makeTaskRoot(app)
   taskRoots.push(taskRoot)
-  return runTask(taskRoot, standIns.env, events)
+  const env = app === "video-worker" ? { ...standIns.env, MEDIA_EXIFTOOL_PATH: path.join(root, "node_modules/exiftool-vendored.pl/bin/exiftool") } : standIns.env
+  return runTask(taskRoot, env, events)
 }
 
 /** Uploads a fixture as the browser would (to its original key) and returns the thumbnail event for it. */

@@ -13,14 +13,18 @@
  *    ZIP's output stream is the body of `BlobStore.putStream`, and entries
  *    are added one at a time, each only when the previous one has been read,
  *    so memory stays flat whatever the size (docs/performance.md §10). With
- *    `keepGps` an entry is the blob's `getStream` as is; otherwise it is
- *    downloaded to a per-entry temp dir, stripped by {@link GpsStripper} and
- *    read from disk (at most one entry on disk at a time).
+ *    `keepGps` a video entry is the blob's `getStream` as is; otherwise an
+ *    entry is downloaded to a per-entry temp dir, a photo turned upright by
+ *    {@link OrientationNormalizer} (an original exported untouched may carry
+ *    an EXIF Orientation: decision 0012), stripped by {@link GpsStripper}
+ *    unless `keepGps`, and read from disk (at most one entry on disk at a time).
  * 4. Writes the post `done` with its bundles (name, bytes, entry names).
  *
  * Errors: NotFoundError (a blob or the post record is missing: terminal),
  * CorruptMediaError / UnsupportedMediaError / MediaToolTimeoutError from the
- * GPS stripper, StoreConflictError and the store errors; the state machine's
+ * GPS stripper and the OrientationNormalizer (which adds MediaTooLargeError
+ * for a rotated original over the pixel limit and InternalDefectError for
+ * temp-dir I/O), StoreConflictError and the store errors; the state machine's
  * Catch records a terminal failure on the post.
  */
 import { createReadStream } from "node:fs"
@@ -41,10 +45,11 @@ import { BlobStore, PostStore } from "@curator/store"
 import { Effect, Stream } from "effect"
 import yazl from "yazl"
 import { GpsStripper } from "./GpsStripper.js"
+import { OrientationNormalizer } from "./OrientationNormalizer.js"
 import { ProcessRunner } from "./ProcessRunner.js"
 
 /** The services the bundle task needs. */
-export type BundleTaskServices = BlobStore | PostStore | ProcessRunner | GpsStripper
+export type BundleTaskServices = BlobStore | PostStore | ProcessRunner | GpsStripper | OrientationNormalizer
 
 /** Longest bundle name, characters (issue 7 design). */
 export const BUNDLE_NAME_LENGTH = 100
@@ -139,15 +144,17 @@ const addEntry = Effect.fnUntraced(function* (zip: yazl.ZipFile, entry: ExportEn
   const blobs = yield* BlobStore
   let source: Readable
   let size: number
-  if (keepGps) {
+  if (keepGps && entry.kind === "video") {
     size = (yield* blobs.head(entry.key)).bytes
     source = Readable.from(Stream.toAsyncIterable(yield* blobs.getStream(entry.key)), { objectMode: false })
   } else {
     const runner = yield* ProcessRunner
-    const stripper = yield* GpsStripper
     const file = path.join(yield* runner.tempDir, entry.entryName)
     yield* blobs.download(entry.key, file)
-    yield* stripper.strip(file, entry.kind)
+    // An original exported untouched may still need turning (EXIF Orientation, decision 0012);
+    // enhanced photos are upright already and pass unchanged.
+    if (entry.kind === "photo") yield* (yield* OrientationNormalizer).upright(file)
+    if (!keepGps) yield* (yield* GpsStripper).strip(file, entry.kind)
     size = (yield* Effect.tryPromise({ try: () => stat(file), catch: asStreamError })).size
     source = createReadStream(file)
   }

@@ -29,13 +29,14 @@
  * Errors: CorruptMediaError (ExifTool or ffmpeg cannot read/rewrite the
  * file), MediaToolTimeoutError, UnsupportedMediaError.
  */
-import { constants } from "node:fs"
-import { access, rename, rm } from "node:fs/promises"
+import { rename, rm } from "node:fs/promises"
 import path from "node:path"
-import { CorruptMediaError, InternalDefectError, MediaToolTimeoutError, UnsupportedMediaError } from "@curator/contracts"
+import { CorruptMediaError, MediaToolTimeoutError, UnsupportedMediaError } from "@curator/contracts"
 import { Context, Duration, Effect, Layer } from "effect"
 import { MediaConfig } from "./MediaConfig.js"
 import { ProcessRunner } from "./ProcessRunner.js"
+import { resolveExiftoolScript } from "./internal/exiftoolScript.js"
+import { VIDEO_CAPTURE_TAGS } from "./internal/videoCaptureTags.js"
 
 /** The ExifTool arguments that delete every location tag (one write, `-overwrite_original`, file times kept with `-P`). */
 export const GPS_STRIP_ARGS: ReadonlyArray<string> = [
@@ -89,18 +90,8 @@ export class GpsStripper extends Context.Service<GpsStripper, {
       const timeoutMillis = Duration.toMillis(config.exifStripTimeout)
       // Loaded here, not at module load: every bundle holding libs/media carries exiftool-vendored,
       // only the bundle task's layer needs it (Lambda init of the other workers stays as it was).
-      const { ExifTool, exiftoolPath } = yield* Effect.promise(() => import("exiftool-vendored"))
-      const script = yield* Effect.tryPromise({
-        try: async () => {
-          const resolved = config.exiftoolPath ?? (await exiftoolPath())
-          await access(resolved, constants.X_OK)
-          return resolved
-        },
-        catch: (error) =>
-          new InternalDefectError({
-            message: `ExifTool not found (${error instanceof Error ? error.message : String(error)}): set MEDIA_EXIFTOOL_PATH to the exiftool script`
-          })
-      })
+      const { ExifTool } = yield* Effect.promise(() => import("exiftool-vendored"))
+      const script = yield* resolveExiftoolScript(config.exiftoolPath)
       const exiftool = yield* Effect.acquireRelease(
         Effect.sync(() => new ExifTool({ maxProcs: 1, taskRetries: 0, taskTimeoutMillis: timeoutMillis, exiftoolPath: script })),
         (tool) => Effect.promise(() => tool.end(true)).pipe(Effect.timeout("5 seconds"), Effect.ignore, Effect.andThen(Effect.promise(() => tool.end(false))))
@@ -122,7 +113,16 @@ export class GpsStripper extends Context.Service<GpsStripper, {
         const out = path.join(path.dirname(file), `remux-${name(file)}`)
         yield* runner.ffmpeg(file, (command) =>
           command.outputOptions(["-map", "0", "-map", "-0:d", "-c", "copy", "-map_metadata", "0"]).output(out)
-        ).pipe(Effect.scoped, Effect.onError(() => Effect.promise(() => rm(out, { force: true }))))
+        ).pipe(
+          Effect.scoped,
+          // ffmpeg's MP4 muxer keeps creation_time only: the capture date and camera tags are copied back
+          // (the location among them is removed by the strip that follows).
+          Effect.andThen(Effect.tryPromise({
+            try: () => exiftool.write(out, {}, { writeArgs: ["-n", "-tagsFromFile", file, ...VIDEO_CAPTURE_TAGS.map((tag) => `-${tag}`)], useMWG: false }),
+            catch: (error) => toolError(file, error)
+          })),
+          Effect.onError(() => Effect.promise(() => rm(out, { force: true })))
+        )
         yield* Effect.promise(() => rename(out, file))
       })
 

@@ -3,7 +3,7 @@
  * HeifDecoder: decodes HEIC (HEVC-coded HEIF) photos, which sharp's prebuilt libvips
  * cannot (no HEVC decoder) and Debian's ffmpeg 5.1 cannot open.
  *
- Native libheif only, through Debian's `heif-convert` (libheif-examples), writing a
+ * Native libheif only, through Debian's `heif-convert` (libheif-examples), writing a
  * quality-95 JPEG into a per-call temp dir. JPEG rather than PNG: it is about 4x faster to
  * write than PNG's zlib (docs/decisions/0001-heic-native-libheif.md) and sharp's JPEG
  * shrink-on-load keeps thumbnails cheap; PNG also fails on some ICC profiles. There is no
@@ -11,8 +11,14 @@
  *
  * libheif applies the HEIF `irot`/`imir` transforms itself; EXIF orientation is applied only
  * when the primary item has neither (the Samsung S24 FE fixture: EXIF 6, no `irot`).
+ *
+ * Only the primary item (`pitm`) is decoded, whatever else the file holds (several top-level
+ * images: a collection, a stereo pair, a burst stored as items, a grid with further images, an
+ * alpha plane or thumbnail left visible). A HEIF image sequence (brand `msf1`, a `moov` with an
+ * image track and no primary item) gives its first frame, decoded by ffmpeg (its `mov` demuxer
+ * reads the sequence's HEVC track; libheif 1.15 reads still items only).
  */
-import { access, constants, readFile } from "node:fs/promises"
+import { access, constants, copyFile, open, readFile } from "node:fs/promises"
 import path from "node:path"
 import { Context, Effect, Layer, type Scope } from "effect"
 import sharp, { type Sharp } from "sharp"
@@ -20,9 +26,11 @@ import { CorruptMediaError, MediaTooLargeError, type MediaToolTimeoutError, Unsu
 import { MediaConfig } from "./MediaConfig.js"
 import { guardInput, ProcessRunner } from "./ProcessRunner.js"
 import { readExif } from "./internal/exif.js"
-import { heifResidualOrientation, readHeifLayout } from "./internal/heif.js"
+import { type HeifLayout, heifResidualOrientation, readHeifLayout } from "./internal/heif.js"
+import { setJpegExifOrientation } from "./internal/jpegExif.js"
 import { applyOrientation, swapsAxes } from "./internal/orientation.js"
 import { corruptFromSharp } from "./internal/sharpErrors.js"
+import { extractFrame } from "./internal/videoFrame.js"
 
 /**
  * A decoded HEIC, upright: `width`/`height` are the displayed size in px (all transforms applied).
@@ -41,6 +49,46 @@ export type HeifDecodeError = CorruptMediaError | MediaTooLargeError | MediaTool
 
 /** The intermediate JPEG quality: 95 keeps the 400 px thumbnail and quality scores free of visible loss. */
 export const NATIVE_JPEG_QUALITY = 95
+
+/**
+ * A heif-convert failure as a typed error with a true message: libheif's "Unsupported feature" /
+ * "Unsupported file-type" -> `UnsupportedMediaError`; anything else (truncated data, invalid
+ * boxes) -> `CorruptMediaError`. libheif's empty sub-error texts ("Unknown error", "Unspecified")
+ * are dropped: they tell the person nothing.
+ */
+export const heifConvertError = (toolMessage: string): CorruptMediaError | UnsupportedMediaError => {
+  const reason = toolMessage
+    .replace(/^heif-convert could not read the file: /, "")
+    .replace(/:\s*(Unknown error|Unspecified)\b\.?/gi, "")
+    .replace(/\b(Unknown error|Unspecified)\b:?\s*/gi, "")
+    .trim()
+  return /unsupported/i.test(reason)
+    ? new UnsupportedMediaError({ message: `this HEIF file uses a feature libheif cannot decode (${reason})` })
+    : new CorruptMediaError({ message: `HEIC data cannot be decoded: the file is truncated or corrupt (${reason})` })
+}
+
+/** Copies `file` into `dir` with every image other than the primary flagged hidden (see `decode`). */
+const primaryOnlyCopy = (file: string, dir: string, layout: HeifLayout) =>
+  Effect.tryPromise(async () => {
+    const copy = path.join(dir, "primary-only.heic")
+    await copyFile(file, copy)
+    const handle = await open(copy, "r+")
+    try {
+      const byte = Buffer.alloc(1)
+      for (const item of layout.secondaryImages) {
+        const at = layout.metaOffset + item.flagsOffset
+        await handle.read(byte, 0, 1, at)
+        byte[0] = (byte[0] ?? 0) | 1
+        await handle.write(byte, 0, 1, at)
+      }
+    } finally {
+      await handle.close()
+    }
+    return copy
+  }).pipe(
+    // The input was just read (layout, header): a failure here is the temp dir's (disk full), a defect of the worker.
+    Effect.orDie
+  )
 
 /** The service. */
 export class HeifDecoder extends Context.Service<HeifDecoder, {
@@ -63,6 +111,31 @@ export class HeifDecoder extends Context.Service<HeifDecoder, {
         access(config.heifConvertPath, constants.X_OK).then(() => true, () => false)
       )
 
+      /** The first frame of a HEIF image sequence (no primary item), through ffmpeg's `mov` demuxer and HEVC decoder. */
+      const decodeFirstFrame = Effect.fnUntraced(function* (file: string) {
+        const probe = yield* runner.probe(file, { demuxer: "mov" })
+        const stream = probe.streams.find((s) => s.codec_type === "video")
+        const width = stream?.width ?? 0
+        const height = stream?.height ?? 0
+        if (stream === undefined || width <= 0 || height <= 0) {
+          return yield* new CorruptMediaError({ message: "the HEIF image sequence has no decodable image track" })
+        }
+        if (width * height > config.maxInputPixels) return yield* tooLarge(width, height, "read from the sequence's track header")
+        // Full size: extractFrame's scale never enlarges and the pixel limit was checked above.
+        const frame = yield* extractFrame(runner, file, 0, Math.max(width, height))
+        const limitInputPixels = config.maxInputPixels
+        return {
+          width: frame.width,
+          height: frame.height,
+          pipeline: () => sharp(frame.jpeg, { limitInputPixels, failOn: "truncated" })
+        } satisfies DecodedImage
+      })
+
+      const tooLarge = (width: number, height: number, source: string) =>
+        new MediaTooLargeError({
+          message: `${width}x${height} px is ${(width * height / 1e6).toFixed(1)} megapixels, over the limit of ${(config.maxInputPixels / 1e6).toFixed(1)} megapixels (${source}; not decoded)`
+        })
+
       const decode = Effect.fnUntraced(function* (input: string) {
         const file = yield* guardInput(input)
         if (!nativeExists) {
@@ -70,39 +143,42 @@ export class HeifDecoder extends Context.Service<HeifDecoder, {
             message: `HEIC needs libheif's heif-convert at ${config.heifConvertPath} (Debian package libheif-examples), which is not installed`
           })
         }
-        const item = yield* readHeifLayout(file, "HEIC")
+        const layout = yield* readHeifLayout(file, "HEIC")
+        if (layout.sequence) return yield* decodeFirstFrame(file)
         const header = yield* Effect.tryPromise({ try: () => sharp(file, { limitInputPixels: false }).metadata(), catch: corruptFromSharp })
-        const width = header.width ?? item.ispe?.width ?? 0
-        const height = header.height ?? item.ispe?.height ?? 0
-        if (width * height > config.maxInputPixels) {
-          return yield* new MediaTooLargeError({
-            message: `${width}x${height} px is ${(width * height / 1e6).toFixed(1)} megapixels, over the limit of ${(config.maxInputPixels / 1e6).toFixed(1)} megapixels (read from the HEIF header; not decoded)`
-          })
-        }
+        const width = header.width ?? layout.ispe?.width ?? 0
+        const height = header.height ?? layout.ispe?.height ?? 0
+        if (width * height > config.maxInputPixels) return yield* tooLarge(width, height, "read from the HEIF header")
         const exif = yield* Effect.promise(() => readExif(header.exif))
-        const orientation = heifResidualOrientation(item, exif.orientation ?? 1)
+        const orientation = heifResidualOrientation(layout, exif.orientation ?? 1)
         const limitInputPixels = config.maxInputPixels
 
         const dir = yield* runner.tempDir
+        // heif-convert writes every top-level image (name-1.jpg ... name-N.jpg when there are several:
+        // a collection, a stereo pair, a burst stored as items, a non-hidden thumbnail or alpha plane).
+        // Only the primary item is the photo: a private copy with the other images flagged hidden
+        // (infe flags bit 0, ISO/IEC 14496-12 §8.11.6) makes it the only one, so exactly one JPEG is
+        // decoded and written, whatever the file holds.
+        const source = layout.secondaryImages.length === 0 ? file : yield* primaryOnlyCopy(file, dir, layout)
         const output = path.join(dir, "decoded.jpg")
-        yield* runner.run("heif-convert", ["-q", String(NATIVE_JPEG_QUALITY), file, output]).pipe(
-          Effect.mapError((error) =>
-            error._tag === "CorruptMediaError"
-              ? new CorruptMediaError({ message: `HEIC data cannot be decoded: the file is truncated or corrupt (${error.message})` })
-              : error
-          )
+        yield* runner.run("heif-convert", ["-q", String(NATIVE_JPEG_QUALITY), source, output]).pipe(
+          Effect.mapError((error) => (error._tag === "CorruptMediaError" ? heifConvertError(error.message) : error))
         )
-        const jpeg = yield* Effect.promise(() => readFile(output))
+        const jpeg = yield* Effect.tryPromise({
+          try: () => readFile(output),
+          catch: () => new CorruptMediaError({ message: "HEIC data cannot be decoded: libheif wrote no image for the primary item" })
+        })
+        // heif-convert copies the EXIF block into its JPEG unchanged, although libheif has already
+        // applied irot/imir to the pixels: that stale tag would turn an iPhone photo (irot + EXIF 6)
+        // sideways again in every output that keeps EXIF. The tag is set to what is still to be done
+        // (the residual orientation), so sharp's auto-orientation is always right and removes the
+        // tag; it also keeps JPEG shrink-on-load (an explicit rotate(90) before a resize disables
+        // it: 299 ms vs 36 ms for the 4000x1848 Samsung HEIC's thumbnail step, tools/bench).
+        const tagged = setJpegExifOrientation(jpeg, orientation)
         const info = yield* Effect.tryPromise({ try: () => sharp(jpeg).metadata(), catch: corruptFromSharp })
-        // heif-convert copies the EXIF block into its JPEG. When that tag equals the residual
-        // orientation (EXIF orientation, no irot/imir), sharp auto-orients from it, which keeps
-        // JPEG shrink-on-load; an explicit rotate(90) before the resize disables it (measured by
-        // tools/bench: 299 ms vs 36 ms for the 4000x1848 Samsung HEIC's thumbnail step). When
-        // libheif already applied irot/imir, the residual is 1 and the copied tag must be ignored.
-        const autoOrient = orientation !== 1 && (info.orientation ?? 1) === orientation
         const open = () => {
           const image = sharp(jpeg, { limitInputPixels, failOn: "truncated" })
-          return autoOrient ? image.autoOrient() : applyOrientation(image, orientation)
+          return tagged ? image.autoOrient() : applyOrientation(image, orientation)
         }
         const swap = swapsAxes(orientation)
         return {

@@ -8,6 +8,7 @@ import { HeifDecoder } from "./HeifDecoder.js"
 import { MediaConfig, type MediaSettings } from "./MediaConfig.js"
 import { MediaInspector } from "./MediaInspector.js"
 import { MetadataReader } from "./MetadataReader.js"
+import { OrientationNormalizer } from "./OrientationNormalizer.js"
 import { PhotoRenderer } from "./PhotoRenderer.js"
 import { ProcessRunner } from "./ProcessRunner.js"
 import { ThumbnailRenderer } from "./ThumbnailRenderer.js"
@@ -22,7 +23,7 @@ const servicesOn = <E, R>(config: Layer.Layer<MediaConfig, E, R>) => {
   const renderer = ThumbnailRenderer.layer.pipe(Layer.provideMerge(reader))
   const sampler = VideoFrameSampler.layer.pipe(Layer.provideMerge(renderer))
   const photos = PhotoRenderer.layer.pipe(Layer.provideMerge(sampler))
-  const video = Layer.mergeAll(VideoProbe.layer, VideoEnhancer.layer, AiPreviewEncoder.layer).pipe(Layer.provideMerge(photos))
+  const video = Layer.mergeAll(VideoProbe.layer, VideoEnhancer.layer, AiPreviewEncoder.layer, OrientationNormalizer.layer).pipe(Layer.provideMerge(photos))
   return MediaInspector.layer.pipe(Layer.provideMerge(video))
 }
 

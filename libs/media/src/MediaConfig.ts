@@ -14,6 +14,8 @@ import { Config, Context, Duration, Effect, Layer, Option } from "effect"
  *   Lambda's 15-minute limit. Default 3840 x 2160 x 1800 (30 minutes of 4K UHD), generous for phone clips.
  * - `toolTimeout`: wall-clock limit of one ffmpeg / ffprobe / heif-convert run; the process is killed past it.
  * - `heifConvertPath`, `ffmpegPath`, `ffprobePath`: the binaries (Debian's `/usr/bin` by default).
+ * - `jpegtranPath`: libjpeg-turbo's `jpegtran` (Debian `libjpeg-turbo-progs`), the lossless JPEG rotation
+ *   of rotated originals in download bundles (OrientationNormalizer; without it they are re-encoded).
  * - `exiftoolPath`: the perl ExifTool script {@link GpsStripper} runs (through exiftool-vendored); null = the
  *   one the `exiftool-vendored.pl` package ships, resolved from node_modules (the Lambda image copies it to
  *   `/opt/exiftool/exiftool` and sets `MEDIA_EXIFTOOL_PATH`, docker/Dockerfile.heavy).
@@ -27,6 +29,7 @@ export interface MediaSettings {
   readonly maxVideoPixelSeconds: number
   readonly toolTimeout: Duration.Duration
   readonly heifConvertPath: string
+  readonly jpegtranPath: string
   readonly ffmpegPath: string
   readonly ffprobePath: string
   readonly exiftoolPath: string | null
@@ -41,6 +44,7 @@ export const defaultMediaSettings: MediaSettings = {
   maxVideoPixelSeconds: 3840 * 2160 * 1800,
   toolTimeout: Duration.seconds(60),
   heifConvertPath: "/usr/bin/heif-convert",
+  jpegtranPath: "/usr/bin/jpegtran",
   ffmpegPath: "/usr/bin/ffmpeg",
   ffprobePath: "/usr/bin/ffprobe",
   exiftoolPath: null,
@@ -57,6 +61,7 @@ export const mediaSettingsConfig: Config.Config<MediaSettings> = Config.all({
   maxVideoPixelSeconds: Config.Number("MEDIA_MAX_VIDEO_PIXEL_SECONDS").pipe(Config.withDefault(d.maxVideoPixelSeconds)),
   toolTimeout: Config.Duration("MEDIA_TOOL_TIMEOUT").pipe(Config.withDefault(d.toolTimeout)),
   heifConvertPath: Config.String("MEDIA_HEIF_CONVERT_PATH").pipe(Config.withDefault(d.heifConvertPath)),
+  jpegtranPath: Config.String("MEDIA_JPEGTRAN_PATH").pipe(Config.withDefault(d.jpegtranPath)),
   ffmpegPath: Config.String("MEDIA_FFMPEG_PATH").pipe(Config.withDefault(d.ffmpegPath)),
   ffprobePath: Config.String("MEDIA_FFPROBE_PATH").pipe(Config.withDefault(d.ffprobePath)),
   exiftoolPath: Config.String("MEDIA_EXIFTOOL_PATH").pipe(Config.option, Config.map(Option.getOrNull)),

@@ -114,6 +114,7 @@ export class MetadataReader extends Context.Service<MetadataReader, {
 
       const readPhoto = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
         const heif = isHeifFamily(sniffed) ? yield* readHeifLayout(path, sniffed.format.toUpperCase()) : undefined
+        if (heif?.sequence === true) return yield* readImageSequence(path, sniffed)
         // limitInputPixels off here: metadata() reads the header only, and we report the limit ourselves.
         const header = yield* Effect.tryPromise({ try: () => sharp(path, { limitInputPixels: false }).metadata(), catch: corruptFromSharp })
         const width = header.width
@@ -140,6 +141,34 @@ export class MetadataReader extends Context.Service<MetadataReader, {
           model: exif.model,
           ...softwareAndComment(exif, header.comments, header.xmpAsString),
           orientation,
+          rotation: 0,
+          durationSeconds: null,
+          hasAudio: null
+        } satisfies MediaMetadata
+      })
+
+      /**
+       * A HEIF image sequence with no primary item (issue 12 item 13): the size of its image track
+       * (ffprobe; HeifDecoder shows its first frame), no EXIF to read.
+       */
+      const readImageSequence = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
+        const probe = yield* runner.probe(path, { demuxer: "mov" })
+        const stream = probe.streams.find((s) => s.codec_type === "video")
+        const width = stream?.width ?? 0
+        const height = stream?.height ?? 0
+        if (width <= 0 || height <= 0) return yield* new CorruptMediaError({ message: "the HEIF image sequence has no decodable image track" })
+        if (width * height > config.maxInputPixels) return yield* tooLarge(width, height, config.maxInputPixels)
+        return {
+          kind: "photo",
+          mime: sniffed.mime,
+          codec: sniffed.format,
+          width,
+          height,
+          captureTime: null,
+          gps: null,
+          make: null,
+          model: null,
+          orientation: 1,
           rotation: 0,
           durationSeconds: null,
           hasAudio: null

@@ -27,6 +27,7 @@ import { HeifDecoder } from "./HeifDecoder.js"
 import { MediaConfig } from "./MediaConfig.js"
 import type { SniffedType } from "./MediaSniffer.js"
 import { type ImageStats, measurementOf, type PhotoMeasurement, rasterStats } from "./internal/imageStats.js"
+import { unlinkJpegExifThumbnail } from "./internal/jpegExif.js"
 import { corruptFromSharp } from "./internal/sharpErrors.js"
 import { applyLut, DEFAULT_LUT_SIZE, fitLut, lowPassFitError } from "./ColourTransfer.js"
 
@@ -108,6 +109,17 @@ export const applyAdjustments = (image: Sharp, params: PhotoAdjustments, channel
   if (params.denoise > 0) image = image.median(params.denoise)
   if (params.sharpenSigma > 0) image = image.sharpen({ sigma: params.sharpenSigma })
   return image
+}
+
+/**
+ * The kept EXIF block of a rendered JPEG without its IFD1 (the camera's embedded thumbnail): that
+ * thumbnail shows the original as stored (unrotated, unenhanced) and its IFD1 Orientation would
+ * still ask viewers to turn it (issue 12 item 3: ExifTool read "Rotate 90 CW" there). IFD0's
+ * Orientation is already 1 (`withExifMerge`). Other formats pass unchanged.
+ */
+const withoutStaleThumbnail = (data: Buffer, format: RenderedFormat): Uint8Array => {
+  if (format === "jpeg") unlinkJpegExifThumbnail(data)
+  return new Uint8Array(data)
 }
 
 /** Statistics of an (upright) sharp pipeline, downscaled to at most {@link ANALYSIS_EDGE} px. */
@@ -318,7 +330,7 @@ export class PhotoRenderer extends Context.Service<PhotoRenderer, {
             },
             catch: corruptFromSharp
           })
-          return { bytes: new Uint8Array(data), ...output, width: info.width, height: info.height } satisfies RenderedPhoto
+          return { bytes: withoutStaleThumbnail(data, output.format), ...output, width: info.width, height: info.height } satisfies RenderedPhoto
         })
 
         const rgb = (image: Sharp) => image.flatten({ background: "#ffffff" }).toColourspace("srgb").removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true })
@@ -353,7 +365,7 @@ export class PhotoRenderer extends Context.Service<PhotoRenderer, {
             },
             catch: corruptFromSharp
           })
-          return { bytes: new Uint8Array(data), ...output, width: info.width, height: info.height, method, lutFitError: fitError } satisfies RenderedEdit
+          return { bytes: withoutStaleThumbnail(data, output.format), ...output, width: info.width, height: info.height, method, lutFitError: fitError } satisfies RenderedEdit
         })
 
         return {

@@ -26,13 +26,14 @@ import ffmpeg from "fluent-ffmpeg/lib/fluent-ffmpeg.js"
 import type { FfmpegCommand } from "fluent-ffmpeg"
 import { MediaConfig } from "./MediaConfig.js"
 import { FfprobeResultFromJson, type FfprobeResult } from "./internal/ffprobe.js"
+import { resolveExiftoolScript } from "./internal/exiftoolScript.js"
 import { lastLine, spawnTool, type SpawnResult } from "./internal/spawnTool.js"
 
 export type { FfprobeResult, FfprobeStream } from "./internal/ffprobe.js"
 export type { FfmpegCommand } from "fluent-ffmpeg"
 
 /** The external tools this service runs. */
-export type MediaTool = "ffmpeg" | "ffprobe" | "heif-convert"
+export type MediaTool = "ffmpeg" | "ffprobe" | "heif-convert" | "jpegtran" | "exiftool"
 
 /** Per-call options: `timeout` overrides the configured wall-clock limit; `demuxer` forces ffmpeg's input format (e.g. `mov`). */
 export interface ToolOptions {
@@ -126,11 +127,16 @@ export class ProcessRunner extends Context.Service<ProcessRunner, {
     ProcessRunner,
     Effect.gen(function* () {
       const config = yield* MediaConfig
-      const binaries: Record<MediaTool, string> = {
+      const binaries: Record<Exclude<MediaTool, "exiftool">, string> = {
         ffmpeg: config.ffmpegPath,
         ffprobe: config.ffprobePath,
-        "heif-convert": config.heifConvertPath
+        "heif-convert": config.heifConvertPath,
+        jpegtran: config.jpegtranPath
       }
+      // ExifTool's script is found on first use (MEDIA_EXIFTOOL_PATH or the exiftool-vendored.pl
+      // package); a missing script is a deployment defect, not a property of the file.
+      const exiftoolScript = yield* Effect.cached(resolveExiftoolScript(config.exiftoolPath).pipe(Effect.orDie))
+      const binaryOf = (tool: MediaTool) => (tool === "exiftool" ? exiftoolScript : Effect.succeed(binaries[tool]))
 
       const tempDir = Effect.acquireRelease(
         Effect.promise(() => mkdtemp(path.join(tmpdir(), "curator-media-"))),
@@ -146,7 +152,7 @@ export class ProcessRunner extends Context.Service<ProcessRunner, {
       }
 
       const run = (tool: MediaTool, args: ReadonlyArray<string>, options?: ToolOptions) =>
-        withTimeout(tool, options, spawnTool(binaries[tool], args)).pipe(
+        withTimeout(tool, options, Effect.flatMap(binaryOf(tool), (binary) => spawnTool(binary, args))).pipe(
           Effect.flatMap((result) =>
             result.code === 0
               ? Effect.succeed(result)

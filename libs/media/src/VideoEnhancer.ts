@@ -30,8 +30,9 @@ import {
   type VideoHdrTransfer
 } from "@curator/contracts"
 import type { MediaMetadata } from "./MetadataReader.js"
-import { ProcessRunner } from "./ProcessRunner.js"
+import { guardInput, ProcessRunner } from "./ProcessRunner.js"
 import { filterPath } from "./internal/videoSignal.js"
+import { VIDEO_CAPTURE_TAGS } from "./internal/videoCaptureTags.js"
 import { readVideoStreams } from "./internal/videoStreams.js"
 
 /**
@@ -55,6 +56,8 @@ export interface VideoEnhancerSettings {
   readonly preset: string
   readonly crf: number
 }
+
+export { VIDEO_CAPTURE_TAGS } from "./internal/videoCaptureTags.js"
 
 /** The defaults documented on {@link VideoEnhancerSettings}. */
 export const defaultVideoEnhancerSettings: VideoEnhancerSettings = {
@@ -185,6 +188,19 @@ const make = (settings: VideoEnhancerSettings) =>
         )
       )
 
+    /**
+     * Copies the capture date, place and camera of `source` into the encoded MP4 `target` (in place)
+     * with ExifTool ({@link VIDEO_CAPTURE_TAGS}; numeric values, so ISO 6709 coordinates keep every
+     * digit). ffmpeg's MP4 muxer writes none of them (only `creation_time`, through -map_metadata).
+     * Tags the source lacks are skipped.
+     */
+    const copyCaptureTags = (source: string, target: string) =>
+      runner.run(
+        "exiftool",
+        ["-q", "-q", "-m", "-n", "-overwrite_original", "-api", "largefilesupport=1", "-tagsFromFile", source, ...VIDEO_CAPTURE_TAGS.map((tag) => `-${tag}`), target],
+        { timeout }
+      )
+
     const enhance = Effect.fn("VideoEnhancer.enhance")(function* (
       input: string,
       metadata: MediaMetadata,
@@ -235,6 +251,11 @@ const make = (settings: VideoEnhancerSettings) =>
                   "-map", "0:v:0",
                   ...(source.hasAudio ? ["-map", "0:a:0"] : ["-an"]),
                   "-sn", "-dn",
+                  // The container's metadata: creation_time becomes the MP4's mvhd/tkhd/mdhd dates.
+                  "-map_metadata", "0",
+                  // The source's presentation length (its mvhd duration): a track that runs past it
+                  // (an iPhone audio track longer than the movie) must not lengthen the output.
+                  ...(source.durationSeconds > 0 ? ["-t", source.durationSeconds.toFixed(6)] : []),
                   "-vf", videoFilterChain(adjustments, transforms),
                   "-c:v", "libx264", "-preset", settings.preset, "-crf", String(settings.crf),
                   "-pix_fmt", "yuv420p",
@@ -246,6 +267,7 @@ const make = (settings: VideoEnhancerSettings) =>
                 .output(encoded),
             { demuxer: "mov", timeout }
           )
+          yield* copyCaptureTags(yield* guardInput(input), encoded)
           yield* encodePreview(encoded, source.hasAudio, "", previewTmp)
           yield* Effect.promise(() => copyFile(encoded, output))
           yield* Effect.promise(() => copyFile(previewTmp, preview))

@@ -6,13 +6,15 @@
  */
 import { execFileSync } from "node:child_process"
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { readFile } from "node:fs/promises"
 import path from "node:path"
-import { BlobKeys, type BundleTaskEvent, type DownloadPostRecord, type ExportEntry } from "@curator/contracts"
+import { BlobKeys, type BundleTaskEvent, type DownloadPostRecord, type ExportEntry, IDENTITY_VIDEO_ADJUSTMENTS } from "@curator/contracts"
 import { failureOf } from "@curator/contracts/testing"
 import { BlobStore, PostStore } from "@curator/store"
 import { SessionStoreLocal } from "@curator/store/local"
 import { Effect, type Exit, Layer, ManagedRuntime } from "effect"
 import exifr from "exifr"
+import sharp from "sharp"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import yauzl from "yauzl"
 import {
@@ -22,12 +24,15 @@ import {
   GpsStripper,
   labelSlug,
   Media,
+  MetadataReader,
   planBundles,
   runBundleTask,
+  VideoEnhancer,
   zipEntryOverhead,
   ZIP_ARCHIVE_OVERHEAD
 } from "../src/index.js"
 import { ffmpegGenerate, fixture, scratch } from "./helpers.js"
+import { endExiftool, exifOrientedPhoto, heifExifOnlyPhoto, heifOrientedPhoto, orientationTags, PATTERN, quadrants } from "./orientationFixtures.js"
 
 const EXIFTOOL = path.resolve(import.meta.dirname, "../../../node_modules/exiftool-vendored.pl/bin/exiftool")
 const expiresAt = Math.floor(Date.now() / 1000) + 3600
@@ -46,6 +51,7 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
+  await endExiftool()
   await runtime.dispose()
   work.cleanup()
 })
@@ -242,9 +248,9 @@ describe("bundleTask", () => {
       expect(tags?.latitude, entry.name).toBeUndefined()
       expect(tags?.DateTimeOriginal, entry.name).toBeInstanceOf(Date)
     }
-    // Lossless: the JPEG's image data is unchanged (exiftool's own hash of the scan data).
+    // Lossless: an upright JPEG's image data is unchanged (exiftool's own hash of the scan data).
     const hash = (file: string) => execFileSync(EXIFTOOL, ["-s3", "-ImageDataHash", "-api", "ImageHashType=SHA256", file]).toString().trim()
-    expect(hash(extract("strip", zip[0]!))).toBe(hash(fixture(photos[0]!)))
+    expect(hash(extract("strip", zip[2]!))).toBe(hash(fixture(photos[2]!)))
     // Videos: no location in the container tags, the GoPro's GPMF track gone, the picture stream copied as is.
     const mov = ffprobeTags(extract("strip", zip[3]!))
     expect(mov).not.toMatch(/ISO6709|"location/i)
@@ -258,16 +264,19 @@ describe("bundleTask", () => {
     expect([stored.status, stored.bundles]).toEqual(["done", result.bundles])
   }, 180_000)
 
-  it("keepGps copies the bytes as they are", async () => {
-    const entries = await Promise.all([photos[0]!, videos[0]!].map((name, i) => upload("s2", `f${i}`, name, i + 1)))
+  it("keepGps copies upright photos and videos as they are; a rotated original is turned upright, GPS kept", async () => {
+    const entries = await Promise.all([photos[2]!, videos[0]!, photos[0]!].map((name, i) => upload("s2", `f${i}`, name, i + 1)))
     const event = await startDownload("s2", "d1", { postId: "p1", index: 1, label: "", entries }, { keepGps: true, bundleBytes: 375 * 1024 * 1024 })
     const result = await ok(runBundleTask(event))
     expect(result.bundles.map((b) => b.name)).toEqual(["02-post"])
     const zip = await bundleEntries("s2", "d1", "02-post")
     expect(zip.map((e) => e.name)).toEqual(entries.map((e) => e.entryName))
-    expect(zip[0]!.data.equals(readFileSync(fixture(photos[0]!)))).toBe(true)
+    expect(zip[0]!.data.equals(readFileSync(fixture(photos[2]!)))).toBe(true)
     expect(zip[1]!.data.equals(readFileSync(fixture(videos[0]!)))).toBe(true)
-    expect((await exifr.gps(zip[0]!.data))?.latitude).toBeCloseTo(47.62717, 4)
+    // The iPhone 5 JPEG (Orientation 3): turned 180 degrees losslessly, Orientation 1, GPS still there.
+    expect((await exifr.gps(zip[2]!.data))?.latitude).toBeCloseTo(47.62717, 4)
+    const tags = await orientationTags(extract("keep", zip[2]!))
+    expect(tags.length > 0 && tags.every((o) => o === 1), `Orientation ${tags.join(",")}`).toBe(true)
   }, 120_000)
 
   it("splits into several bundles under a small bundleBytes, each at most that size, the names numbered", async () => {
@@ -331,4 +340,108 @@ describe("bundleTask", () => {
     const event = await startDownload("s6", "d1", { postId: "p1", index: 0, label: "x", entries }, { keepGps: false, bundleBytes: 375 * 1024 * 1024 })
     expect(failureOf(await run(runBundleTask(event)))).toMatchObject({ _tag: "CorruptMediaError" })
   }, 60_000)
+})
+
+/** Uploads a generated file as an original and returns its export entry at carousel position `n`. */
+const uploadFile = async (sessionId: string, fileId: string, file: string, n: number, kind: "photo" | "video" = "photo"): Promise<ExportEntry> => {
+  const ext = path.extname(file).slice(1)
+  const key = BlobKeys.original(sessionId, fileId, ext)
+  await ok(BlobStore.use((b) => b.putFile(key, file, "application/octet-stream")))
+  return { fileId, key, entryName: `${String(n).padStart(2, "0")}-${path.basename(file)}`, kind, bytes: readFileSync(file).byteLength }
+}
+
+describe("bundle entries of rotated originals are upright with Orientation 1 (issue 12 item 3)", () => {
+  it.each([false, true])("keepGps %s: JPEG (eight orientations, MCU-aligned and not), PNG, WebP, HEIC with EXIF only and with irot + EXIF", async (keepGps) => {
+    const dir = work.file(`rotated-${keepGps}`)
+    mkdirSync(dir, { recursive: true })
+    const files: Array<string> = []
+    for (let o = 1; o <= 8; o++) files.push(await exifOrientedPhoto(dir, "jpeg", o))
+    // 100x70 px: not a multiple of the 16 px MCU, so jpegtran cannot turn it perfectly (re-encoded instead).
+    const odd = path.join(dir, "odd-6.jpg")
+    await sharp(await readFile(files[5]!)).resize(70, 100, { fit: "fill" }).keepExif().jpeg({ quality: 95 }).toFile(odd)
+    files.push(odd)
+    const pngDir = path.join(dir, "png")
+    const webpDir = path.join(dir, "webp")
+    mkdirSync(pngDir)
+    mkdirSync(webpDir)
+    files.push(await exifOrientedPhoto(pngDir, "png", 6), await exifOrientedPhoto(webpDir, "webp", 8))
+    // A HEIC whose only orientation is EXIF 6 (the Samsung S24 FE case): stored turned, no irot.
+    files.push(await heifExifOnlyPhoto(dir, 6))
+    files.push(await heifOrientedPhoto(dir, "iphone", [{ irot: 3 }], 6))
+    const session = `rot-${keepGps}`
+    const entries = await Promise.all(files.map((file, i) => uploadFile(session, `f${i}`, file, i + 1)))
+    const event = await startDownload(session, "d1", { postId: "p1", index: 0, label: "Turned", entries }, { keepGps, bundleBytes: 375 * 1024 * 1024 })
+    await ok(runBundleTask(event))
+    const zip = await bundleEntries(session, "d1", "01-turned")
+    expect(zip.map((e) => e.name)).toEqual(entries.map((e) => e.entryName))
+    for (const entry of zip) {
+      const file = extract(`rotated-${keepGps}-out`, entry)
+      const tags = await orientationTags(file)
+      expect(tags.every((o) => o === 1), `${entry.name}: Orientation ${tags.join(",")}`).toBe(true)
+      // HEIF: decoded by libheif (it applies irot/imir); the rest decoded with NO orientation applied.
+      let pixels: string = file
+      if (entry.name.endsWith(".heic")) {
+        pixels = `${file}.jpg`
+        execFileSync("heif-convert", [file, pixels], { stdio: "ignore" })
+      }
+      const seen = await quadrants(pixels)
+      expect(seen.quadrants, `${entry.name} pixels`).toBe(PATTERN.quadrants)
+      if (!entry.name.includes("odd")) expect(seen.size, `${entry.name} size`).toBe(`${PATTERN.width}x${PATTERN.height}`)
+    }
+    // The aligned JPEGs were turned losslessly: the scan data equals jpegtran's own lossless rotation.
+    const six = zip.find((e) => e.name.endsWith("exif-6.jpg"))!
+    const reference = work.file(`reference-6-${keepGps}.jpg`)
+    execFileSync("jpegtran", ["-copy", "none", "-perfect", "-rotate", "90", "-outfile", reference, files[5]!])
+    const hash = (file: string) => execFileSync(EXIFTOOL, ["-s3", "-ImageDataHash", "-api", "ImageHashType=SHA256", file]).toString().trim()
+    expect(hash(extract(`rotated-${keepGps}-out`, six))).toBe(hash(reference))
+  }, 240_000)
+
+  it("the rotated fixtures: the Samsung JPEG and HEIC (Orientation 6) come out portrait with Orientation 1", async () => {
+    const names = ["jpeg-samsung-sm-j327t1-orient6.jpg", "heic-samsung-galaxy-s24fe-exif-orient6.heic", "jpeg-panasonic-dmc-lz2-orient6.jpg"]
+    const entries = await Promise.all(names.map((name, i) => upload("s-rot", `f${i}`, name, i + 1)))
+    const event = await startDownload("s-rot", "d1", { postId: "p1", index: 0, label: "Portrait", entries }, { keepGps: false, bundleBytes: 375 * 1024 * 1024 })
+    await ok(runBundleTask(event))
+    for (const entry of await bundleEntries("s-rot", "d1", "01-portrait")) {
+      const file = extract("rot-fixtures", entry)
+      expect((await orientationTags(file)).every((o) => o === 1), entry.name).toBe(true)
+      let decoded = file
+      if (entry.name.endsWith(".heic")) {
+        decoded = `${file}.jpg`
+        execFileSync("heif-convert", [file, decoded], { stdio: "ignore" })
+      }
+      const meta = await sharp(decoded).metadata()
+      expect((meta.height ?? 0) > (meta.width ?? 0), `${entry.name} is portrait`).toBe(true)
+    }
+  }, 240_000)
+})
+
+describe("zipped videos keep their capture date; location only with keepGps (issue 12 item 4)", () => {
+  it("an enhanced iPhone-style video: keepGps keeps date and location, the default strip keeps the date only", async () => {
+    const source = work.file("iphone-tags.mov")
+    ffmpegGenerate([
+      "-f", "lavfi", "-i", "testsrc2=s=320x240:r=30:d=2.2", "-f", "lavfi", "-i", "sine=d=2.2", "-c:v", "libx264", "-preset", "ultrafast",
+      "-pix_fmt", "yuv420p", "-c:a", "aac", "-metadata", "creation_time=2020-11-20T14:04:02Z", "-f", "mov", source
+    ])
+    execFileSync("perl", [EXIFTOOL, "-q", "-overwrite_original", "-Keys:CreationDate=2020:11:20 15:04:02+01:00", "-Keys:GPSCoordinates#=48.8584 2.2945 35", "-Keys:Make=Apple", "-Keys:Model=iPhone 12", source])
+    const enhanced = await ok(
+      Effect.gen(function* () {
+        const metadata = yield* (yield* MetadataReader).read(source, { kind: "video", format: "mov", mime: "video/quicktime", ext: "mov" })
+        return yield* (yield* VideoEnhancer).enhance(source, metadata, { ...IDENTITY_VIDEO_ADJUSTMENTS, brightness: 0.02 }, { outDir: work.file("enhanced-tags") })
+      })
+    )
+    const read = (file: string) => (JSON.parse(execFileSync("perl", [EXIFTOOL, "-j", "-n", "-a", "-G1", file], { encoding: "utf8" })) as Array<Record<string, unknown>>)[0] ?? {}
+    for (const keepGps of [true, false]) {
+      const session = `vid-${keepGps}`
+      const entries = [await uploadFile(session, "f0", enhanced.output, 1, "video")]
+      const event = await startDownload(session, "d1", { postId: "p1", index: 0, label: "Clip", entries }, { keepGps, bundleBytes: 375 * 1024 * 1024 })
+      await ok(runBundleTask(event))
+      const [entry] = await bundleEntries(session, "d1", "01-clip")
+      const tags = read(extract(`vid-${keepGps}`, entry!))
+      expect(tags["QuickTime:CreateDate"], `keepGps ${keepGps}`).toBe("2020:11:20 14:04:02")
+      expect(tags["Keys:CreationDate"], `keepGps ${keepGps}`).toBe("2020:11:20 15:04:02+01:00")
+      expect([tags["Keys:Make"], tags["Keys:Model"]]).toEqual(["Apple", "iPhone 12"])
+      if (keepGps) expect(String(tags["Keys:GPSCoordinates"])).toMatch(/^48\.858/)
+      else expect(exiftoolLocation(extract(`vid-${keepGps}`, entry!))).toEqual([])
+    }
+  }, 240_000)
 })

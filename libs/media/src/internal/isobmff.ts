@@ -33,7 +33,9 @@ const MAX_META_BYTES = 16 * 1024 * 1024
 const fourcc = (b: Uint8Array, at: number) => String.fromCharCode(b[at] ?? 0, b[at + 1] ?? 0, b[at + 2] ?? 0, b[at + 3] ?? 0)
 
 /** Reads the top-level box headers of a file (at most 10,000 boxes). */
-export const readTopLevel = async (file: string): Promise<TopLevelLayout & { readonly meta: Uint8Array | undefined }> => {
+export const readTopLevel = async (
+  file: string
+): Promise<TopLevelLayout & { readonly meta: Uint8Array | undefined; readonly metaOffset: number }> => {
   const handle = await open(file, "r")
   try {
     const fileSize = (await handle.stat()).size
@@ -41,6 +43,7 @@ export const readTopLevel = async (file: string): Promise<TopLevelLayout & { rea
     const header = Buffer.alloc(16)
     let at = 0
     let meta: Uint8Array | undefined
+    let metaOffset = 0
     while (at + 8 <= fileSize && boxes.length < 10_000) {
       const { bytesRead } = await handle.read(header, 0, 16, at)
       if (bytesRead < 8) break
@@ -48,24 +51,25 @@ export const readTopLevel = async (file: string): Promise<TopLevelLayout & { rea
       const type = fourcc(header, 4)
       let headerSize = 8
       if (size === 1) {
-        if (bytesRead < 16) return { fileSize, boxes, truncatedBox: { type, start: at, size: Number.POSITIVE_INFINITY }, meta }
+        if (bytesRead < 16) return { fileSize, boxes, truncatedBox: { type, start: at, size: Number.POSITIVE_INFINITY }, meta, metaOffset }
         size = Number(header.readBigUInt64BE(8))
         headerSize = 16
       } else if (size === 0) {
         size = fileSize - at
       }
       const box = { type, start: at, size }
-      if (size < headerSize) return { fileSize, boxes, truncatedBox: box, meta }
-      if (at + size > fileSize) return { fileSize, boxes, truncatedBox: box, meta }
+      if (size < headerSize) return { fileSize, boxes, truncatedBox: box, meta, metaOffset }
+      if (at + size > fileSize) return { fileSize, boxes, truncatedBox: box, meta, metaOffset }
       boxes.push(box)
       if (type === "meta" && meta === undefined && size - headerSize <= MAX_META_BYTES) {
         const payload = Buffer.alloc(size - headerSize)
         await handle.read(payload, 0, payload.length, at + headerSize)
         meta = payload
+        metaOffset = at + headerSize
       }
       at += size
     }
-    return { fileSize, boxes, truncatedBox: undefined, meta }
+    return { fileSize, boxes, truncatedBox: undefined, meta, metaOffset }
   } finally {
     await handle.close()
   }
@@ -94,6 +98,14 @@ const children = (b: Uint8Array): Array<Child> => {
   return out
 }
 
+/** The primary item id of a `meta` box's children (`pitm`, a FullBox: 16-bit id in version 0, else 32-bit), undefined without one. */
+const primaryItemId = (metaChildren: ReadonlyArray<Child>): number | undefined => {
+  const pitm = metaChildren.find((c) => c.type === "pitm")
+  if (pitm === undefined || pitm.body.length < 6) return undefined
+  const v = new DataView(pitm.body.buffer, pitm.body.byteOffset, pitm.body.byteLength)
+  return pitm.body[0] === 0 ? v.getUint16(4) : v.getUint32(4)
+}
+
 /**
  * Reads the primary item's properties from a HEIF `meta` box payload (after its 8-byte header).
  * `meta` is a FullBox (4 bytes version/flags); `pitm` names the primary item, `iprp/ipco` lists
@@ -101,12 +113,7 @@ const children = (b: Uint8Array): Array<Child> => {
  */
 export const heifPrimaryItem = (metaPayload: Uint8Array): HeifPrimaryItem => {
   const boxes = children(metaPayload.subarray(4))
-  const pitm = boxes.find((c) => c.type === "pitm")
-  let primaryId: number | undefined
-  if (pitm !== undefined && pitm.body.length >= 6) {
-    const v = new DataView(pitm.body.buffer, pitm.body.byteOffset, pitm.body.byteLength)
-    primaryId = pitm.body[0] === 0 ? v.getUint16(4) : v.getUint32(4)
-  }
+  const primaryId = primaryItemId(boxes)
   const iprp = boxes.find((c) => c.type === "iprp")
   const iprpChildren = iprp === undefined ? [] : children(iprp.body)
   const ipco = iprpChildren.find((c) => c.type === "ipco")
@@ -148,3 +155,51 @@ export const heifPrimaryItem = (metaPayload: Uint8Array): HeifPrimaryItem => {
     ispe: ispeSize
   }
 }
+
+/**
+ * One item of a HEIF `iinf` box (ISO/IEC 14496-12 §8.11.6, `infe` versions 2 and 3): its id, its
+ * four-character type (`hvc1`, `grid`, `Exif`, ...), whether it is hidden (flags bit 0: not meant to
+ * be displayed, e.g. grid tiles) and where the byte holding that flag sits (offset from the start
+ * of the `meta` payload).
+ */
+export interface HeifItem {
+  readonly id: number
+  readonly type: string
+  readonly hidden: boolean
+  readonly flagsOffset: number
+}
+
+/** The primary item id (`pitm`, undefined when absent) and every `infe` item of a HEIF `meta` box payload. */
+export const heifItems = (metaPayload: Uint8Array): { readonly primaryId: number | undefined; readonly items: ReadonlyArray<HeifItem> } => {
+  const boxes = children(metaPayload.subarray(4))
+  const primaryId = primaryItemId(boxes)
+  const items: Array<HeifItem> = []
+  const iinf = boxes.find((c) => c.type === "iinf")
+  if (iinf !== undefined && iinf.body.length >= 6) {
+    const first = iinf.body[0] === 0 ? 6 : 8
+    for (const infe of children(iinf.body.subarray(first))) {
+      if (infe.type !== "infe" || infe.body.length < 12) continue
+      const b = infe.body
+      const v = new DataView(b.buffer, b.byteOffset, b.byteLength)
+      const version = b[0] ?? 0
+      if (version < 2) continue
+      const id = version === 2 ? v.getUint16(4) : v.getUint32(4)
+      const typeAt = version === 2 ? 8 : 10
+      if (typeAt + 4 > b.length) continue
+      // FullBox flags are bytes 1..3 of the body (big-endian): bit 0 (hidden) is in byte 3.
+      items.push({ id, type: fourcc(b, typeAt), hidden: ((b[3] ?? 0) & 1) === 1, flagsOffset: b.byteOffset - metaPayload.byteOffset + 3 })
+    }
+  }
+  return { primaryId, items }
+}
+
+/** Item types that are metadata, not images (HEIF §A.2 Exif, MIME items such as XMP, URI items). */
+const METADATA_ITEM_TYPES = new Set(["Exif", "mime", "uri "])
+
+/**
+ * The image items a HEIF reader lists besides the primary one (libheif's "top-level images":
+ * shown, i.e. not hidden): the other images of a collection, a stereo pair's second view, a
+ * burst's stills, thumbnails and auxiliary images such as an alpha plane that were not hidden.
+ */
+export const visibleSecondaryImages = (primaryId: number | undefined, items: ReadonlyArray<HeifItem>): ReadonlyArray<HeifItem> =>
+  items.filter((item) => item.id !== primaryId && !item.hidden && !METADATA_ITEM_TYPES.has(item.type))
