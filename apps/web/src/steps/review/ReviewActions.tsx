@@ -1,7 +1,8 @@
 /**
  * The review's sticky bar: how many items are in the pick, and its buttons.
  * Before confirming: "Confirm N items". After: "Change selection" (through
- * the reopen dialog when later work exists) and "Enhance N kept items" (or
+ * the reopen dialog when later work exists; disabled until the session is
+ * known, so a quick click never reopens without asking) and "Enhance N kept items" (or
  * "Open the enhancement"); once posts exist, "Continue to posts" leads.
  */
 import type { ReviewState } from "@curator/contracts"
@@ -28,7 +29,8 @@ export const ReviewActions = (props: { review: Review; state: ReviewState; sessi
           <button
             type="button"
             class="btn"
-            disabled={review.reopen.busy}
+            // Until the session is known, the later work a reopen discards is unknown: no reopen without asking.
+            disabled={review.reopen.busy || review.session === null}
             data-testid="change-selection"
             onClick={() => (review.laterWork.length > 0 ? review.setAsking(true) : void review.reopen.run())}
           >
