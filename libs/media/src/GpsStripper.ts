@@ -29,13 +29,13 @@
  * Errors: CorruptMediaError (ExifTool or ffmpeg cannot read/rewrite the
  * file), MediaToolTimeoutError, UnsupportedMediaError.
  */
-import { constants } from "node:fs"
-import { access, rename, rm } from "node:fs/promises"
+import { rename, rm } from "node:fs/promises"
 import path from "node:path"
-import { CorruptMediaError, InternalDefectError, MediaToolTimeoutError, UnsupportedMediaError } from "@curator/contracts"
+import { CorruptMediaError, MediaToolTimeoutError, UnsupportedMediaError } from "@curator/contracts"
 import { Context, Duration, Effect, Layer } from "effect"
 import { MediaConfig } from "./MediaConfig.js"
 import { ProcessRunner } from "./ProcessRunner.js"
+import { acquireExifTool, isExifToolTimeout } from "./internal/exiftool.js"
 
 /** The ExifTool arguments that delete every location tag (one write, `-overwrite_original`, file times kept with `-P`). */
 export const GPS_STRIP_ARGS: ReadonlyArray<string> = [
@@ -86,30 +86,12 @@ export class GpsStripper extends Context.Service<GpsStripper, {
     Effect.gen(function* () {
       const config = yield* MediaConfig
       const runner = yield* ProcessRunner
-      const timeoutMillis = Duration.toMillis(config.exifStripTimeout)
-      // Loaded here, not at module load: every bundle holding libs/media carries exiftool-vendored,
-      // only the bundle task's layer needs it (Lambda init of the other workers stays as it was).
-      const { ExifTool, exiftoolPath } = yield* Effect.promise(() => import("exiftool-vendored"))
-      const script = yield* Effect.tryPromise({
-        try: async () => {
-          const resolved = config.exiftoolPath ?? (await exiftoolPath())
-          await access(resolved, constants.X_OK)
-          return resolved
-        },
-        catch: (error) =>
-          new InternalDefectError({
-            message: `ExifTool not found (${error instanceof Error ? error.message : String(error)}): set MEDIA_EXIFTOOL_PATH to the exiftool script`
-          })
-      })
-      const exiftool = yield* Effect.acquireRelease(
-        Effect.sync(() => new ExifTool({ maxProcs: 1, taskRetries: 0, taskTimeoutMillis: timeoutMillis, exiftoolPath: script })),
-        (tool) => Effect.promise(() => tool.end(true)).pipe(Effect.timeout("5 seconds"), Effect.ignore, Effect.andThen(Effect.promise(() => tool.end(false))))
-      )
+      const exiftool = yield* acquireExifTool(config, Duration.toMillis(config.exifStripTimeout))
 
       const name = (file: string) => path.basename(file)
       const toolError = (file: string, error: unknown) => {
         const message = (error instanceof Error ? error.message : String(error)).replaceAll(file, name(file))
-        return error instanceof Error && (error.name === "TaskTimeoutError" || /timed? ?out/i.test(message))
+        return isExifToolTimeout(error)
           ? new MediaToolTimeoutError({ message: `exiftool ran longer than ${Duration.format(config.exifStripTimeout)} on ${name(file)} and was killed` })
           : new CorruptMediaError({ message: `exiftool could not rewrite ${name(file)}: ${message}` })
       }

@@ -1,26 +1,28 @@
 /**
  * MetadataReader: reads what Curator stores about a photo or video WITHOUT decoding
- * pixels: header dimensions (checked against the pixel limit before anything decodes),
- * EXIF (exifr) for photos, ffprobe's JSON for videos.
+ * pixels: the pixel facts from the decoders' own view (sharp's header for photos,
+ * checked against the pixel limit before anything decodes; ffprobe's JSON for videos:
+ * tracks, codec, size, display rotation, duration) and the tags — make, model, EXIF
+ * orientation, capture time, GPS — from ExifTool, the reference reader
+ * (ExifToolReader; the rules in `internal/metadataTags.ts`; decision 0009). A video
+ * with no location tag has its timed metadata read too (`-ee`: GoPro GPMF, `camm`).
  */
 import { Context, Effect, Layer } from "effect"
 import sharp from "sharp"
 import {
   CorruptMediaError,
-  type CaptureTime,
-  type GpsPosition,
   type MediaItem,
   MediaTooLargeError,
   type MediaToolTimeoutError,
   UnsupportedMediaError
 } from "@curator/contracts"
+import { ExifToolReader, type ExifToolTags } from "./ExifToolReader.js"
 import { MediaConfig } from "./MediaConfig.js"
 import type { SniffedType } from "./MediaSniffer.js"
 import { ProcessRunner, type FfprobeResult, type FfprobeStream } from "./ProcessRunner.js"
-import { captureTimeOf, readExif } from "./internal/exif.js"
 import { heifResidualOrientation, isHeifFamily, readHeifLayout } from "./internal/heif.js"
 import { readTopLevel } from "./internal/isobmff.js"
-import { parseIso6709 } from "./internal/iso6709.js"
+import { FACT_TAGS, FIX_TAGS, firstValidFix, tagFacts } from "./internal/metadataTags.js"
 import { swapsAxes } from "./internal/orientation.js"
 import { corruptFromSharp } from "./internal/sharpErrors.js"
 
@@ -31,6 +33,15 @@ import { corruptFromSharp } from "./internal/sharpErrors.js"
  * durationSeconds and hasAudio (videos; null for photos).
  */
 export type MediaMetadata = Omit<MediaItem, "fileId" | "key" | "fileName" | "bytes" | "contentHash">
+
+/**
+ * What {@link MetadataReader.readDetailed} returns: the metadata, and the EXIF orientation tag as
+ * the file stores it (1..8), or null when it has none (`metadata.orientation` is 1 then) or is a video.
+ */
+export interface MetadataReading {
+  readonly metadata: MediaMetadata
+  readonly orientationTag: number | null
+}
 
 /** Failures of {@link MetadataReader.read}. */
 export type MetadataError = CorruptMediaError | UnsupportedMediaError | MediaTooLargeError | MediaToolTimeoutError
@@ -55,45 +66,6 @@ export const streamRotation = (stream: FfprobeStream): number => {
   return Number.isFinite(tag) ? normaliseRotation(tag) : 0
 }
 
-const QT_DATE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/
-
-/**
- * Video capture time. `com.apple.quicktime.creationdate` is local time WITH its offset
- * (e.g. `2019-07-24T11:25:40+0300`); MP4/QuickTime `creation_time` is UTC (ISO/IEC 14496-12
- * `mvhd`, seconds since 1904 UTC) with no offset. Zero dates (1904/1970 epochs) count as none.
- */
-export const videoCaptureTime = (tags: Readonly<Record<string, string>>): CaptureTime | null => {
-  const apple = QT_DATE.exec(tags["com.apple.quicktime.creationdate"] ?? "")
-  if (apple !== null) {
-    const [, date, time, zone] = apple
-    const local = `${date}T${time}`
-    if (zone === undefined) return captureTimeOf(local, null, "quicktime")
-    if (zone === "Z") return captureTimeOf(local, 0, "quicktime")
-    const sign = zone.startsWith("-") ? -1 : 1
-    const digits = zone.slice(1).replace(":", "")
-    return captureTimeOf(local, sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))), "quicktime")
-  }
-  const container = QT_DATE.exec(tags.creation_time ?? "")
-  if (container !== null) {
-    const [, date = "", time] = container
-    if (Number(date.slice(0, 4)) <= 1970) return null
-    const utc = `${date}T${time}`
-    return { local: utc, offsetMinutes: null, utc: `${utc}Z`, source: "container" }
-  }
-  return null
-}
-
-/** Video GPS from the ISO 6709 tags ffprobe exposes (Apple Keys first, then udta `©xyz` as `location`). */
-export const videoGps = (tags: Readonly<Record<string, string>>): GpsPosition | null => {
-  for (const key of ["com.apple.quicktime.location.ISO6709", "location", "location-eng"]) {
-    const value = tags[key]
-    if (value !== undefined) return parseIso6709(value)
-  }
-  return null
-}
-
-const nonEmpty = (value: string | undefined): string | null => (value !== undefined && value.trim() !== "" ? value.trim() : null)
-
 /** The service. */
 export class MetadataReader extends Context.Service<MetadataReader, {
   /**
@@ -104,45 +76,53 @@ export class MetadataReader extends Context.Service<MetadataReader, {
    * `MediaToolTimeoutError` (ffprobe killed).
    */
   readonly read: (path: string, sniffed: SniffedType) => Effect.Effect<MediaMetadata, MetadataError>
+  /** {@link read}, with the EXIF orientation tag as stored (what `curator inspect` shows). */
+  readonly readDetailed: (path: string, sniffed: SniffedType) => Effect.Effect<MetadataReading, MetadataError>
 }>()("curator/media/MetadataReader") {
   static readonly layer = Layer.effect(
     MetadataReader,
     Effect.gen(function* () {
       const config = yield* MediaConfig
       const runner = yield* ProcessRunner
+      const exiftool = yield* ExifToolReader
       yield* Effect.sync(() => sharp.cache(false))
 
       const readPhoto = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
         const heif = isHeifFamily(sniffed) ? yield* readHeifLayout(path, sniffed.format.toUpperCase()) : undefined
         // limitInputPixels off here: metadata() reads the header only, and we report the limit ourselves.
-        const header = yield* Effect.tryPromise({ try: () => sharp(path, { limitInputPixels: false }).metadata(), catch: corruptFromSharp })
+        const [header, tags] = yield* Effect.all(
+          [Effect.tryPromise({ try: () => sharp(path, { limitInputPixels: false }).metadata(), catch: corruptFromSharp }), exiftool.read(path, { tags: FACT_TAGS })],
+          { concurrency: 2 }
+        )
         const width = header.width
         const height = header.height
         if (width === undefined || height === undefined || width <= 0 || height <= 0) {
           return yield* new CorruptMediaError({ message: "the image header has no dimensions: the file is truncated or corrupt" })
         }
         if (width * height > config.maxInputPixels) return yield* tooLarge(width, height, config.maxInputPixels)
-        const exif = yield* Effect.promise(() => readExif(header.exif))
-        // libvips reads the orientation tag on its own: the fallback when exifr could not.
-        const orientation = exif.orientation ?? header.orientation ?? 1
+        const facts = tagFacts(tags, "photo")
+        // libvips reads the orientation tag on its own: the fallback when ExifTool found none.
+        const orientationTag = facts.orientation ?? header.orientation ?? null
+        const orientation = orientationTag ?? 1
         // sharp reports HEIF sizes after libheif's irot; other formats as stored.
         const residual = heif !== undefined ? heifResidualOrientation(heif, orientation) : orientation
         const swap = swapsAxes(residual)
-        return {
+        const metadata = {
           kind: "photo",
           mime: sniffed.mime,
           codec: sniffed.format,
           width: swap ? height : width,
           height: swap ? width : height,
-          captureTime: exif.captureTime,
-          gps: exif.gps,
-          make: exif.make,
-          model: exif.model,
+          captureTime: facts.captureTime,
+          gps: facts.gps,
+          make: facts.make,
+          model: facts.model,
           orientation,
           rotation: 0,
           durationSeconds: null,
           hasAudio: null
         } satisfies MediaMetadata
+        return { metadata, orientationTag } satisfies MetadataReading
       })
 
       const readVideo = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
@@ -155,7 +135,9 @@ export class MetadataReader extends Context.Service<MetadataReader, {
         if (!layout.boxes.some((b) => b.type === "moov")) {
           return yield* new CorruptMediaError({ message: "the video has no 'moov' index (an interrupted recording): it cannot be played" })
         }
-        const probe: FfprobeResult = yield* runner.probe(path, { demuxer: "mov" })
+        const [probe, tags]: [FfprobeResult, ExifToolTags] = yield* Effect.all([runner.probe(path, { demuxer: "mov" }), exiftool.read(path, { tags: FACT_TAGS })], {
+          concurrency: 2
+        })
         const stream = probe.streams.find((s) => s.codec_type === "video" && s.disposition?.attached_pic !== 1)
         if (stream === undefined) return yield* new UnsupportedMediaError({ message: `the ${sniffed.format} file has no video track` })
         const codedWidth = stream.width ?? 0
@@ -172,28 +154,31 @@ export class MetadataReader extends Context.Service<MetadataReader, {
         }
         const rotation = streamRotation(stream)
         const swap = rotation === 90 || rotation === 270
-        const tags = probe.format.tags ?? {}
-        return {
+        const facts = tagFacts(tags, "video")
+        // No location tag: the first fix of the timed metadata (GoPro GPMF, camm) — ExifTool `-ee`.
+        const gps = facts.gps ?? firstValidFix(yield* exiftool.read(path, { tags: FIX_TAGS, embedded: true }))
+        const metadata = {
           kind: "video",
           mime: sniffed.mime,
           codec: stream.codec_name ?? "unknown",
           width: swap ? codedHeight : codedWidth,
           height: swap ? codedWidth : codedHeight,
-          captureTime: videoCaptureTime(tags),
-          gps: videoGps(tags),
-          make: nonEmpty(tags["com.apple.quicktime.make"] ?? tags["com.android.manufacturer"] ?? tags.make),
-          model: nonEmpty(tags["com.apple.quicktime.model"] ?? tags["com.android.model"] ?? tags.model),
+          captureTime: facts.captureTime,
+          gps,
+          make: facts.make,
+          model: facts.model,
           orientation: 1,
           rotation,
           durationSeconds,
           hasAudio: probe.streams.some((s) => s.codec_type === "audio")
         } satisfies MediaMetadata
+        return { metadata, orientationTag: null } satisfies MetadataReading
       })
 
-      const read = (path: string, sniffed: SniffedType): Effect.Effect<MediaMetadata, MetadataError> =>
+      const readDetailed = (path: string, sniffed: SniffedType): Effect.Effect<MetadataReading, MetadataError> =>
         sniffed.kind === "photo" ? readPhoto(path, sniffed) : readVideo(path, sniffed)
 
-      return MetadataReader.of({ read })
+      return MetadataReader.of({ read: (path, sniffed) => Effect.map(readDetailed(path, sniffed), (r) => r.metadata), readDetailed })
     })
   )
 }
