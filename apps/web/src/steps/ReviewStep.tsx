@@ -1,7 +1,8 @@
 /**
  * Step 3: review the pick. Selected items in rank order (thumbnail,
  * justification, comparison note), excluded items with reason, category and
- * duplicate-of, files that could not be processed, and the scene groups. A
+ * duplicate-of, files that could not be processed, the files of the pick that
+ * were never sent (SkippedFiles: not a photo or video, refused), and the scene groups. A
  * switch per item includes or excludes it; each change is stored at once
  * through the overrides route, so a reload or another tab shows it. Confirm
  * closes the review; then "Enhance N kept items" starts (or reopens) the
@@ -21,6 +22,7 @@ import type { Navigate } from "../App.js"
 import { Viewer, type ViewerItem } from "../components/Viewer.js"
 import { discardedByReopen } from "../FlowModel.js"
 import { notifySessionChanged } from "../SessionEvents.js"
+import { browserStorage, skippedFilesOf } from "../SkippedFiles.js"
 import { runPool } from "../Pool.js"
 import { categoryLabel, formatTimeRange, includedCount, isIncluded, overrideFor, selectedByModel, selectionModelLabel, splitExcluded, tokensLabel } from "../ReviewModel.js"
 
@@ -165,6 +167,7 @@ export const ReviewStep = (props: { sessionId: string; jobId: string; navigate: 
   const split = useMemo(() => (result ? splitExcluded(result.excluded) : { considered: [], unprocessable: [] }), [result])
   const shown = useMemo(() => (result ? [...result.selected.map((s) => s.fileId), ...split.considered.map((e) => e.fileId)] : []), [result, split])
   const thumbs = useThumbnails(sessionId, shown)
+  const notTaken = useMemo(() => skippedFilesOf(browserStorage(), sessionId), [sessionId])
 
   if (loadError !== null) {
     return (
@@ -395,6 +398,28 @@ export const ReviewStep = (props: { sessionId: string; jobId: string; navigate: 
                 <span class="bar-cell" />
                 <span class="badge badge-failed">{failures.get(e.fileId)?.tag ?? "Failed"}</span>
                 <span class="file-reason">{failures.get(e.fileId)?.message ?? e.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {notTaken.length > 0 ? (
+        <section class="card" aria-labelledby="skipped-title">
+          <div class="card-head">
+            <h2 id="skipped-title">Not taken in</h2>
+            <span class="muted small">Files of your pick that were not sent: not a photo or video, or refused.</span>
+          </div>
+          <ul class="file-list">
+            {notTaken.map((f) => (
+              <li class="file-row" key={f.path} data-testid="skipped-item" data-status={f.status}>
+                <span class="kind-icon" aria-hidden="true">
+                  –
+                </span>
+                <span class="file-name">{f.path}</span>
+                <span class="bar-cell" />
+                <span class="badge">{f.status}</span>
+                <span class="file-reason">{f.reason}</span>
               </li>
             ))}
           </ul>

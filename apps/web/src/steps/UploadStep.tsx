@@ -16,6 +16,7 @@ import { ProgressBar } from "../components/ProgressBar.js"
 import { filesOfDrop } from "../DroppedFiles.js"
 import { formatBytes, partitionMedia } from "../MediaFiles.js"
 import { runPool, UPLOAD_CONCURRENCY } from "../Pool.js"
+import { browserStorage, rememberSkipped, skippedOfPick } from "../SkippedFiles.js"
 import { chunksOf, entriesFor, totalsOf, type UploadEntry, updateEntry } from "../UploadModel.js"
 
 type Phase = "picking" | "uploading" | "starting" | "stopped"
@@ -101,6 +102,8 @@ export const UploadStep = (props: { sessionId: string | null; navigate: Navigate
         navigate({ step: "upload", sessionId }, { replace: true })
       }
       const sid = sessionId
+      // What this pick does not send is listed in the review ("skipped: unsupported type", "refused").
+      rememberSkipped(browserStorage(), sid, skippedOfPick(skipped, entries))
       const batch = toSend.filter((e) => e.file !== null)
       if (batch.length > 0) {
         setPhase("uploading")
