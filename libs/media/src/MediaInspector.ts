@@ -1,7 +1,8 @@
 /**
  * MediaInspector: the whole per-file program of the thumbnail task. Checks the byte
- * limit of the sniffed kind, sniffs the type from magic bytes, reads the metadata,
- * renders the thumbnail and hashes the content (SHA-256, streamed from disk).
+ * limit of the sniffed kind, sniffs the type from magic bytes, probes the file (header
+ * or ffprobe: every limit), then at once reads its tags (ExifTool), renders the
+ * thumbnail and hashes the content (SHA-256, streamed from disk).
  */
 import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"
@@ -88,8 +89,12 @@ export class MediaInspector extends Context.Service<MediaInspector, {
         if (size > limit) {
           return yield* new MediaTooLargeError({ message: `${input.fileName} is ${megabytes(size)}, over the ${megabytes(limit)} limit for a ${sniffed.kind}` })
         }
-        const { metadata, orientationTag } = yield* reader.readDetailed(input.path, sniffed)
-        const [thumbnail, contentHash] = yield* Effect.all([renderer.render(input.path, sniffed, metadata), sha256File(input.path, input.fileName)], { concurrency: 2 })
+        // Every limit is checked by the probe; the thumbnail needs only its decoder facts, so it renders while ExifTool reads the tags.
+        const probed = yield* reader.probe(input.path, sniffed)
+        const [{ metadata, orientationTag }, thumbnail, contentHash] = yield* Effect.all(
+          [probed.withTags, renderer.render(input.path, sniffed, probed.preliminary), sha256File(input.path, input.fileName)],
+          { concurrency: 3 }
+        )
         return { metadata, orientationTag, bytes: size, contentHash, sniffed, thumbnail } satisfies InspectedMedia
       }, (effect, input) => Effect.annotateLogs(effect, { fileName: input.fileName }))
 

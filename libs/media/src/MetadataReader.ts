@@ -16,13 +16,13 @@ import {
   type MediaToolTimeoutError,
   UnsupportedMediaError
 } from "@curator/contracts"
-import { ExifToolReader, type ExifToolTags } from "./ExifToolReader.js"
+import { ExifToolReader } from "./ExifToolReader.js"
 import { MediaConfig } from "./MediaConfig.js"
 import type { SniffedType } from "./MediaSniffer.js"
 import { ProcessRunner, type FfprobeResult, type FfprobeStream } from "./ProcessRunner.js"
 import { heifResidualOrientation, isHeifFamily, readHeifLayout } from "./internal/heif.js"
 import { readTopLevel } from "./internal/isobmff.js"
-import { FACT_TAGS, FIX_TAGS, firstValidFix, tagFacts } from "./internal/metadataTags.js"
+import { FACT_TAGS, FIX_TAGS, firstValidFix, type TagFacts, tagFacts } from "./internal/metadataTags.js"
 import { swapsAxes } from "./internal/orientation.js"
 import { corruptFromSharp } from "./internal/sharpErrors.js"
 
@@ -42,6 +42,19 @@ export interface MetadataReading {
   readonly metadata: MediaMetadata
   readonly orientationTag: number | null
 }
+
+/**
+ * The first step of a read ({@link MetadataReader.probe}): `preliminary` is the metadata from the
+ * decoders' view alone (size, codec, duration, rotation; the orientation libvips reads; no capture
+ * time, GPS, make or model yet); `withTags` reads the tags and gives the finished reading.
+ */
+export interface ProbedMetadata {
+  readonly preliminary: MediaMetadata
+  readonly withTags: Effect.Effect<MetadataReading, MediaToolTimeoutError>
+}
+
+/** Tag facts before the tags are read. */
+const NO_TAGS: Omit<TagFacts, "orientation"> = { make: null, model: null, captureTime: null, gps: null }
 
 /** Failures of {@link MetadataReader.read}. */
 export type MetadataError = CorruptMediaError | UnsupportedMediaError | MediaTooLargeError | MediaToolTimeoutError
@@ -78,6 +91,13 @@ export class MetadataReader extends Context.Service<MetadataReader, {
   readonly read: (path: string, sniffed: SniffedType) => Effect.Effect<MediaMetadata, MetadataError>
   /** {@link read}, with the EXIF orientation tag as stored (what `curator inspect` shows). */
   readonly readDetailed: (path: string, sniffed: SniffedType) => Effect.Effect<MetadataReading, MetadataError>
+  /**
+   * {@link readDetailed} in two steps: the decoders' view first (header or ffprobe, every limit and
+   * truncation check: what must pass before anything decodes), then `withTags` (ExifTool). A caller
+   * may start decoding with `preliminary` while the tags are read (MediaInspector renders the
+   * thumbnail meanwhile: the one ExifTool process serves every file in turn).
+   */
+  readonly probe: (path: string, sniffed: SniffedType) => Effect.Effect<ProbedMetadata, MetadataError>
 }>()("curator/media/MetadataReader") {
   static readonly layer = Layer.effect(
     MetadataReader,
@@ -87,45 +107,46 @@ export class MetadataReader extends Context.Service<MetadataReader, {
       const exiftool = yield* ExifToolReader
       yield* Effect.sync(() => sharp.cache(false))
 
-      const readPhoto = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
+      const probePhoto = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
         const heif = isHeifFamily(sniffed) ? yield* readHeifLayout(path, sniffed.format.toUpperCase()) : undefined
         // limitInputPixels off here: metadata() reads the header only, and we report the limit ourselves.
-        const [header, tags] = yield* Effect.all(
-          [Effect.tryPromise({ try: () => sharp(path, { limitInputPixels: false }).metadata(), catch: corruptFromSharp }), exiftool.read(path, { tags: FACT_TAGS })],
-          { concurrency: 2 }
-        )
+        const header = yield* Effect.tryPromise({ try: () => sharp(path, { limitInputPixels: false }).metadata(), catch: corruptFromSharp })
         const width = header.width
         const height = header.height
         if (width === undefined || height === undefined || width <= 0 || height <= 0) {
           return yield* new CorruptMediaError({ message: "the image header has no dimensions: the file is truncated or corrupt" })
         }
         if (width * height > config.maxInputPixels) return yield* tooLarge(width, height, config.maxInputPixels)
-        const facts = tagFacts(tags, "photo")
-        // libvips reads the orientation tag on its own: the fallback when ExifTool found none.
-        const orientationTag = facts.orientation ?? header.orientation ?? null
-        const orientation = orientationTag ?? 1
-        // sharp reports HEIF sizes after libheif's irot; other formats as stored.
-        const residual = heif !== undefined ? heifResidualOrientation(heif, orientation) : orientation
-        const swap = swapsAxes(residual)
-        const metadata = {
-          kind: "photo",
-          mime: sniffed.mime,
-          codec: sniffed.format,
-          width: swap ? height : width,
-          height: swap ? width : height,
-          captureTime: facts.captureTime,
-          gps: facts.gps,
-          make: facts.make,
-          model: facts.model,
-          orientation,
-          rotation: 0,
-          durationSeconds: null,
-          hasAudio: null
-        } satisfies MediaMetadata
-        return { metadata, orientationTag } satisfies MetadataReading
+        const photo = (orientation: number, facts: Omit<TagFacts, "orientation">): MediaMetadata => {
+          // sharp reports HEIF sizes after libheif's irot; other formats as stored.
+          const residual = heif !== undefined ? heifResidualOrientation(heif, orientation) : orientation
+          const swap = swapsAxes(residual)
+          return {
+            kind: "photo",
+            mime: sniffed.mime,
+            codec: sniffed.format,
+            width: swap ? height : width,
+            height: swap ? width : height,
+            captureTime: facts.captureTime,
+            gps: facts.gps,
+            make: facts.make,
+            model: facts.model,
+            orientation,
+            rotation: 0,
+            durationSeconds: null,
+            hasAudio: null
+          }
+        }
+        const withTags = Effect.map(exiftool.read(path, { tags: FACT_TAGS }), (tags): MetadataReading => {
+          const facts = tagFacts(tags, "photo")
+          // libvips reads the orientation tag on its own: the fallback when ExifTool found none.
+          const orientationTag = facts.orientation ?? header.orientation ?? null
+          return { metadata: photo(orientationTag ?? 1, facts), orientationTag }
+        })
+        return { preliminary: photo(header.orientation ?? 1, NO_TAGS), withTags } satisfies ProbedMetadata
       })
 
-      const readVideo = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
+      const probeVideo = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
         const layout = yield* Effect.promise(() => readTopLevel(path))
         if (layout.truncatedBox !== undefined) {
           return yield* new CorruptMediaError({
@@ -135,9 +156,7 @@ export class MetadataReader extends Context.Service<MetadataReader, {
         if (!layout.boxes.some((b) => b.type === "moov")) {
           return yield* new CorruptMediaError({ message: "the video has no 'moov' index (an interrupted recording): it cannot be played" })
         }
-        const [probe, tags]: [FfprobeResult, ExifToolTags] = yield* Effect.all([runner.probe(path, { demuxer: "mov" }), exiftool.read(path, { tags: FACT_TAGS })], {
-          concurrency: 2
-        })
+        const probe: FfprobeResult = yield* runner.probe(path, { demuxer: "mov" })
         const stream = probe.streams.find((s) => s.codec_type === "video" && s.disposition?.attached_pic !== 1)
         if (stream === undefined) return yield* new UnsupportedMediaError({ message: `the ${sniffed.format} file has no video track` })
         const codedWidth = stream.width ?? 0
@@ -154,31 +173,36 @@ export class MetadataReader extends Context.Service<MetadataReader, {
         }
         const rotation = streamRotation(stream)
         const swap = rotation === 90 || rotation === 270
-        const facts = tagFacts(tags, "video")
-        // No location tag: the first fix of the timed metadata (GoPro GPMF, camm) — ExifTool `-ee`.
-        const gps = facts.gps ?? firstValidFix(yield* exiftool.read(path, { tags: FIX_TAGS, embedded: true }))
-        const metadata = {
+        const video = (facts: Omit<TagFacts, "orientation">): MediaMetadata => ({
           kind: "video",
           mime: sniffed.mime,
           codec: stream.codec_name ?? "unknown",
           width: swap ? codedHeight : codedWidth,
           height: swap ? codedWidth : codedHeight,
           captureTime: facts.captureTime,
-          gps,
+          gps: facts.gps,
           make: facts.make,
           model: facts.model,
           orientation: 1,
           rotation,
           durationSeconds,
           hasAudio: probe.streams.some((s) => s.codec_type === "audio")
-        } satisfies MediaMetadata
-        return { metadata, orientationTag: null } satisfies MetadataReading
+        })
+        const withTags = Effect.gen(function* () {
+          const facts = tagFacts(yield* exiftool.read(path, { tags: FACT_TAGS }), "video")
+          // No location tag: the first fix of the timed metadata (GoPro GPMF, camm) — ExifTool `-ee`.
+          const gps = facts.gps ?? firstValidFix(yield* exiftool.read(path, { tags: FIX_TAGS, embedded: true }))
+          return { metadata: video({ ...facts, gps }), orientationTag: null } satisfies MetadataReading
+        })
+        return { preliminary: video(NO_TAGS), withTags } satisfies ProbedMetadata
       })
 
+      const probe = (path: string, sniffed: SniffedType): Effect.Effect<ProbedMetadata, MetadataError> =>
+        sniffed.kind === "photo" ? probePhoto(path, sniffed) : probeVideo(path, sniffed)
       const readDetailed = (path: string, sniffed: SniffedType): Effect.Effect<MetadataReading, MetadataError> =>
-        sniffed.kind === "photo" ? readPhoto(path, sniffed) : readVideo(path, sniffed)
+        Effect.flatMap(probe(path, sniffed), (probed) => probed.withTags)
 
-      return MetadataReader.of({ read: (path, sniffed) => Effect.map(readDetailed(path, sniffed), (r) => r.metadata), readDetailed })
+      return MetadataReader.of({ read: (path, sniffed) => Effect.map(readDetailed(path, sniffed), (r) => r.metadata), readDetailed, probe })
     })
   )
 }
