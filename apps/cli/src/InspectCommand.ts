@@ -28,7 +28,9 @@ export type InspectionStatus = "ok" | "corrupt" | "unsupported" | "unreadable" |
  * orientation, HEIF `irot`/`imir` or the video's display rotation), decimal degrees WGS 84
  * (`gps`), metres (`altitude`), seconds (`durationSeconds`), degrees clockwise (`rotation`).
  * - `file`: the path relative to the folder argument, or the file argument as given;
- * - `errorTag`/`message`: the typed error (e.g. `CorruptMediaError`) or the skip status, null when ok;
+ * - `errorTag`: the error table's tag of a failure (e.g. `CorruptMediaError`, `UnreadableFileError`), null
+ *   when ok or skipped; `message`: why, in words (a skipped input's starts with its status,
+ *   `skipped: symlink: …` / `skipped: unsupported type: …`), null when ok;
  * - `orientation`: the EXIF orientation 1..8 as stored, null when the file has none (and for videos);
  * - `capturedAt`: ISO 8601 local time with its offset when known (`2020-11-20T15:04:02+01:00`),
  *   ending in `Z` when only the UTC instant is known, bare when the zone is unknown; null when none;
@@ -133,7 +135,7 @@ const inspectInput = (input: FolderInput) => {
     case "unreadable":
       return Effect.succeed(failureRecord(input.fileName, input.error._tag, input.error.message))
     case "skipped":
-      return Effect.succeed({ file: input.fileName, status: "skipped", errorTag: input.skipped.status, message: input.skipped.reason, ...EMPTY } satisfies InspectionRecord)
+      return Effect.succeed({ file: input.fileName, status: "skipped", errorTag: null, message: `${input.skipped.status}: ${input.skipped.reason}`, ...EMPTY } satisfies InspectionRecord)
   }
 }
 
@@ -182,7 +184,7 @@ export const renderInspectionTable = (records: ReadonlyArray<InspectionRecord>):
   const lines = [line(header), line(widths.map((w) => "-".repeat(w)))]
   records.forEach((r, i) => {
     lines.push(line(rows[i] ?? []))
-    if (r.status !== "ok") lines.push(`    ${r.errorTag ?? ""}: ${r.message ?? ""}`)
+    if (r.status !== "ok") lines.push(`    ${r.errorTag === null ? "" : `${r.errorTag}: `}${r.message ?? ""}`)
   })
   return lines.join("\n")
 }

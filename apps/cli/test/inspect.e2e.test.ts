@@ -179,7 +179,10 @@ describe("curator inspect", () => {
     const r = inspect([fixtures, "--json"])
     expect(r.status, r.stderr).toBe(0)
     expect(r.records.map((x) => x.file)).toEqual(fs.readdirSync(fixtures).sort())
-    for (const rec of r.records.filter((x) => x.file.endsWith(".md"))) expect([rec.status, rec.errorTag]).toEqual(["skipped", "skipped: unsupported type"])
+    for (const rec of r.records.filter((x) => x.file.endsWith(".md"))) {
+      expect([rec.status, rec.errorTag]).toEqual(["skipped", null])
+      expect(rec.message).toMatch(/^skipped: unsupported type: /)
+    }
     for (const rec of r.records.filter((x) => x.file.startsWith("truncated-"))) expect([rec.file, rec.status, rec.errorTag]).toEqual([rec.file, "corrupt", "CorruptMediaError"])
     const media = r.records.filter((x) => !x.file.endsWith(".md") && !x.file.startsWith("truncated-"))
     expect(media).toHaveLength(16)
@@ -228,7 +231,7 @@ describe("curator inspect", () => {
       fs.chmodSync(folder, 0o755)
       const r = inspect([folder, path.join(folder, "chart.svg"), "--json"], true)
       expect(r.status, r.stderr).toBe(0)
-      expect(r.records.map((x) => [x.file, x.status, x.errorTag])).toEqual([
+      expect(r.records.map((x) => [x.file, x.status, x.status === "skipped" ? x.message?.match(/^skipped: [a-z ]+/)?.[0] : x.errorTag])).toEqual([
         ["chart.svg", "skipped", "skipped: unsupported type"],
         ["cut.jpg", "corrupt", "CorruptMediaError"],
         ["link.webp", "skipped", "skipped: symlink"],
