@@ -14,29 +14,14 @@ import { execFileSync } from "node:child_process"
 import fs from "node:fs"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { InspectionRecord } from "../src/InspectCommand.js"
 import { bundleCli, fixtures, root, runCliProcess, worldWritableDir } from "./cliProcess.js"
 
 const cli = path.join(root, "dist/test/cli-inspect/main.mjs")
 const EXIFTOOL = path.join(root, "node_modules/exiftool-vendored.pl/bin/exiftool")
 
-interface Inspection {
-  readonly file: string
-  readonly status: string
-  readonly errorTag: string | null
-  readonly message: string | null
-  readonly kind: string | null
-  readonly mimeType: string | null
-  readonly width: number | null
-  readonly height: number | null
-  readonly orientation: number | null
-  readonly capturedAt: string | null
-  readonly gps: { readonly latitude: number; readonly longitude: number } | null
-  readonly altitude: number | null
-  readonly make: string | null
-  readonly model: string | null
-  readonly durationSeconds: number | null
-  readonly rotation: number | null
-}
+/** What `inspect --json` prints per input (the type the command writes). */
+type Inspection = InspectionRecord
 
 const inspect = (args: ReadonlyArray<string>, unprivileged = false) => {
   const r = runCliProcess(cli, ["inspect", ...args], { unprivileged })

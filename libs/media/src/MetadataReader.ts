@@ -53,8 +53,13 @@ export interface ProbedMetadata {
   readonly withTags: Effect.Effect<MetadataReading, MediaToolTimeoutError>
 }
 
-/** Tag facts before the tags are read. */
-const NO_TAGS: Omit<TagFacts, "orientation"> = { make: null, model: null, captureTime: null, gps: null }
+/** The MediaMetadata fields that come from the tags (the orientation aside: it also decides the geometry). */
+type TagFields = Pick<TagFacts, "make" | "model" | "captureTime" | "gps">
+
+/** Tag fields before the tags are read. */
+const NO_TAGS: TagFields = { make: null, model: null, captureTime: null, gps: null }
+
+const tagFields = ({ make, model, captureTime, gps }: TagFields): TagFields => ({ make, model, captureTime, gps })
 
 /** Failures of {@link MetadataReader.read}. */
 export type MetadataError = CorruptMediaError | UnsupportedMediaError | MediaTooLargeError | MediaToolTimeoutError
@@ -117,7 +122,7 @@ export class MetadataReader extends Context.Service<MetadataReader, {
           return yield* new CorruptMediaError({ message: "the image header has no dimensions: the file is truncated or corrupt" })
         }
         if (width * height > config.maxInputPixels) return yield* tooLarge(width, height, config.maxInputPixels)
-        const photo = (orientation: number, facts: Omit<TagFacts, "orientation">): MediaMetadata => {
+        const photo = (orientation: number, facts: TagFields): MediaMetadata => {
           // sharp reports HEIF sizes after libheif's irot; other formats as stored.
           const residual = heif !== undefined ? heifResidualOrientation(heif, orientation) : orientation
           const swap = swapsAxes(residual)
@@ -127,10 +132,7 @@ export class MetadataReader extends Context.Service<MetadataReader, {
             codec: sniffed.format,
             width: swap ? height : width,
             height: swap ? width : height,
-            captureTime: facts.captureTime,
-            gps: facts.gps,
-            make: facts.make,
-            model: facts.model,
+            ...tagFields(facts),
             orientation,
             rotation: 0,
             durationSeconds: null,
@@ -173,16 +175,13 @@ export class MetadataReader extends Context.Service<MetadataReader, {
         }
         const rotation = streamRotation(stream)
         const swap = rotation === 90 || rotation === 270
-        const video = (facts: Omit<TagFacts, "orientation">): MediaMetadata => ({
+        const video = (facts: TagFields): MediaMetadata => ({
           kind: "video",
           mime: sniffed.mime,
           codec: stream.codec_name ?? "unknown",
           width: swap ? codedHeight : codedWidth,
           height: swap ? codedWidth : codedHeight,
-          captureTime: facts.captureTime,
-          gps: facts.gps,
-          make: facts.make,
-          model: facts.model,
+          ...tagFields(facts),
           orientation: 1,
           rotation,
           durationSeconds,
