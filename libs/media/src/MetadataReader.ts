@@ -190,7 +190,10 @@ export class MetadataReader extends Context.Service<MetadataReader, {
         const withTags = Effect.gen(function* () {
           const facts = tagFacts(yield* exiftool.read(path, { tags: FACT_TAGS }), "video")
           // No location tag: the first fix of the timed metadata (GoPro GPMF, camm) — ExifTool `-ee`.
-          const gps = facts.gps ?? firstValidFix(yield* exiftool.read(path, { tags: FIX_TAGS, embedded: true }))
+          // That pass is an extra: past the time limit the video simply has no position.
+          const gps = facts.gps ?? firstValidFix(yield* exiftool.read(path, { tags: FIX_TAGS, embedded: true }).pipe(
+            Effect.catchTag("MediaToolTimeoutError", () => Effect.succeed({}))
+          ))
           return { metadata: video({ ...facts, gps }), orientationTag: null } satisfies MetadataReading
         })
         return { preliminary: video(NO_TAGS), withTags } satisfies ProbedMetadata
