@@ -7,7 +7,10 @@
  *
  * Output: ExifTool's JSON with `-n` (numbers, not print conversions), `-a` (duplicates
  * kept) and `-G3:1` (keys `<group>:<Tag>` for the file itself, `DocN[-M]:<group>:<Tag>`
- * for timed metadata read with `-ee`, e.g. a GoPro GPMF sample).
+ * for timed metadata read with `-ee`, e.g. a GoPro GPMF sample). Every value is a JSON
+ * string (`-api StructFormat=JSONQ`): ExifTool otherwise prints any text that looks like
+ * a number as one, and a Software tag "6.0" (the iPhone 5 fixture) would come back as 6;
+ * the reader of a numeric tag parses it (`metadataTags.ts`).
  */
 import path from "node:path"
 import { InternalDefectError, MediaToolTimeoutError } from "@curator/contracts"
@@ -15,7 +18,7 @@ import { Context, Duration, Effect, Layer, Scope } from "effect"
 import { MediaConfig } from "./MediaConfig.js"
 import { acquireExifTool, isExifToolTimeout } from "./internal/exiftool.js"
 
-/** ExifTool's JSON object for one file (see the module doc for its keys); `errors`/`warnings` hold ExifTool's own complaints. */
+/** ExifTool's JSON object for one file (see the module doc for its keys; values are strings); `errors`/`warnings` hold ExifTool's own complaints. */
 export type ExifToolTags = Readonly<Record<string, unknown>>
 
 /**
@@ -49,7 +52,7 @@ export class ExifToolReader extends Context.Service<ExifToolReader, {
 
       const read = Effect.fn("ExifToolReader.read")(function* (file: string, options: ExifToolReadOptions) {
         const exiftool = yield* tool
-        const readArgs = ["-n", "-a", "-G3:1", "-api", "largefilesupport=1", ...(options.embedded === true ? ["-ee"] : []), ...options.tags.map((t) => `-${t}`)]
+        const readArgs = ["-n", "-a", "-G3:1", "-api", "largefilesupport=1", "-api", "StructFormat=JSONQ", ...(options.embedded === true ? ["-ee"] : []), ...options.tags.map((t) => `-${t}`)]
         return yield* Effect.tryPromise({
           try: () => exiftool.readRaw(file, { readArgs, useMWG: false }) as Promise<ExifToolTags>,
           catch: (error) =>

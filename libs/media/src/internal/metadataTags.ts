@@ -238,7 +238,11 @@ const videoCaptureTime = (entries: ReadonlyArray<Entry>): CaptureTime | null =>
   exifDate(entries, "DateTimeOriginal", "OffsetTimeOriginal") ??
   zonedDate(entries, ALL_ZONED)
 
-const finite = (value: unknown): number | null => (typeof value === "number" && Number.isFinite(value) ? value : null)
+/** A number tag's value: ExifToolReader gives every value as a string (JSONQ); a JSON number is taken as it is. */
+const finite = (value: unknown): number | null => {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN
+  return Number.isFinite(n) ? n : null
+}
 
 /** A position from signed decimal degrees, or null when missing, out of range or exactly 0,0. */
 const position = (lat: unknown, lon: unknown, alt: unknown): GpsPosition | null => {
