@@ -1,20 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { rememberSkipped, skippedFilesOf } from "../../src/shared/SkippedFiles.js"
-
-/** A Storage over a Map (the Web Storage interface the browser's localStorage has). */
-const memoryStorage = (): Storage => {
-  const map = new Map<string, string>()
-  return {
-    get length() {
-      return map.size
-    },
-    clear: () => map.clear(),
-    getItem: (k) => map.get(k) ?? null,
-    key: (i) => [...map.keys()][i] ?? null,
-    removeItem: (k) => void map.delete(k),
-    setItem: (k, v) => void map.set(k, String(v))
-  }
-}
+import { memoryStorage } from "../memoryStorage.js"
 
 describe("SkippedFiles", () => {
   it("keeps the list per session across reloads, once per path, and forgets sessions past their lifetime", () => {
