@@ -22,6 +22,17 @@ export const bundleCli = async (out: string): Promise<void> => {
   await bundle(path.join(root, "apps/cli/src/main.ts"), out)
 }
 
+/**
+ * The environment of a CLI child: this process's, without colours (`NO_COLOR`) and `extra` on top.
+ * `FORCE_COLOR` (set by Nx for its tasks) is left out: next to NO_COLOR it makes Node print a
+ * warning on stderr, which is not the CLI's output.
+ */
+export const cliEnv = (extra: Record<string, string> = {}): Record<string, string | undefined> => {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", ...extra }
+  delete env["FORCE_COLOR"]
+  return env
+}
+
 /** The uid/gid of `nobody` (Debian: 65534), used when the tests run as root. */
 const NOBODY = 65534
 
@@ -33,7 +44,7 @@ export const runningAsRoot = (): boolean => process.getuid?.() === 0
  * must write go in folders from {@link worldWritableDir}); as a normal user, directly.
  */
 export const runCliProcess = (cli: string, args: ReadonlyArray<string>, options: { readonly unprivileged?: boolean; readonly env?: Record<string, string> } = {}) => {
-  const env = { ...process.env, NO_COLOR: "1", ...options.env }
+  const env = cliEnv(options.env)
   const drop = options.unprivileged === true && runningAsRoot()
   const command = drop ? "/usr/bin/setpriv" : process.execPath
   const argv = drop ? [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", process.execPath, cli, ...args] : [cli, ...args]

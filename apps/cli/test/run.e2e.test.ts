@@ -17,7 +17,7 @@ import exifr from "exifr"
 import sharp from "sharp"
 import { beforeAll, describe, expect, it } from "vitest"
 import yauzl from "yauzl"
-import { runCliProcess, worldWritableDir } from "./cliProcess.js"
+import { cliEnv, runCliProcess, worldWritableDir } from "./cliProcess.js"
 
 const root = path.resolve(import.meta.dirname, "../../..")
 const fixtures = path.resolve(root, "../shared/fixtures/media")
@@ -154,12 +154,12 @@ const checkWholeFlow = async (out: string, sel: SelectionJson, keepGps: boolean)
 const fixturesOrSample = (out: string): string => (fs.existsSync(path.join(out, "sample-trip")) ? path.join(out, "sample-trip") : fixtures)
 
 const runCli = (args: ReadonlyArray<string>) =>
-  spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 240_000, env: { ...process.env, NO_COLOR: "1" } })
+  spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 240_000, env: cliEnv() })
 
 /** Like runCli, but without blocking the event loop (the Gemini stand-in runs in this process). */
 const runCliAsync = (args: ReadonlyArray<string>, env: Record<string, string>) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, NO_COLOR: "1", ...env } })
+    const child = spawn(process.execPath, [cli, ...args], { env: cliEnv(env) })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()))
@@ -375,7 +375,7 @@ describe("curator run", () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-offline-"))
     fs.mkdirSync(path.join(work, "in"))
     fs.copyFileSync(path.join(fixtures, "jpeg-canon-s40-exif-stripped.jpg"), path.join(work, "in", "one.jpg"))
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1" }
+    const env = cliEnv()
     delete env["GEMINI_API_KEY"]
     const r = spawnSync(process.execPath, [cli, "run", path.join(work, "in"), "--out", path.join(work, "out"), "--data", path.join(work, "data"), "--steps", "select"], {
       encoding: "utf8",
