@@ -27,6 +27,8 @@ import { startSfnStandIn } from "@curator/orchestration/sfn-testing"
 const root = path.resolve(import.meta.dirname, "../..")
 const fixtures = path.resolve(root, "../shared/fixtures/media")
 const WORKERS = ["thumbnail-worker", "selection-worker", "enhancement-worker", "video-worker"] as const
+/** The ExifTool script, by path as the heavy image provides it (docker/Dockerfile.heavy: MEDIA_EXIFTOOL_PATH); the task root has no exiftool-vendored.pl. */
+const EXIFTOOL_SCRIPT = path.join(root, "node_modules/exiftool-vendored.pl/bin/exiftool")
 const APPS = [...WORKERS, "api"]
 
 interface Metafile {
@@ -41,14 +43,14 @@ const expiresAt = Math.floor(Date.now() / 1000) + 3600
 const run = <A, E>(effect: Effect.Effect<A, E, BlobStore | SessionStore>) => standIns.runtime.runPromise(effect)
 
 /**
- * Runs `app`'s bundle in a fresh process on `events`. The video worker gets the ExifTool script by
- * path as in its image (docker/Dockerfile.heavy): the enhanced MP4 gets the source's capture tags.
+ * Runs `app`'s bundle in a fresh process on `events`. Every worker gets the ExifTool script by path
+ * as in its image (docker/Dockerfile.heavy): metadata is read by ExifTool, and the enhanced MP4 gets
+ * the source's capture tags.
  */
 const invoke = async (app: string, events: ReadonlyArray<unknown>) => {
   const taskRoot = await makeTaskRoot(app)
   taskRoots.push(taskRoot)
-  const env = app === "video-worker" ? { ...standIns.env, MEDIA_EXIFTOOL_PATH: path.join(root, "node_modules/exiftool-vendored.pl/bin/exiftool") } : standIns.env
-  return runTask(taskRoot, env, events)
+  return runTask(taskRoot, { ...standIns.env, MEDIA_EXIFTOOL_PATH: EXIFTOOL_SCRIPT }, events)
 }
 
 /** Uploads a fixture as the browser would (to its original key) and returns the thumbnail event for it. */
@@ -147,8 +149,7 @@ describe("bundled task handlers against s3rver + dynalite", () => {
     const taskRoot = await makeTaskRoot("video-worker")
     taskRoots.push(taskRoot)
     // As in the image (docker/Dockerfile.heavy): the script by path; the task root has no node_modules/exiftool-vendored.pl.
-    const exiftool = path.join(root, "node_modules/exiftool-vendored.pl/bin/exiftool")
-    const { outcomes } = await runTask(taskRoot, { ...standIns.env, MEDIA_EXIFTOOL_PATH: exiftool }, [event("p1")], "bundleHandler")
+    const { outcomes } = await runTask(taskRoot, { ...standIns.env, MEDIA_EXIFTOOL_PATH: EXIFTOOL_SCRIPT }, [event("p1")], "bundleHandler")
     expect(outcomes).toEqual([{ ok: true, value: { postId: "p1", bundles: [{ name: "01-smoke", bytes: expect.any(Number), entries: ["01-nikon.jpg"] }] } }])
     const zip = Buffer.from(await run(BlobStore.use((b) => b.get(BlobKeys.bundle("s1", "d1", "01-smoke")))))
     const jpeg = await new Promise<Buffer>((resolve, reject) =>

@@ -12,22 +12,36 @@
  * after the selection (the behaviour the selection bench measures);
  * `--steps enhance` after the enhanced files.
  *
+ * Every input of the folder is accounted for (`Inputs.ts`): processed files
+ * in the selection, unreadable ones among the files that could not be
+ * processed (UnreadableFileError), symbolic links and files that are not
+ * photos or videos listed as skipped with their status.
+ *
  * Exit code 0 when every job completed (whatever individual files did: a
- * corrupt file or an item whose enhancement failed is reported, not fatal);
- * 1 when a job itself failed (selection, enhancement, a caption, the download).
+ * corrupt or unreadable file or an item whose enhancement failed is
+ * reported, not fatal); 1 when a job itself failed (selection, enhancement, a
+ * caption, the download) or on a user error (a missing folder, a folder with
+ * nothing to read: InvalidInputError, printed as one line by main.ts).
  */
-import fs from "node:fs/promises"
 import path from "node:path"
 import { randomBytes } from "node:crypto"
 import { type ApiServices, makeApiHandler, UrlSigner } from "@curator/api"
-import { DEFAULT_BUNDLE_BYTES, DEFAULT_TTL_SECONDS, MIN_BUNDLE_BYTES, type SelectionJobInput, type SelectionJobRecord } from "@curator/contracts"
+import {
+  DEFAULT_BUNDLE_BYTES,
+  DEFAULT_TTL_SECONDS,
+  InvalidInputError,
+  MIN_BUNDLE_BYTES,
+  type SelectionJobInput,
+  type SelectionJobRecord
+} from "@curator/contracts"
 import { checkGeminiModels, DataDirLock, describeGeminiConfig, geminiConfigFromEnv, LocalOrchestrator, LocalStack } from "@curator/local"
 import { BlobStore, SessionStore } from "@curator/store"
 import { Console, type Context, Effect, Layer, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { makeApiClient } from "./ApiClient.js"
 import { BUNDLES_DIR, ENHANCED_DIR, type FlowOutcome, runFlow, type RunSteps } from "./Flow.js"
-import { ingestFolder } from "./Ingest.js"
+import { ingestInputs } from "./Ingest.js"
+import { type FolderInput, readFolderInputs } from "./Inputs.js"
 import { ProgressDisplay } from "./ProgressDisplay.js"
 import { type PostsJson, type ReportPost, writePostsOutputs, writeReport } from "./report/index.js"
 import { plural } from "./report/internal/text.js"
@@ -59,6 +73,10 @@ export const runCommand = Command.make("run", options, (cfg) =>
   Effect.gen(function* () {
     const out = path.resolve(cfg.out)
     const dataDir = path.resolve(Option.getOrElse(cfg.data, () => process.env["CURATOR_DATA_DIR"] ?? ".curator"))
+    // User errors (a missing folder, nothing to read, a bad option) fail with InvalidInputError: main.ts prints its one line.
+    if (cfg.max < 1) return yield* new InvalidInputError({ message: "--max must be at least 1" })
+    const bundleBytes = cfg.bundleMb * 1024 * 1024
+    if (bundleBytes < MIN_BUNDLE_BYTES) return yield* new InvalidInputError({ message: "--bundle-mb must be at least 1" })
     // GEMINI_API_KEY set -> Gemini selection, edits, video analysis and captions (CURATOR_GEMINI_* settings),
     // every configured model checked with models.get before any work; unset -> offline, no network.
     const configured = geminiConfigFromEnv(process.env)
@@ -72,20 +90,17 @@ export const runCommand = Command.make("run", options, (cfg) =>
     } else if (Option.isSome(cfg.folder)) {
       folder = path.resolve(cfg.folder.value)
     } else {
-      return yield* Effect.fail(new Error("Give a folder (curator run <folder>) or --sample."))
+      return yield* new InvalidInputError({ message: "Give a folder (curator run <folder>) or --sample." })
     }
-    const stat = yield* Effect.tryPromise(() => fs.stat(folder)).pipe(Effect.orElseSucceed(() => null))
-    if (!stat?.isDirectory()) return yield* Effect.fail(new Error(`Not a folder: ${folder}`))
-    if (cfg.max < 1) return yield* Effect.fail(new Error("--max must be at least 1"))
-    const bundleBytes = cfg.bundleMb * 1024 * 1024
-    if (bundleBytes < MIN_BUNDLE_BYTES) return yield* Effect.fail(new Error("--bundle-mb must be at least 1"))
+    const inputs = yield* readFolderInputs(folder)
+    if (!inputs.some((i) => i.kind === "media")) return yield* new InvalidInputError({ message: nothingToRead(folder, inputs) })
 
     yield* DataDirLock.acquire(dataDir)
     // The API handler the browser uses, over the same services (steps after the selection go through it).
     const services = (yield* Layer.build(
       Layer.merge(LocalStack.layer({ dataDir, gemini }), UrlSigner.layerLocal({ secret: randomBytes(32) }))
     )) as Context.Context<ApiServices | LocalOrchestrator>
-    const outcome = yield* runJob({ folder, out, targetCount: cfg.max, tripContext: cfg.context, steps: cfg.steps, keepGps: cfg.keepGps, bundleBytes, services }).pipe(
+    const outcome = yield* runJob({ folder, inputs, out, targetCount: cfg.max, tripContext: cfg.context, steps: cfg.steps, keepGps: cfg.keepGps, bundleBytes, services }).pipe(
       Effect.provideContext(services)
     )
     if (outcome.job.status === "failed") {
@@ -103,8 +118,21 @@ export const runCommand = Command.make("run", options, (cfg) =>
   )
 )
 
+/** The one-line error for a folder with no photo or video to read: what it holds instead, by status. */
+const nothingToRead = (folder: string, inputs: ReadonlyArray<FolderInput>): string => {
+  if (inputs.length === 0) return `No photos or videos in ${folder}: the folder is empty`
+  const counts = new Map<string, number>()
+  for (const i of inputs) {
+    const status = i.kind === "skipped" ? i.skipped.status : "unreadable"
+    counts.set(status, (counts.get(status) ?? 0) + 1)
+  }
+  return `No photos or videos in ${folder}: ${[...counts].map(([status, n]) => `${n} ${status}`).join(", ")}`
+}
+
 interface JobOptions {
   readonly folder: string
+  /** The folder's inputs (readFolderInputs), at least one of them media. */
+  readonly inputs: ReadonlyArray<FolderInput>
   readonly out: string
   readonly targetCount: number
   readonly tripContext: string
@@ -124,10 +152,13 @@ const runJob = Effect.fn("curator.run")(function* (opts: JobOptions) {
   const sessionId = randomId()
   const jobId = randomId()
   yield* sessions.createSession({ sessionId, createdAt: now.toISOString(), expiresAt, generation: 0, tripContext: opts.tripContext })
-  const { uploads, skipped } = yield* ingestFolder(opts.folder, sessionId, expiresAt)
-  if (skipped.length > 0) yield* Console.log(`Skipped ${skipped.length} file(s) that are not photos or videos: ${skipped.join(", ")}`)
-  if (uploads.length === 0) return yield* Effect.fail(new Error(`No photos or videos in ${opts.folder}`))
-  yield* Console.log(`Curator: ${plural(uploads.length, "file", "files")} from ${opts.folder}`)
+  const { uploads, unreadable, skipped } = yield* ingestInputs(opts.inputs, sessionId, expiresAt)
+  if (uploads.length === 0) return yield* new InvalidInputError({ message: nothingToRead(opts.folder, opts.inputs) })
+  const notTaken = [
+    ...(unreadable.length === 0 ? [] : [`${unreadable.length} could not be read`]),
+    ...(skipped.length === 0 ? [] : [`${skipped.length} not taken in (symbolic links, not photos or videos)`])
+  ]
+  yield* Console.log(`Curator: ${plural(uploads.length, "file", "files")} from ${opts.folder}${notTaken.length === 0 ? "" : ` (${notTaken.join("; ")}: listed in the report)`}`)
 
   const jobRecord: SelectionJobRecord = {
     jobId, status: "running", fileCount: uploads.length, tripContext: opts.tripContext, targetCount: opts.targetCount,
@@ -161,15 +192,19 @@ const runJob = Effect.fn("curator.run")(function* (opts: JobOptions) {
       failure: r?.status === "done" ? null : { tag: r?.errorTag ?? "NotProcessed", message: r?.errorMessage ?? "processing did not finish" }
     })
   }
+  // Files ingest could not read: listed among the files that could not be processed, with their own error.
+  for (const u of unreadable) items.push({ fileId: u.fileId, fileName: u.fileName, item: null, thumbnail: null, failure: { tag: u.error._tag, message: u.error.message } })
+  items.sort((a, b) => (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0))
   const report: ReportInput = {
     title: `Curator selection — ${path.basename(opts.folder)}`,
     tripContext: opts.tripContext,
     generatedAt: new Date().toISOString(),
     result: job.result,
-    items
+    items,
+    skipped
   }
   const written = reportOutputs(yield* writeReport(opts.out, report))
-  yield* printSummary(job.result, items, opts.steps === "select" ? written : {})
+  yield* printSummary(job.result, items, opts.steps === "select" ? written : {}, skipped)
   if (opts.steps === "select") return { job, flow: null }
   if (job.result.selected.length === 0) {
     yield* Console.log("Nothing was selected: no enhancement, posts or bundles.")

@@ -4,7 +4,7 @@
  * why, and where the outputs are.
  */
 import path from "node:path"
-import type { SelectionResult, SessionMeta } from "@curator/contracts"
+import type { SelectionResult, SessionMeta, SkippedInput } from "@curator/contracts"
 import { formatUsd } from "@curator/local"
 import { Console, Effect } from "effect"
 import type { FlowOutcome } from "./Flow.js"
@@ -22,8 +22,17 @@ export const reportOutputs = (paths: ReportPaths): Record<string, string> => {
   return { selectionJson: paths.selectionJson, contactSheet, htmlReport: paths.htmlReport, thumbnails: paths.thumbnails }
 }
 
-/** Prints the summary to stdout. `written` maps output kinds to file paths. */
-export const printSummary = (result: SelectionResult, items: ReportInput["items"], written: Readonly<Record<string, string>>) =>
+/**
+ * Prints the summary to stdout. `written` maps output kinds to file paths; `skipped` lists the
+ * inputs not taken in (each printed with its status). Files that failed before the selection
+ * (e.g. UnreadableFileError at ingest) are printed with their error tag.
+ */
+export const printSummary = (
+  result: SelectionResult,
+  items: ReportInput["items"],
+  written: Readonly<Record<string, string>>,
+  skipped: ReadonlyArray<SkippedInput> = []
+) =>
   Effect.gen(function* () {
     const name = new Map(items.map((i) => [i.fileId, i.fileName]))
     const byCategory = new Map<string, number>()
@@ -39,6 +48,16 @@ export const printSummary = (result: SelectionResult, items: ReportInput["items"
         const dup = e.duplicateOf ? ` (duplicate of ${name.get(e.duplicateOf) ?? e.duplicateOf})` : ""
         lines.push(`  - ${name.get(e.fileId)}: ${e.category}${dup} — ${e.reason}`)
       }
+    }
+    const inResult = new Set([...result.selected, ...result.excluded].map((e) => e.fileId))
+    const notRead = items.filter((i) => i.failure !== null && !inResult.has(i.fileId))
+    if (notRead.length > 0) {
+      lines.push(`Could not be read ${notRead.length}:`)
+      for (const i of notRead) lines.push(`  - ${i.fileName}: unprocessable — ${i.failure?.message} (${i.failure?.tag})`)
+    }
+    if (skipped.length > 0) {
+      lines.push(`Not taken in ${skipped.length}:`)
+      for (const s of skipped) lines.push(`  - ${s.fileName}: ${s.status} — ${s.reason}`)
     }
     if (Object.keys(written).length > 0) {
       lines.push("")

@@ -17,6 +17,7 @@ import exifr from "exifr"
 import sharp from "sharp"
 import { beforeAll, describe, expect, it } from "vitest"
 import yauzl from "yauzl"
+import { cliEnv, runCliProcess, worldWritableDir } from "./cliProcess.js"
 
 const root = path.resolve(import.meta.dirname, "../../..")
 const fixtures = path.resolve(root, "../shared/fixtures/media")
@@ -153,12 +154,12 @@ const checkWholeFlow = async (out: string, sel: SelectionJson, keepGps: boolean)
 const fixturesOrSample = (out: string): string => (fs.existsSync(path.join(out, "sample-trip")) ? path.join(out, "sample-trip") : fixtures)
 
 const runCli = (args: ReadonlyArray<string>) =>
-  spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 240_000, env: { ...process.env, NO_COLOR: "1" } })
+  spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 240_000, env: cliEnv() })
 
 /** Like runCli, but without blocking the event loop (the Gemini stand-in runs in this process). */
 const runCliAsync = (args: ReadonlyArray<string>, env: Record<string, string>) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, NO_COLOR: "1", ...env } })
+    const child = spawn(process.execPath, [cli, ...args], { env: cliEnv(env) })
     let stdout = ""
     let stderr = ""
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()))
@@ -373,9 +374,10 @@ describe("curator run", () => {
   it("says 'offline selection' without a key", () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-offline-"))
     fs.mkdirSync(path.join(work, "in"))
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1" }
+    fs.copyFileSync(path.join(fixtures, "jpeg-canon-s40-exif-stripped.jpg"), path.join(work, "in", "one.jpg"))
+    const env = cliEnv()
     delete env["GEMINI_API_KEY"]
-    const r = spawnSync(process.execPath, [cli, "run", path.join(work, "in"), "--out", path.join(work, "out"), "--data", path.join(work, "data")], {
+    const r = spawnSync(process.execPath, [cli, "run", path.join(work, "in"), "--out", path.join(work, "out"), "--data", path.join(work, "data"), "--steps", "select"], {
       encoding: "utf8",
       timeout: 120_000,
       env
@@ -388,6 +390,7 @@ describe("curator run", () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-lock-"))
     const data = path.join(work, "data")
     fs.mkdirSync(path.join(work, "in"))
+    fs.copyFileSync(path.join(fixtures, "jpeg-canon-s40-exif-stripped.jpg"), path.join(work, "in", "one.jpg"))
     const { default: lockfile } = await import("proper-lockfile")
     fs.mkdirSync(data, { recursive: true })
     const release = await lockfile.lock(data, { realpath: false })
@@ -397,4 +400,59 @@ describe("curator run", () => {
     expect(r.stderr + r.stdout).toMatch(/Another Curator process/)
     fs.rmSync(work, { recursive: true, force: true })
   }, 60_000)
+
+  it("one unreadable file does not abort the run: it is reported as UnreadableFileError, symlinks and an SVG are listed as skipped, selection.json is written (run as an unprivileged user on a mode-000 file)", () => {
+    const work = worldWritableDir("curator-unreadable-")
+    try {
+      const folder = path.join(work, "in")
+      fs.mkdirSync(path.join(folder, "day2"), { recursive: true })
+      fs.copyFileSync(path.join(fixtures, "jpeg-nikon-coolpix-p6000-gps.jpg"), path.join(folder, "a.jpg"))
+      fs.copyFileSync(path.join(fixtures, "webp-htc-desire-gps.webp"), path.join(folder, "day2", "b.webp"))
+      fs.copyFileSync(path.join(fixtures, "jpeg-canon-s40-exif-stripped.jpg"), path.join(folder, "locked.jpg"))
+      fs.writeFileSync(path.join(folder, "chart.svg"), `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>`)
+      fs.symlinkSync(path.join(folder, "a.jpg"), path.join(folder, "link.jpg"))
+      fs.symlinkSync(path.join(folder, "day2"), path.join(folder, "day2-link"))
+      for (const f of ["a.jpg", "day2/b.webp", "chart.svg"]) fs.chmodSync(path.join(folder, f), 0o644)
+      fs.chmodSync(path.join(folder, "locked.jpg"), 0o000)
+      const out = path.join(work, "out")
+      const r = runCliProcess(cli, ["run", folder, "--out", out, "--data", path.join(work, "data"), "--steps", "select"], { unprivileged: true })
+      expect(r.status, r.stderr + r.stdout).toBe(0)
+      const sel = JSON.parse(fs.readFileSync(path.join(out, "selection.json"), "utf8")) as SelectionJson & {
+        readonly skipped: ReadonlyArray<{ readonly fileName: string; readonly status: string; readonly reason: string }>
+      }
+      expect(sel.selected.map((s) => s.fileName).sort()).toEqual(["a.jpg", "day2/b.webp"])
+      expect(sel.excluded.map((e) => [e.fileName, e.category, e.error?.tag])).toEqual([["locked.jpg", "unprocessable", "UnreadableFileError"]])
+      expect(sel.excluded[0]?.reason).toMatch(/permission denied \(EACCES\)/)
+      expect(sel.skipped.map((s) => [s.fileName, s.status])).toEqual([
+        ["chart.svg", "skipped: unsupported type"],
+        ["day2-link", "skipped: symlink"],
+        ["link.jpg", "skipped: symlink"]
+      ])
+      expect([sel.counts["files"], sel.counts["skipped"], sel.counts["unprocessable"]]).toEqual([3, 3, 1])
+      const html = fs.readFileSync(path.join(out, "report.html"), "utf8")
+      for (const text of ["locked.jpg", "UnreadableFileError", "link.jpg", "skipped: symlink", "chart.svg", "skipped: unsupported type"]) expect(html).toContain(text)
+      expect(r.stdout).toMatch(/locked\.jpg: unprocessable — .*\(UnreadableFileError\)/)
+      expect(r.stdout).toContain("link.jpg: skipped: symlink")
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true })
+    }
+  }, 300_000)
+
+  it("stack traces on user errors: a missing path and an empty folder print one clear line and exit 1", () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), "curator-user-error-"))
+    try {
+      fs.mkdirSync(path.join(work, "empty"))
+      for (const [folder, message] of [
+        [path.join(work, "nope"), `curator: No such folder: ${path.join(work, "nope")}`],
+        [path.join(work, "empty"), `curator: No photos or videos in ${path.join(work, "empty")}: the folder is empty`]
+      ] as const) {
+        const r = runCli(["run", folder, "--out", path.join(work, "out"), "--data", path.join(work, "data")])
+        expect(r.status).toBe(1)
+        expect(r.stderr.trim()).toBe(message)
+        expect(r.stdout).not.toMatch(/\bat .*\.mjs:\d+/)
+      }
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true })
+    }
+  }, 120_000)
 })

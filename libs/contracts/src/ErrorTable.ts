@@ -52,6 +52,7 @@ export const ErrorTable: { readonly [K in ErrorTag]: ErrorClass } = {
   UnsupportedMediaError: terminal,
   CorruptMediaError: terminal,
   MediaTooLargeError: terminal,
+  UnreadableFileError: terminal,
   MediaToolTimeoutError: retry(1, 1, 2),
   NotFoundError: terminal,
   StoreThrottledError: retry(1, 4, 2),

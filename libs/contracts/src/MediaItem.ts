@@ -15,18 +15,42 @@ export type MediaKind = typeof MediaKind.Type
 /**
  * A capture time. `local` is the wall-clock time where the picture was taken
  * (ISO 8601 without offset, e.g. `2019-03-21T14:02:11`), `offsetMinutes` the
- * UTC offset when the file records one (EXIF `OffsetTimeOriginal`, QuickTime
- * `com.apple.quicktime.creationdate`), and `utc` the instant when it is known
- * (offset known, or the container stores UTC such as MP4 `creation_time`).
+ * UTC offset when the file records one (EXIF `OffsetTimeOriginal`, an XMP date,
+ * QuickTime `com.apple.quicktime.creationdate` or `©day`), and `utc` the instant
+ * when it is known (offset known, or the container stores UTC such as the MP4
+ * movie header's `creation_time`: then `local` holds that UTC wall time and
+ * `offsetMinutes` is null). `source`: EXIF, XMP/IPTC, a QuickTime date tag, the
+ * container header, or the file system.
  * Comparing two captures uses `utc` when both have it, else `local`.
  */
 export const CaptureTime = Schema.Struct({
   local: Schema.String,
   offsetMinutes: Schema.NullOr(Schema.Int),
   utc: Schema.NullOr(Schema.String),
-  source: Schema.Literals(["exif", "quicktime", "container", "file"])
+  source: Schema.Literals(["exif", "xmp", "quicktime", "container", "file"])
 })
 export type CaptureTime = typeof CaptureTime.Type
+
+const pad2 = (n: number) => String(n).padStart(2, "0")
+
+/** `+hh:mm` / `-hh:mm` (ISO 8601) for a UTC offset in minutes east of UTC. */
+export const formatUtcOffset = (minutes: number): string => {
+  const abs = Math.abs(minutes)
+  return `${minutes < 0 ? "-" : "+"}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`
+}
+
+/**
+ * A capture time as ONE ISO 8601 string: the local wall time with its offset when the
+ * offset is known (`2020-11-20T15:04:02+01:00`: what the person's watch showed, and the
+ * instant); the UTC instant ending in `Z` when only that is known (an MP4 header time);
+ * else the bare local time (`2008-10-22T16:28:39`: a camera with no time zone).
+ */
+export const formatCaptureTime = (time: CaptureTime): string => {
+  const local = time.local.replace(/\.\d+$/, "")
+  if (time.offsetMinutes !== null && Number.isFinite(Date.parse(`${local}Z`))) return `${local}${formatUtcOffset(time.offsetMinutes)}`
+  if (time.utc !== null && Number.isFinite(Date.parse(time.utc))) return new Date(Date.parse(time.utc)).toISOString().replace(/\.000Z$/, "Z")
+  return local
+}
 
 /** A GPS fix in decimal degrees (WGS 84), altitude in metres when recorded. Exactly 0,0 is never stored (treated as "no GPS"). */
 export const GpsPosition = Schema.Struct({
@@ -77,3 +101,16 @@ export const MediaItem = Schema.Struct({
   userComment: Schema.optional(Schema.NullOr(Schema.String))
 })
 export type MediaItem = typeof MediaItem.Type
+
+/**
+ * Why an input was not taken in: a symbolic link (Curator reads regular files only, so a link
+ * can never lead it outside the folder or read one file twice) or a file that is not a photo or
+ * video (no media extension and no media signature in its first bytes: an SVG, a README, a
+ * sidecar). Listed in every report, never dropped silently.
+ */
+export const SkippedInputStatus = Schema.Literals(["skipped: symlink", "skipped: unsupported type"])
+export type SkippedInputStatus = typeof SkippedInputStatus.Type
+
+/** An input that was not taken in: its name (relative path), status and a plain reason. */
+export const SkippedInput = Schema.Struct({ fileName: Schema.String, status: SkippedInputStatus, reason: Schema.String })
+export type SkippedInput = typeof SkippedInput.Type

@@ -16,6 +16,11 @@ export class UnsupportedMediaError extends Schema.TaggedError<UnsupportedMediaEr
 export class CorruptMediaError extends Schema.TaggedError<CorruptMediaError>()("CorruptMediaError", fields) {}
 /** Past a pixel limit (checked from the header before decoding), a byte limit or a duration x resolution budget (terminal). */
 export class MediaTooLargeError extends Schema.TaggedError<MediaTooLargeError>()("MediaTooLargeError", fields) {}
+/**
+ * The file exists but the process may not read it (`EACCES`/`EPERM`: its permissions, an ACL, a
+ * file locked by another program) (terminal: reading it again gives the same answer).
+ */
+export class UnreadableFileError extends Schema.TaggedError<UnreadableFileError>()("UnreadableFileError", fields) {}
 /** An external media tool (ffmpeg, ffprobe, heif-convert) ran past its wall-clock timeout and was killed (retried once). */
 export class MediaToolTimeoutError extends Schema.TaggedError<MediaToolTimeoutError>()("MediaToolTimeoutError", fields) {}
 /** A blob or record the task needs does not exist (terminal). */
@@ -57,6 +62,7 @@ export type CuratorError =
   | UnsupportedMediaError
   | CorruptMediaError
   | MediaTooLargeError
+  | UnreadableFileError
   | MediaToolTimeoutError
   | NotFoundError
   | StoreThrottledError

@@ -62,6 +62,7 @@ const errorClasses: { readonly [K in Contracts.CuratorError["_tag"]]: new (args:
   CorruptMediaError: Contracts.CorruptMediaError,
   MediaTooLargeError: Contracts.MediaTooLargeError,
   MediaToolTimeoutError: Contracts.MediaToolTimeoutError,
+  UnreadableFileError: Contracts.UnreadableFileError,
   NotFoundError: Contracts.NotFoundError,
   StoreThrottledError: Contracts.StoreThrottledError,
   StoreUnavailableError: Contracts.StoreUnavailableError,

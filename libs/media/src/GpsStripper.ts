@@ -35,7 +35,7 @@ import { CorruptMediaError, MediaToolTimeoutError, UnsupportedMediaError } from 
 import { Context, Duration, Effect, Layer } from "effect"
 import { MediaConfig } from "./MediaConfig.js"
 import { ProcessRunner } from "./ProcessRunner.js"
-import { resolveExiftoolScript } from "./internal/exiftoolScript.js"
+import { acquireExifTool, isExifToolTimeout } from "./internal/exiftool.js"
 import { VIDEO_CAPTURE_TAGS } from "./internal/videoCaptureTags.js"
 
 /** The ExifTool arguments that delete every location tag (one write, `-overwrite_original`, file times kept with `-P`). */
@@ -87,20 +87,14 @@ export class GpsStripper extends Context.Service<GpsStripper, {
     Effect.gen(function* () {
       const config = yield* MediaConfig
       const runner = yield* ProcessRunner
-      const timeoutMillis = Duration.toMillis(config.exifStripTimeout)
-      // Loaded here, not at module load: every bundle holding libs/media carries exiftool-vendored,
-      // only the bundle task's layer needs it (Lambda init of the other workers stays as it was).
-      const { ExifTool } = yield* Effect.promise(() => import("exiftool-vendored"))
-      const script = yield* resolveExiftoolScript(config.exiftoolPath)
-      const exiftool = yield* Effect.acquireRelease(
-        Effect.sync(() => new ExifTool({ maxProcs: 1, taskRetries: 0, taskTimeoutMillis: timeoutMillis, exiftoolPath: script })),
-        (tool) => Effect.promise(() => tool.end(true)).pipe(Effect.timeout("5 seconds"), Effect.ignore, Effect.andThen(Effect.promise(() => tool.end(false))))
-      )
+      // acquireExifTool imports exiftool-vendored here, not at module load: every bundle holding libs/media
+      // carries it, only the bundle task's layer needs it (Lambda init of the other workers stays as it was).
+      const exiftool = yield* acquireExifTool(config, Duration.toMillis(config.exifStripTimeout))
 
       const name = (file: string) => path.basename(file)
       const toolError = (file: string, error: unknown) => {
         const message = (error instanceof Error ? error.message : String(error)).replaceAll(file, name(file))
-        return error instanceof Error && (error.name === "TaskTimeoutError" || /timed? ?out/i.test(message))
+        return isExifToolTimeout(error)
           ? new MediaToolTimeoutError({ message: `exiftool ran longer than ${Duration.format(config.exifStripTimeout)} on ${name(file)} and was killed` })
           : new CorruptMediaError({ message: `exiftool could not rewrite ${name(file)}: ${message}` })
       }

@@ -25,7 +25,7 @@ import sharp, { type Sharp } from "sharp"
 import { CorruptMediaError, MediaTooLargeError, type MediaToolTimeoutError, UnsupportedMediaError } from "@curator/contracts"
 import { MediaConfig } from "./MediaConfig.js"
 import { guardInput, ProcessRunner } from "./ProcessRunner.js"
-import { readExif } from "./internal/exif.js"
+import { readExifOrientation } from "./internal/exif.js"
 import { type HeifLayout, heifResidualOrientation, readHeifLayout } from "./internal/heif.js"
 import { setJpegExifOrientation } from "./internal/jpegExif.js"
 import { applyOrientation, swapsAxes } from "./internal/orientation.js"
@@ -149,8 +149,7 @@ export class HeifDecoder extends Context.Service<HeifDecoder, {
         const width = header.width ?? layout.ispe?.width ?? 0
         const height = header.height ?? layout.ispe?.height ?? 0
         if (width * height > config.maxInputPixels) return yield* tooLarge(width, height, "read from the HEIF header")
-        const exif = yield* Effect.promise(() => readExif(header.exif))
-        const orientation = heifResidualOrientation(layout, exif.orientation ?? 1)
+        const orientation = heifResidualOrientation(layout, (yield* Effect.promise(() => readExifOrientation(header.exif))) ?? 1)
         const limitInputPixels = config.maxInputPixels
 
         const dir = yield* runner.tempDir

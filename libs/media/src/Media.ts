@@ -1,9 +1,12 @@
 /**
  * Media: every media service composed with its dependencies, configured from the
  * environment ({@link MediaConfig.layer}) or from explicit settings ({@link Media.layerWith}).
+ * Scoped: the ExifTool process of {@link ExifToolReader} (started on the first read) ends
+ * when the layer's scope closes.
  */
 import { Layer } from "effect"
 import { AiPreviewEncoder } from "./AiPreviewEncoder.js"
+import { ExifToolReader } from "./ExifToolReader.js"
 import { HeifDecoder } from "./HeifDecoder.js"
 import { MediaConfig, type MediaSettings } from "./MediaConfig.js"
 import { MediaInspector } from "./MediaInspector.js"
@@ -18,7 +21,7 @@ import { VideoProbe } from "./VideoProbe.js"
 
 const servicesOn = <E, R>(config: Layer.Layer<MediaConfig, E, R>) => {
   const runner = ProcessRunner.layer.pipe(Layer.provideMerge(config))
-  const heif = HeifDecoder.layer.pipe(Layer.provideMerge(runner))
+  const heif = Layer.merge(HeifDecoder.layer, ExifToolReader.layer).pipe(Layer.provideMerge(runner))
   const reader = MetadataReader.layer.pipe(Layer.provideMerge(heif))
   const renderer = ThumbnailRenderer.layer.pipe(Layer.provideMerge(reader))
   const sampler = VideoFrameSampler.layer.pipe(Layer.provideMerge(renderer))

@@ -1,26 +1,30 @@
 /**
  * MetadataReader: reads what Curator stores about a photo or video WITHOUT decoding
- * pixels: header dimensions (checked against the pixel limit before anything decodes),
- * EXIF (exifr) for photos, ffprobe's JSON for videos.
+ * pixels: the pixel facts from the decoders' own view (sharp's header for photos,
+ * checked against the pixel limit before anything decodes; ffprobe's JSON for videos:
+ * tracks, codec, size, display rotation, duration) and the tags — make, model, EXIF
+ * orientation, capture time, GPS, a photo's software and user comment — from ExifTool,
+ * the reference reader (ExifToolReader; the rules in `internal/metadataTags.ts`;
+ * decision 0009). A video with no location tag has its timed metadata read too (`-ee`:
+ * GoPro GPMF, `camm`). A HEIF image sequence (no primary item) takes its size from
+ * ffprobe's image track.
  */
 import { Context, Effect, Layer } from "effect"
 import sharp from "sharp"
 import {
   CorruptMediaError,
-  type CaptureTime,
-  type GpsPosition,
   type MediaItem,
   MediaTooLargeError,
   type MediaToolTimeoutError,
   UnsupportedMediaError
 } from "@curator/contracts"
+import { ExifToolReader } from "./ExifToolReader.js"
 import { MediaConfig } from "./MediaConfig.js"
 import type { SniffedType } from "./MediaSniffer.js"
 import { ProcessRunner, type FfprobeResult, type FfprobeStream } from "./ProcessRunner.js"
-import { captureTimeOf, readExif, softwareAndComment } from "./internal/exif.js"
 import { heifResidualOrientation, isHeifFamily, readHeifLayout } from "./internal/heif.js"
 import { readTopLevel } from "./internal/isobmff.js"
-import { parseIso6709 } from "./internal/iso6709.js"
+import { FACT_TAGS, FIX_TAGS, firstValidFix, type TagFacts, tagFacts } from "./internal/metadataTags.js"
 import { swapsAxes } from "./internal/orientation.js"
 import { corruptFromSharp } from "./internal/sharpErrors.js"
 
@@ -31,6 +35,37 @@ import { corruptFromSharp } from "./internal/sharpErrors.js"
  * rotation (video, degrees clockwise), durationSeconds and hasAudio (videos; null for photos).
  */
 export type MediaMetadata = Omit<MediaItem, "fileId" | "key" | "fileName" | "bytes" | "contentHash">
+
+/**
+ * What {@link MetadataReader.readDetailed} returns: the metadata, and the EXIF orientation tag as
+ * the file stores it (1..8), or null when it has none (`metadata.orientation` is 1 then) or is a video.
+ */
+export interface MetadataReading {
+  readonly metadata: MediaMetadata
+  readonly orientationTag: number | null
+}
+
+/**
+ * The first step of a read ({@link MetadataReader.probe}): `preliminary` is the metadata from the
+ * decoders' view alone (size, codec, duration, rotation; the orientation libvips reads; no capture
+ * time, GPS, make, model, software or comment yet); `withTags` reads the tags and gives the finished reading.
+ */
+export interface ProbedMetadata {
+  readonly preliminary: MediaMetadata
+  readonly withTags: Effect.Effect<MetadataReading, MediaToolTimeoutError>
+}
+
+/** The MediaMetadata fields that come from the tags (the orientation aside: it also decides the geometry). */
+type TagFields = Omit<TagFacts, "orientation">
+
+/** Tag fields before the tags are read. */
+const NO_TAGS: TagFields = { make: null, model: null, captureTime: null, gps: null, software: null, userComment: null }
+
+/** The tag fields of a photo (software and user comment included). */
+const photoTagFields = ({ make, model, captureTime, gps, software, userComment }: TagFields) => ({ make, model, captureTime, gps, software, userComment })
+
+/** The tag fields of a video (software and user comment are photos' only). */
+const videoTagFields = ({ make, model, captureTime, gps }: TagFields) => ({ make, model, captureTime, gps })
 
 /** Failures of {@link MetadataReader.read}. */
 export type MetadataError = CorruptMediaError | UnsupportedMediaError | MediaTooLargeError | MediaToolTimeoutError
@@ -55,45 +90,6 @@ export const streamRotation = (stream: FfprobeStream): number => {
   return Number.isFinite(tag) ? normaliseRotation(tag) : 0
 }
 
-const QT_DATE = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/
-
-/**
- * Video capture time. `com.apple.quicktime.creationdate` is local time WITH its offset
- * (e.g. `2019-07-24T11:25:40+0300`); MP4/QuickTime `creation_time` is UTC (ISO/IEC 14496-12
- * `mvhd`, seconds since 1904 UTC) with no offset. Zero dates (1904/1970 epochs) count as none.
- */
-export const videoCaptureTime = (tags: Readonly<Record<string, string>>): CaptureTime | null => {
-  const apple = QT_DATE.exec(tags["com.apple.quicktime.creationdate"] ?? "")
-  if (apple !== null) {
-    const [, date, time, zone] = apple
-    const local = `${date}T${time}`
-    if (zone === undefined) return captureTimeOf(local, null, "quicktime")
-    if (zone === "Z") return captureTimeOf(local, 0, "quicktime")
-    const sign = zone.startsWith("-") ? -1 : 1
-    const digits = zone.slice(1).replace(":", "")
-    return captureTimeOf(local, sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))), "quicktime")
-  }
-  const container = QT_DATE.exec(tags.creation_time ?? "")
-  if (container !== null) {
-    const [, date = "", time] = container
-    if (Number(date.slice(0, 4)) <= 1970) return null
-    const utc = `${date}T${time}`
-    return { local: utc, offsetMinutes: null, utc: `${utc}Z`, source: "container" }
-  }
-  return null
-}
-
-/** Video GPS from the ISO 6709 tags ffprobe exposes (Apple Keys first, then udta `©xyz` as `location`). */
-export const videoGps = (tags: Readonly<Record<string, string>>): GpsPosition | null => {
-  for (const key of ["com.apple.quicktime.location.ISO6709", "location", "location-eng"]) {
-    const value = tags[key]
-    if (value !== undefined) return parseIso6709(value)
-  }
-  return null
-}
-
-const nonEmpty = (value: string | undefined): string | null => (value !== undefined && value.trim() !== "" ? value.trim() : null)
-
 /** The service. */
 export class MetadataReader extends Context.Service<MetadataReader, {
   /**
@@ -104,17 +100,30 @@ export class MetadataReader extends Context.Service<MetadataReader, {
    * `MediaToolTimeoutError` (ffprobe killed).
    */
   readonly read: (path: string, sniffed: SniffedType) => Effect.Effect<MediaMetadata, MetadataError>
+  /** {@link read}, with the EXIF orientation tag as stored (what `curator inspect` shows). */
+  readonly readDetailed: (path: string, sniffed: SniffedType) => Effect.Effect<MetadataReading, MetadataError>
+  /**
+   * {@link readDetailed} in two steps: the decoders' view first (header or ffprobe, every limit and
+   * truncation check: what must pass before anything decodes), then `withTags` (ExifTool). A caller
+   * may start decoding with `preliminary` while the tags are read (MediaInspector renders the
+   * thumbnail meanwhile: the one ExifTool process serves every file in turn).
+   */
+  readonly probe: (path: string, sniffed: SniffedType) => Effect.Effect<ProbedMetadata, MetadataError>
 }>()("curator/media/MetadataReader") {
   static readonly layer = Layer.effect(
     MetadataReader,
     Effect.gen(function* () {
       const config = yield* MediaConfig
       const runner = yield* ProcessRunner
+      const exiftool = yield* ExifToolReader
       yield* Effect.sync(() => sharp.cache(false))
 
-      const readPhoto = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
+      /** A photo's tags (ExifTool) with the photo rules. */
+      const photoTags = (path: string) => Effect.map(exiftool.read(path, { tags: FACT_TAGS }), (tags) => tagFacts(tags, "photo"))
+
+      const probePhoto = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
         const heif = isHeifFamily(sniffed) ? yield* readHeifLayout(path, sniffed.format.toUpperCase()) : undefined
-        if (heif?.sequence === true) return yield* readImageSequence(path, sniffed)
+        if (heif?.sequence === true) return yield* probeImageSequence(path, sniffed)
         // limitInputPixels off here: metadata() reads the header only, and we report the limit ourselves.
         const header = yield* Effect.tryPromise({ try: () => sharp(path, { limitInputPixels: false }).metadata(), catch: corruptFromSharp })
         const width = header.width
@@ -123,59 +132,60 @@ export class MetadataReader extends Context.Service<MetadataReader, {
           return yield* new CorruptMediaError({ message: "the image header has no dimensions: the file is truncated or corrupt" })
         }
         if (width * height > config.maxInputPixels) return yield* tooLarge(width, height, config.maxInputPixels)
-        const exif = yield* Effect.promise(() => readExif(header.exif))
-        // libvips reads the orientation tag on its own: the fallback when exifr could not.
-        const orientation = exif.orientation ?? header.orientation ?? 1
-        // sharp reports HEIF sizes after libheif's irot; other formats as stored.
-        const residual = heif !== undefined ? heifResidualOrientation(heif, orientation) : orientation
-        const swap = swapsAxes(residual)
-        return {
-          kind: "photo",
-          mime: sniffed.mime,
-          codec: sniffed.format,
-          width: swap ? height : width,
-          height: swap ? width : height,
-          captureTime: exif.captureTime,
-          gps: exif.gps,
-          make: exif.make,
-          model: exif.model,
-          ...softwareAndComment(exif, header.comments, header.xmpAsString),
-          orientation,
-          rotation: 0,
-          durationSeconds: null,
-          hasAudio: null
-        } satisfies MediaMetadata
+        const photo = (orientation: number, facts: TagFields): MediaMetadata => {
+          // sharp reports HEIF sizes after libheif's irot; other formats as stored.
+          const residual = heif !== undefined ? heifResidualOrientation(heif, orientation) : orientation
+          const swap = swapsAxes(residual)
+          return {
+            kind: "photo",
+            mime: sniffed.mime,
+            codec: sniffed.format,
+            width: swap ? height : width,
+            height: swap ? width : height,
+            ...photoTagFields(facts),
+            orientation,
+            rotation: 0,
+            durationSeconds: null,
+            hasAudio: null
+          }
+        }
+        const withTags = Effect.map(photoTags(path), (facts): MetadataReading => {
+          // libvips reads the orientation tag on its own: the fallback when ExifTool found none.
+          const orientationTag = facts.orientation ?? header.orientation ?? null
+          return { metadata: photo(orientationTag ?? 1, facts), orientationTag }
+        })
+        return { preliminary: photo(header.orientation ?? 1, NO_TAGS), withTags } satisfies ProbedMetadata
       })
 
       /**
        * A HEIF image sequence with no primary item (issue 12 item 13): the size of its image track
-       * (ffprobe; HeifDecoder shows its first frame), no EXIF to read.
+       * (ffprobe; HeifDecoder shows its first frame as stored, so orientation 1 whatever EXIF tag it carries);
+       * the file's tags as a photo's.
        */
-      const readImageSequence = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
+      const probeImageSequence = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
         const probe = yield* runner.probe(path, { demuxer: "mov" })
         const stream = probe.streams.find((s) => s.codec_type === "video")
         const width = stream?.width ?? 0
         const height = stream?.height ?? 0
         if (width <= 0 || height <= 0) return yield* new CorruptMediaError({ message: "the HEIF image sequence has no decodable image track" })
         if (width * height > config.maxInputPixels) return yield* tooLarge(width, height, config.maxInputPixels)
-        return {
+        const sequence = (facts: TagFields): MediaMetadata => ({
           kind: "photo",
           mime: sniffed.mime,
           codec: sniffed.format,
           width,
           height,
-          captureTime: null,
-          gps: null,
-          make: null,
-          model: null,
+          ...photoTagFields(facts),
           orientation: 1,
           rotation: 0,
           durationSeconds: null,
           hasAudio: null
-        } satisfies MediaMetadata
+        })
+        const withTags = Effect.map(photoTags(path), (facts): MetadataReading => ({ metadata: sequence(facts), orientationTag: facts.orientation ?? null }))
+        return { preliminary: sequence(NO_TAGS), withTags } satisfies ProbedMetadata
       })
 
-      const readVideo = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
+      const probeVideo = Effect.fnUntraced(function* (path: string, sniffed: SniffedType) {
         const layout = yield* Effect.promise(() => readTopLevel(path))
         if (layout.truncatedBox !== undefined) {
           return yield* new CorruptMediaError({
@@ -202,28 +212,36 @@ export class MetadataReader extends Context.Service<MetadataReader, {
         }
         const rotation = streamRotation(stream)
         const swap = rotation === 90 || rotation === 270
-        const tags = probe.format.tags ?? {}
-        return {
+        const video = (facts: TagFields): MediaMetadata => ({
           kind: "video",
           mime: sniffed.mime,
           codec: stream.codec_name ?? "unknown",
           width: swap ? codedHeight : codedWidth,
           height: swap ? codedWidth : codedHeight,
-          captureTime: videoCaptureTime(tags),
-          gps: videoGps(tags),
-          make: nonEmpty(tags["com.apple.quicktime.make"] ?? tags["com.android.manufacturer"] ?? tags.make),
-          model: nonEmpty(tags["com.apple.quicktime.model"] ?? tags["com.android.model"] ?? tags.model),
+          ...videoTagFields(facts),
           orientation: 1,
           rotation,
           durationSeconds,
           hasAudio: probe.streams.some((s) => s.codec_type === "audio")
-        } satisfies MediaMetadata
+        })
+        const withTags = Effect.gen(function* () {
+          const facts = tagFacts(yield* exiftool.read(path, { tags: FACT_TAGS }), "video")
+          // No location tag: the first fix of the timed metadata (GoPro GPMF, camm) — ExifTool `-ee`.
+          // That pass is an extra: past the time limit the video simply has no position.
+          const gps = facts.gps ?? firstValidFix(yield* exiftool.read(path, { tags: FIX_TAGS, embedded: true }).pipe(
+            Effect.catchTag("MediaToolTimeoutError", () => Effect.succeed({}))
+          ))
+          return { metadata: video({ ...facts, gps }), orientationTag: null } satisfies MetadataReading
+        })
+        return { preliminary: video(NO_TAGS), withTags } satisfies ProbedMetadata
       })
 
-      const read = (path: string, sniffed: SniffedType): Effect.Effect<MediaMetadata, MetadataError> =>
-        sniffed.kind === "photo" ? readPhoto(path, sniffed) : readVideo(path, sniffed)
+      const probe = (path: string, sniffed: SniffedType): Effect.Effect<ProbedMetadata, MetadataError> =>
+        sniffed.kind === "photo" ? probePhoto(path, sniffed) : probeVideo(path, sniffed)
+      const readDetailed = (path: string, sniffed: SniffedType): Effect.Effect<MetadataReading, MetadataError> =>
+        Effect.flatMap(probe(path, sniffed), (probed) => probed.withTags)
 
-      return MetadataReader.of({ read })
+      return MetadataReader.of({ read: (path, sniffed) => Effect.map(readDetailed(path, sniffed), (r) => r.metadata), readDetailed, probe })
     })
   )
 }

@@ -27,7 +27,7 @@ import sharp from "sharp"
 import { MediaConfig } from "./MediaConfig.js"
 import { sniffSync } from "./MediaSniffer.js"
 import { guardInput, ProcessRunner } from "./ProcessRunner.js"
-import { readExif } from "./internal/exif.js"
+import { readExifOrientation } from "./internal/exif.js"
 import { isHeifFamily, readHeifLayout } from "./internal/heif.js"
 import { heifTransformsForExif, withHeifTransforms } from "./internal/heifTransforms.js"
 import { jpegExifOrientation, setJpegExifOrientation, unlinkJpegExifThumbnail } from "./internal/jpegExif.js"
@@ -132,7 +132,7 @@ export class OrientationNormalizer extends Context.Service<OrientationNormalizer
         const layout = yield* readHeifLayout(file, label)
         if (layout.sequence) return "unchanged" as const
         const header = yield* Effect.tryPromise({ try: () => sharp(bytes, { limitInputPixels: false }).metadata(), catch: corruptFromSharp })
-        const orientation = (yield* Effect.promise(() => readExif(header.exif))).orientation ?? header.orientation ?? 1
+        const orientation = (yield* Effect.promise(() => readExifOrientation(header.exif))) ?? header.orientation ?? 1
         if (orientation === 1) return "unchanged" as const
         if (layout.hasIrot || layout.hasImir) {
           yield* setExifOrientationOne(file)

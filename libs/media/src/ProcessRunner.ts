@@ -26,7 +26,7 @@ import ffmpeg from "fluent-ffmpeg/lib/fluent-ffmpeg.js"
 import type { FfmpegCommand } from "fluent-ffmpeg"
 import { MediaConfig } from "./MediaConfig.js"
 import { FfprobeResultFromJson, type FfprobeResult } from "./internal/ffprobe.js"
-import { resolveExiftoolScript } from "./internal/exiftoolScript.js"
+import { resolveExiftoolScript } from "./internal/exiftool.js"
 import { lastLine, spawnTool, type SpawnResult } from "./internal/spawnTool.js"
 
 export type { FfprobeResult, FfprobeStream } from "./internal/ffprobe.js"

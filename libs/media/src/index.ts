@@ -1,12 +1,13 @@
 /**
- * @curator/media — native media code: sniffing (magic bytes), metadata (exifr,
- * ffprobe), HEIC decoding (libheif), thumbnails and video frames (sharp, ffmpeg),
+ * @curator/media — native media code: sniffing (magic bytes), metadata (ExifTool,
+ * sharp's header, ffprobe), HEIC decoding (libheif), thumbnails and video frames (sharp, ffmpeg),
  * and the per-file inspection program. Every external tool runs through
  * ProcessRunner with the Hardening rules of ARCHITECTURE.md.
  */
 export * from "./MediaSniffer.js"
 export * from "./MediaConfig.js"
 export * from "./ProcessRunner.js"
+export * from "./ExifToolReader.js"
 export * from "./MetadataReader.js"
 export * from "./HeifDecoder.js"
 export * from "./ThumbnailRenderer.js"
@@ -24,3 +25,4 @@ export * from "./AiPreviewEncoder.js"
 export * from "./GpsStripper.js"
 export * from "./OrientationNormalizer.js"
 export * from "./BundleTask.js"
+export { fileReadError, type FileReadError } from "./internal/fileAccess.js"

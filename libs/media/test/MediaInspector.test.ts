@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { createHash } from "node:crypto"
 import { Effect } from "effect"
 import sharp from "sharp"
@@ -55,6 +55,24 @@ describe("MediaInspector on the fixtures", () => {
 describe("MediaInspector on generated media", () => {
   const tmp = scratch()
   afterAll(tmp.cleanup)
+
+  it("one unreadable file: a mode-000 file fails with UnreadableFileError (EACCES), not a defect", async () => {
+    const path = tmp.file("locked.jpg")
+    writeFileSync(path, readFileSync(fixture("jpeg-nikon-coolpix-p6000-gps.jpg")))
+    chmodSync(path, 0o000)
+    // Root reads any file: drop the effective uid to nobody's (65534) for the read, as a normal user runs it.
+    const asRoot = process.getuid?.() === 0
+    if (asRoot) process.seteuid?.(65534)
+    let exit: Awaited<ReturnType<typeof runExit>>
+    try {
+      exit = await runExit(inspect("locked.jpg", path), Media.layerWith({}))
+    } finally {
+      if (asRoot) process.seteuid?.(0)
+    }
+    const error = failureOf(exit) as { _tag: string; message: string }
+    expect(error._tag).toBe("UnreadableFileError")
+    expect(error.message).toBe("locked.jpg cannot be read: permission denied (EACCES); check the file's permissions")
+  })
 
   it("refuses random bytes with UnsupportedMediaError", async () => {
     const path = tmp.file("random.jpg")

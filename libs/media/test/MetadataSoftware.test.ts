@@ -5,7 +5,7 @@
  * made here with the text chunks screenshot tools and plotting libraries write.
  */
 import { execFileSync } from "node:child_process"
-import { readFileSync, writeFileSync } from "node:fs"
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs"
 import path from "node:path"
 import zlib from "node:zlib"
 import { Effect } from "effect"
@@ -13,7 +13,6 @@ import sharp from "sharp"
 import { afterAll, describe, expect, it } from "vitest"
 import { runWith } from "@curator/contracts/testing"
 import { Media, MetadataReader, sniffSync } from "../src/index.js"
-import { decodeUserComment } from "../src/internal/exif.js"
 import { fixture, PROCESSED, scratch } from "./helpers.js"
 
 const EXIFTOOL = path.resolve(import.meta.dirname, "../../../node_modules/exiftool-vendored.pl/bin/exiftool")
@@ -78,12 +77,15 @@ describe("MetadataReader: software and user comment", () => {
     }
   })
 
-  it("decodes EXIF UserComment by its character code (EXIF 2.32 Table 9)", () => {
-    const code = (id: string) => Buffer.from(id.padEnd(8, "\0"), "latin1")
-    expect(decodeUserComment(Buffer.concat([code("ASCII"), Buffer.from("Screenshot\0\0")]), false)).toBe("Screenshot")
-    expect(decodeUserComment(Buffer.concat([code("UNICODE"), Buffer.from("\0S\0c\0r", "latin1")]), false)).toBe("Scr")
-    expect(decodeUserComment(Buffer.concat([code("UNICODE"), Buffer.from("S\0c\0r\0", "latin1")]), true)).toBe("Scr")
-    expect(decodeUserComment(Buffer.concat([code(""), Buffer.from("      ")]), false)).toBeNull()
-    expect(decodeUserComment(new Uint8Array(3), false)).toBeNull()
+  it("decodes EXIF UserComment by its character code (EXIF 2.32 Table 9), in either byte order", async () => {
+    // ExifTool writes a non-ASCII comment with the UNICODE code, UCS-2 in the TIFF header's byte order:
+    // the Canon 5D's EXIF is little-endian (II), the iPhone 5's big-endian (MM).
+    for (const name of ["jpeg-canon-eos-5d-12mp.jpg", "jpeg-apple-iphone5-gps-orient3.jpg"]) {
+      const file = work.file(`unicode-${name}`)
+      copyFileSync(fixture(name), file)
+      execFileSync(EXIFTOOL, ["-q", "-overwrite_original", "-UserComment=Capture d’écran", file])
+      expect(execFileSync(EXIFTOOL, ["-v3", file], { encoding: "latin1" })).toMatch(/UserComment = UNICODE/)
+      expect({ name, userComment: (await read(file)).userComment }).toEqual({ name, userComment: "Capture d’écran" })
+    }
   })
 })

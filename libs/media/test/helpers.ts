@@ -42,3 +42,14 @@ export const TRUNCATED = [
   "truncated-nikon-p6000-half.jpg",
   "truncated-sony-hx5v-header-only.jpg"
 ] as const
+
+/** The perl ExifTool script exiftool-vendored ships (the reference reader the tests compare with). */
+export const EXIFTOOL_SCRIPT = path.resolve(import.meta.dirname, "../../../node_modules/exiftool-vendored.pl/bin/exiftool")
+
+/** Runs the ExifTool CLI synchronously to GENERATE or rewrite test media (not the code under test). */
+export const exiftoolGenerate = (args: ReadonlyArray<string>) =>
+  execFileSync(EXIFTOOL_SCRIPT, ["-q", "-q", "-overwrite_original", ...args], { stdio: ["ignore", "ignore", "pipe"] })
+
+/** ExifTool's own JSON (`-json -n` plus `args`) for `file`, read with the CLI: the reference values. */
+export const exiftoolJson = (file: string, args: ReadonlyArray<string> = []): Record<string, unknown> =>
+  (JSON.parse(execFileSync(EXIFTOOL_SCRIPT, ["-json", "-n", "-api", "largefilesupport=1", ...args, file], { encoding: "utf8" })) as Array<Record<string, unknown>>)[0] ?? {}

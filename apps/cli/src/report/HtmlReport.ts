@@ -5,7 +5,7 @@
  * page). All text — file names, reasons, the model's words — is HTML-escaped;
  * a Content-Security-Policy forbids scripts in case anything slipped through.
  */
-import type { ExclusionCategory } from "@curator/contracts"
+import { type ExclusionCategory, formatCaptureTime, type SkippedInput } from "@curator/contracts"
 import { buildReportView, type ReportEntry, type ReportView, type SceneView } from "./internal/ReportView.js"
 import { categoryColor, palette } from "./internal/theme.js"
 import { escapeMarkup as esc, formatDateTime, formatGps, formatTimeRange, plural } from "./internal/text.js"
@@ -78,6 +78,8 @@ footer{margin-top:56px;color:var(--text3);font-size:13px;border-top:1px solid va
 .strip .well{border-radius:8px}
 .strip figcaption{color:var(--text3);font-size:11px;overflow-wrap:anywhere;margin-top:2px}
 .caption{margin:12px 0 4px;white-space:pre-wrap}
+.skips{list-style:none;padding:0 0 0 18px;margin:12px 0 0;display:flex;flex-direction:column;gap:6px}
+.skips .name{display:inline}
 .tags{color:var(--accent);margin:0;overflow-wrap:anywhere}
 .post .facts a{color:var(--text)}
 :target{outline:2px solid var(--accent);outline-offset:2px}
@@ -86,12 +88,12 @@ footer{margin-top:56px;color:var(--text3);font-size:13px;border-top:1px solid va
 .error{color:#b91c1c}}
 `
 
-/** Human facts about a file: kind, size in px, capture time, camera. */
+/** Human facts about a file: kind, size in px, capture time (with its UTC offset, or "UTC" when only the instant is known), camera. */
 const facts = (e: ReportEntry): string => {
   const i = e.item
   if (i === null) return ""
   const parts = [i.kind === "video" && i.durationSeconds !== null ? `video · ${i.durationSeconds.toFixed(1)} s` : i.kind, `${i.width}×${i.height}`]
-  if (i.captureTime !== null) parts.push(formatDateTime(i.captureTime.local))
+  if (i.captureTime !== null) parts.push(formatDateTime(formatCaptureTime(i.captureTime)))
   const camera = [i.make, i.model].filter((p) => p !== null && p !== "").join(" ")
   if (camera !== "") parts.push(camera)
   return `<p class="facts">${esc(parts.join(" · "))}</p>`
@@ -141,6 +143,16 @@ const failedCard = (e: ReportEntry, options: HtmlReportOptions): string => {
     `<div class="body"><p class="name">${esc(e.fileName)}</p>${error}<p class="reason">${esc(reason)}</p></div></article>`
   )
 }
+
+const skippedRow = (s: SkippedInput): string =>
+  `<li><span class="name">${esc(s.fileName)}</span> <span class="pill" style="background:var(--text3)">${esc(s.status)}</span> <span class="reason">${esc(s.reason)}</span></li>`
+
+/** The inputs not taken in (symbolic links, files that are not photos or videos), each with its status. */
+const skippedSection = (skipped: ReadonlyArray<SkippedInput>): string =>
+  skipped.length === 0
+    ? ""
+    : `<section class="skipped"><h2>Not taken in</h2><p class="meta">${esc(plural(skipped.length, "input", "inputs"))} of the folder Curator did not read, each with why</p>` +
+      `<ul class="skips">${skipped.map(skippedRow).join("")}</ul></section>`
 
 const sceneSection = (scene: SceneView, options: HtmlReportOptions, view: ReportView): string => {
   const meta: Array<string> = []
@@ -197,11 +209,13 @@ const postsSection = (posts: ReadonlyArray<ReportPost>, options: HtmlReportOptio
  * carousel order, caption, hashtags, location tag and links to its ZIPs. Shows summary counts, each
  * scene with its picks in rank order (thumbnail, justification, comparison
  * note) and its exclusions (reason, category, duplicate-of link), then the
- * files that could not be processed with their error tag and reason.
+ * files that could not be processed with their error tag and reason, then the
+ * inputs not taken in with their status (`skipped: symlink`, `skipped: unsupported type`).
  */
 export const renderHtmlReport = (input: ReportInput, options: HtmlReportOptions): string => {
   const view = buildReportView(input)
   const c = view.counts
+  const skipped = input.skipped ?? []
   const byCategory = (Object.entries(c.byCategory) as Array<[ExclusionCategory, number]>)
     .filter(([, n]) => n > 0)
     .map(([cat, n]) => `${n} ${CATEGORY_LABEL[cat].toLowerCase()}`)
@@ -212,6 +226,7 @@ export const renderHtmlReport = (input: ReportInput, options: HtmlReportOptions)
     `<li class="sel"><b>${c.selected}</b><span>selected</span></li>` +
     `<li><b>${c.excluded}</b><span>excluded</span></li>` +
     `<li class="fail"><b>${c.unprocessable}</b><span>could not be processed</span></li>` +
+    (skipped.length === 0 ? "" : `<li><b>${skipped.length}</b><span>not taken in</span></li>`) +
     `<li><b>${c.scenes}</b><span>${c.scenes === 1 ? "scene" : "scenes"}</span></li></ul>`
   const context = view.tripContext.trim() === "" ? "" : `<p class="context">“${esc(view.tripContext.trim())}”</p>`
   const failed =
@@ -230,7 +245,8 @@ export const renderHtmlReport = (input: ReportInput, options: HtmlReportOptions)
     (input.posts === undefined ? "" : postsSection(input.posts, options, view)) +
     view.scenes.map((s) => sceneSection(s, options, view)).join("") +
     failed +
-    `<footer>Made by Curator. Every file of the run is listed once: selected, excluded with its reason, or not processable. The same data is in selection.json.</footer>` +
+    skippedSection(skipped) +
+    `<footer>Made by Curator. Every input of the run is listed once: selected, excluded with its reason, not processable, or not taken in. The same data is in selection.json.</footer>` +
     `</main></body></html>\n`
   )
 }

@@ -1,9 +1,10 @@
 /**
  * What the report is made from: the selection result of one job plus, for
  * every input file, its original name, its media item (null when it failed),
- * its 400 px JPEG thumbnail (null when it failed) and its failure.
+ * its 400 px JPEG thumbnail (null when it failed) and its failure; and the
+ * inputs that were not taken in at all.
  */
-import type { MediaItem, SelectionResult } from "@curator/contracts"
+import type { MediaItem, SelectionResult, SkippedInput } from "@curator/contracts"
 
 /** Why a file could not be processed: the error tag (e.g. `CorruptMediaError`) and its message. */
 export interface ReportFailure {
@@ -38,6 +39,8 @@ export interface ReportInput {
   readonly generatedAt: string
   readonly result: SelectionResult
   readonly items: ReadonlyArray<ReportItem>
+  /** Inputs of the folder that were not taken in (symbolic links, files that are not photos or videos), in path order. */
+  readonly skipped?: ReadonlyArray<SkippedInput>
   /** The posts of a whole-flow run, in post order; absent for a selection-only run. */
   readonly posts?: ReadonlyArray<ReportPost>
 }

@@ -1,25 +1,30 @@
 /**
  * `selection.json`: the machine-readable outcome of `curator run`. Every
- * input file appears exactly once, by its original name, in `selected` (rank
- * order) or `excluded` (files that could not be processed included, as
- * category `unprocessable` with their error tag). File references carry both
- * the original name and the fileId, so `duplicateOf` and scene members can be
- * read without a lookup.
+ * input path appears exactly once, by its original name: in `selected` (rank
+ * order), in `excluded` (files that could not be processed included, as
+ * category `unprocessable` with their error tag — `CorruptMediaError`,
+ * `UnreadableFileError` for a file the process may not read, ...), or in
+ * `skipped` (inputs not taken in: `skipped: symlink`, `skipped: unsupported
+ * type`). File references carry both the original name and the fileId, so
+ * `duplicateOf` and scene members can be read without a lookup.
  *
  * Layout (`format: "curator.selection"`, `version: 1`; keys in this order):
  * ```
  * { format, version, title, tripContext, generatedAt, model,
- *   counts: { files, selected, excluded, unprocessable, scenes, byCategory: { <category>: n } },
+ *   counts: { files, selected, excluded, unprocessable, skipped, scenes, byCategory: { <category>: n } },
  *   selected: [{ rank, fileName, fileId, kind, scene, justification, comparisonNote }],
  *   excluded: [{ fileName, fileId, kind, category, reason, duplicateOf: { fileName, fileId } | null,
  *                scene, error: { tag, message } | null }],
  *   sceneGroups: [{ name, gps: { lat, lon, alt } | null, timeRange: { start, end } | null,
- *                   files: [{ fileName, fileId }] }] }
+ *                   files: [{ fileName, fileId }] }],
+ *   skipped: [{ fileName, status: "skipped: symlink" | "skipped: unsupported type", reason }] }
  * ```
+ * `counts.files` counts the files taken in (selected + excluded);
  * `counts.excluded` counts the whole `excluded` list (unprocessable included);
- * `counts.unprocessable` is the part that could not be processed.
+ * `counts.unprocessable` is the part that could not be processed;
+ * `counts.skipped` the inputs not taken in.
  */
-import { ExclusionCategory, GpsPosition, MediaKind } from "@curator/contracts"
+import { ExclusionCategory, GpsPosition, MediaKind, SkippedInput } from "@curator/contracts"
 import { Schema } from "effect"
 import { buildReportView, type ReportEntry } from "./internal/ReportView.js"
 import type { ReportInput } from "./ReportInput.js"
@@ -70,6 +75,7 @@ export const SelectionJsonCounts = Schema.Struct({
   selected: Count,
   excluded: Count,
   unprocessable: Count,
+  skipped: Count,
   scenes: Count,
   byCategory: Schema.Struct({
     "near-duplicate": Count,
@@ -95,7 +101,8 @@ export const SelectionDocument = Schema.Struct({
   counts: SelectionJsonCounts,
   selected: Schema.Array(SelectionJsonSelected),
   excluded: Schema.Array(SelectionJsonExcluded),
-  sceneGroups: Schema.Array(SelectionJsonScene)
+  sceneGroups: Schema.Array(SelectionJsonScene),
+  skipped: Schema.Array(SkippedInput)
 }).check(
   Schema.makeFilter((doc) => {
     const issues: Array<Schema.FilterIssue> = []
@@ -113,6 +120,7 @@ export const SelectionDocument = Schema.Struct({
     if (c.selected !== doc.selected.length) issues.push({ path: ["counts", "selected"], issue: "counts.selected does not match selected" })
     if (c.excluded !== doc.excluded.length) issues.push({ path: ["counts", "excluded"], issue: "counts.excluded does not match excluded" })
     if (c.unprocessable !== unprocessable) issues.push({ path: ["counts", "unprocessable"], issue: "counts.unprocessable does not match excluded" })
+    if (c.skipped !== doc.skipped.length) issues.push({ path: ["counts", "skipped"], issue: "counts.skipped does not match skipped" })
     return issues
   })
 )
@@ -156,6 +164,7 @@ export const buildSelectionDocument = (input: ReportInput): SelectionDocument =>
       selected: view.counts.selected,
       excluded: excluded.length,
       unprocessable: view.counts.unprocessable,
+      skipped: (input.skipped ?? []).length,
       scenes: view.counts.scenes,
       byCategory: view.counts.byCategory
     },
@@ -178,7 +187,8 @@ export const buildSelectionDocument = (input: ReportInput): SelectionDocument =>
       gps: g.gps,
       timeRange: g.timeRange,
       files: g.items.map(ref)
-    }))
+    })),
+    skipped: [...(input.skipped ?? [])]
   }
 }
 

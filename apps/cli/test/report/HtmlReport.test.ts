@@ -18,6 +18,41 @@ describe("renderHtmlReport", () => {
     expect(html).toContain("Beats IMG_0002 on sharpness")
   })
 
+  it("not every input is accounted for: lists the inputs not taken in with their status, escaped", async () => {
+    const input = {
+      ...(await makeReportInput()),
+      skipped: [
+        { fileName: "<b>chart</b>.svg", status: "skipped: unsupported type", reason: "not a photo or video (.svg)" },
+        { fileName: "link.jpg", status: "skipped: symlink", reason: "a symbolic link" }
+      ] as const
+    }
+    const html = renderHtmlReport(input, { thumbnailHref })
+    expect(html).toContain("<h2>Not taken in</h2>")
+    expect(html).toContain("&lt;b&gt;chart&lt;/b&gt;.svg")
+    expect(html).toContain("skipped: unsupported type")
+    expect(html).toContain("link.jpg")
+    expect(html).toContain("skipped: symlink")
+    expect(html).not.toContain("<b>chart")
+  })
+
+  it("shows a video's UTC-only capture time as UTC and an offset-bearing one with its offset", async () => {
+    const base = await makeReportInput()
+    const [first, second, ...rest] = base.items
+    const withTime = (item: typeof first, captureTime: NonNullable<NonNullable<typeof first>["item"]>["captureTime"]) =>
+      item === undefined || item.item === null ? item! : { ...item, item: { ...item.item, captureTime } }
+    const input = {
+      ...base,
+      items: [
+        withTime(first, { local: "2020-11-20T14:04:02", offsetMinutes: null, utc: "2020-11-20T14:04:02Z", source: "container" }),
+        withTime(second, { local: "2020-11-20T15:04:02", offsetMinutes: 60, utc: "2020-11-20T14:04:02Z", source: "quicktime" }),
+        ...rest
+      ]
+    }
+    const html = renderHtmlReport(input, { thumbnailHref })
+    expect(html).toContain("2020-11-20 14:04 UTC")
+    expect(html).toContain("2020-11-20 15:04 +01:00")
+  })
+
   it("escapes a hostile file name and carries no script", async () => {
     const html = renderHtmlReport(await makeReportInput(), { thumbnailHref })
     expect(html).not.toContain(HOSTILE_NAME)

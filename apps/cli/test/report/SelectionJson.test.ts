@@ -16,6 +16,7 @@ describe("renderSelectionJson", () => {
       selected: 3,
       excluded: 3,
       unprocessable: 1,
+      skipped: 0,
       scenes: 2,
       byCategory: { "near-duplicate": 1, "quality-issue": 1, "content-mismatch": 0, "redundant-scene": 0, unprocessable: 1 }
     })
@@ -42,6 +43,22 @@ describe("renderSelectionJson", () => {
       ["Harbour at dawn", [FILES.dawn.fileName, FILES.boats.fileName, FILES.dawnAgain.fileName]],
       ["Old town", [FILES.street.fileName, FILES.blurry.fileName]]
     ])
+  })
+
+  it("not every input is accounted for: symlinks and unsupported types are listed in `skipped` with their status and counted", async () => {
+    const input: ReportInput = {
+      ...(await makeReportInput()),
+      skipped: [
+        { fileName: "chart.svg", status: "skipped: unsupported type", reason: "not a photo or video (.svg)" },
+        { fileName: "day2/link.jpg", status: "skipped: symlink", reason: "a symbolic link" }
+      ]
+    }
+    const doc = decode(renderSelectionJson(input))
+    expect(doc.skipped.map((s) => [s.fileName, s.status])).toEqual([
+      ["chart.svg", "skipped: unsupported type"],
+      ["day2/link.jpg", "skipped: symlink"]
+    ])
+    expect([doc.counts.files, doc.counts.skipped]).toEqual([6, 2])
   })
 
   it("still lists a failed file the result leaves out, and a file the result never mentions", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { logoutUri, redirectUri, signoutArgs, userManagerSettings } from "../../src/api/CloudAuth.js"
 import type { CloudConfig } from "../../src/api/WebConfig.js"
+import { memoryStorage } from "../memoryStorage.js"
 
 const CONFIG: CloudConfig = {
   mode: "cloud",
@@ -13,21 +14,6 @@ const CONFIG: CloudConfig = {
   }
 }
 const ORIGIN = "https://d111.cloudfront.net"
-
-/** A Storage over a Map (sessionStorage's interface; Node has none). */
-const memoryStorage = (): Storage => {
-  const m = new Map<string, string>()
-  return {
-    get length() {
-      return m.size
-    },
-    clear: () => m.clear(),
-    getItem: (k) => m.get(k) ?? null,
-    key: (i) => [...m.keys()][i] ?? null,
-    removeItem: (k) => void m.delete(k),
-    setItem: (k, v) => void m.set(k, v)
-  }
-}
 
 describe("CloudAuth settings", () => {
   it("code + PKCE against the pool, callback on this origin, renewal with the refresh token, Cognito's logout endpoint seeded", () => {

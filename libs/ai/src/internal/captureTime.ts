@@ -50,23 +50,13 @@ export const captureInstantMs = (time: CaptureTime | null, fallbackOffsetMinutes
   return local - (time.offsetMinutes ?? fallbackOffsetMinutes) * 60_000
 }
 
-const pad = (n: number) => String(n).padStart(2, "0")
-
-/** `+hh:mm` / `-hh:mm` for an offset in minutes. */
-export const formatOffset = (minutes: number): string => {
-  const sign = minutes < 0 ? "-" : "+"
-  const abs = Math.abs(minutes)
-  return `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
-}
+/** `+hh:mm` / `-hh:mm` for an offset in minutes (one definition, in contracts). */
+export { formatUtcOffset as formatOffset } from "@curator/contracts"
 
 /**
  * An ISO 8601 string for a scene's time range: local time with its offset when the
  * offset is known (what the person saw on their watch, unambiguous), else the UTC
- * instant (`...Z`) when only that is known, else the bare local time.
+ * instant (`...Z`) when only that is known, else the bare local time (contracts'
+ * `formatCaptureTime`, which `curator inspect` prints too).
  */
-export const formatCaptureIso = (time: CaptureTime): string => {
-  const local = time.local.replace(/\.\d+$/, "")
-  if (time.offsetMinutes !== null && localAsUtcMs(time.local) !== null) return `${local}${formatOffset(time.offsetMinutes)}`
-  if (time.utc !== null && Number.isFinite(Date.parse(time.utc))) return new Date(Date.parse(time.utc)).toISOString().replace(/\.000Z$/, "Z")
-  return local
-}
+export { formatCaptureTime as formatCaptureIso } from "@curator/contracts"

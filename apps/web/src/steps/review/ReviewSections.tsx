@@ -1,5 +1,6 @@
-/** The review's lower sections: files that could not be read, and the scene groups with their thumbnails. */
+/** The review's lower sections: files that could not be read, files not taken in, and the scene groups with their thumbnails. */
 import type { ExcludedItem, SceneGroup } from "@curator/contracts"
+import type { SkippedFile } from "../../shared/SkippedFiles.js"
 import { sceneDetail } from "./ReviewModel.js"
 import type { Review } from "./useReview.js"
 
@@ -28,6 +29,29 @@ export const Unreadable = (props: { review: Review; items: ReadonlyArray<Exclude
     </section>
   )
 }
+
+/** The files of the pick that were never sent (not a photo or video, refused), with their status and why. */
+export const NotTakenIn = (props: { files: ReadonlyArray<SkippedFile> }) => (
+  <section class="card" aria-labelledby="skipped-title">
+    <div class="card-head">
+      <h2 id="skipped-title">Not taken in</h2>
+      <span class="muted small">Files of your pick that were not sent: not a photo or video, or refused.</span>
+    </div>
+    <ul class="file-list">
+      {props.files.map((f) => (
+        <li class="file-row" key={f.path} data-testid="skipped-item" data-status={f.status}>
+          <span class="kind-icon" aria-hidden="true">
+            –
+          </span>
+          <span class="file-name">{f.path}</span>
+          <span class="bar-cell" />
+          <span class="badge">{f.status}</span>
+          <span class="file-reason">{f.reason}</span>
+        </li>
+      ))}
+    </ul>
+  </section>
+)
 
 /** The scene groups: name, time and place, and a strip of their thumbnails (items in the pick marked). */
 export const Scenes = (props: { review: Review; groups: ReadonlyArray<SceneGroup> }) => {

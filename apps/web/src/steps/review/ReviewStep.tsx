@@ -1,8 +1,9 @@
 /**
  * Step 3: review the pick (useReview). Selected items in rank order
  * (thumbnail, justification, comparison note), excluded items with reason,
- * category and duplicate-of, files that could not be processed, and the
- * scene groups. A switch per item includes or excludes it; each change is
+ * category and duplicate-of, files that could not be processed, the files of
+ * the pick that were never sent (not a photo or video, refused: "Not taken
+ * in"), and the scene groups. A switch per item includes or excludes it; each change is
  * stored at once through the overrides route, so a reload or another tab
  * shows it. Confirm closes the review; then "Enhance N kept items" starts (or
  * reopens) the enhancement of the kept items and moves to its step. Photos
@@ -19,7 +20,7 @@ import { Viewer } from "../../shared/Viewer.js"
 import { ReopenDialog } from "./ReopenDialog.js"
 import { ReviewActions } from "./ReviewActions.js"
 import { selectionModelLabel, tokensLabel } from "./ReviewModel.js"
-import { Scenes, Unreadable } from "./ReviewSections.js"
+import { NotTakenIn, Scenes, Unreadable } from "./ReviewSections.js"
 import { ExcludedTile, SelectedTile } from "./ReviewTiles.js"
 import { useReview } from "./useReview.js"
 
@@ -101,6 +102,7 @@ export const ReviewStep = (props: { sessionId: string; jobId: string }) => {
       ) : null}
 
       {split.unprocessable.length > 0 ? <Unreadable review={r} items={split.unprocessable} /> : null}
+      {r.notTaken.length > 0 ? <NotTakenIn files={r.notTaken} /> : null}
       {result.sceneGroups.length > 0 ? <Scenes review={r} groups={result.sceneGroups} /> : null}
 
       <ReviewActions review={r} state={review} sessionId={props.sessionId} />

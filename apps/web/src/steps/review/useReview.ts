@@ -1,7 +1,8 @@
 /**
  * The Review step's state and work: the job's result and review (a job that
  * is not complete goes back to its select step), the session (its latest
- * enhancement and the later work a reopen discards), thumbnails, and the
+ * enhancement and the later work a reopen discards), thumbnails, the files of
+ * the pick that were never sent (shared/SkippedFiles), and the
  * actions: switch an item in or out (stored at once through the overrides
  * route), confirm, reopen, start (or reopen) the enhancement, open an item
  * full size. Failures show in one line.
@@ -13,6 +14,7 @@ import { useNavigate } from "../../router/Router.js"
 import { discardedByReopen } from "../../shared/FlowModel.js"
 import { runPool } from "../../shared/Pool.js"
 import { notifySessionChanged } from "../../shared/SessionEvents.js"
+import { browserStorage, skippedFilesOf } from "../../shared/SkippedFiles.js"
 import { useAction } from "../../shared/useAction.js"
 import type { ViewerItem } from "../../shared/Viewer.js"
 import { includedCount, isIncluded, overrideFor, selectedByModel, splitExcluded } from "./ReviewModel.js"
@@ -94,6 +96,8 @@ export const useReview = (sessionId: string, jobId: string) => {
   const split = useMemo(() => (result ? splitExcluded(result.excluded) : { considered: [], unprocessable: [] }), [result])
   const shown = useMemo(() => (result ? [...result.selected.map((s) => s.fileId), ...split.considered.map((e) => e.fileId)] : []), [result, split])
   const thumbs = useThumbnails(sessionId, shown)
+  // The files of the pick that were never sent (kept by the upload step in this browser).
+  const notTaken = useMemo(() => skippedFilesOf(browserStorage(), sessionId), [sessionId])
   const overrides = review?.overrides ?? []
   const nameOf = (fileId: string) => names.get(fileId) ?? fileId
   const isOn = (fileId: string) => isIncluded(fileId, pick, overrides)
@@ -160,6 +164,7 @@ export const useReview = (sessionId: string, jobId: string) => {
     hasPosts: ownSelection && session.postCount > 0,
     included: result !== null ? includedCount(result, overrides) : 0,
     split,
+    notTaken,
     thumbs,
     kinds,
     failures,

@@ -5,6 +5,7 @@
  */
 import { uploadRefusal } from "@curator/contracts"
 import { UPLOAD_CONCURRENCY } from "../../shared/Pool.js"
+import type { SkippedFile } from "../../shared/SkippedFiles.js"
 import { formatBytes, type PickedFile } from "./MediaFiles.js"
 
 /**
@@ -76,6 +77,23 @@ export const chunksOf = <T,>(items: ReadonlyArray<T>, size: number): Array<Array
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
   return out
 }
+
+/**
+ * The files of a pick that are not sent, for the review's "Not taken in" (shared/SkippedFiles):
+ * `notMedia` paths (MediaFiles.partitionMedia) as `skipped: unsupported type`, and the `refused`
+ * rows — a content type the contract does not accept is `skipped: unsupported type` too (an SVG),
+ * any other refusal (too large, a name the server refuses) `refused`, with the contract's reason.
+ */
+export const skippedOfPick = (notMedia: ReadonlyArray<string>, entries: ReadonlyArray<UploadEntry>): Array<SkippedFile> => [
+  ...notMedia.map((path): SkippedFile => ({ path, status: "skipped: unsupported type", reason: "not a photo or video" })),
+  ...entries
+    .filter((e) => e.status === "refused")
+    .map((e): SkippedFile => ({
+      path: e.path,
+      status: /content type .* is not accepted/.test(e.reason ?? "") ? "skipped: unsupported type" : "refused",
+      reason: e.reason ?? "not accepted"
+    }))
+]
 
 // ---------------------------------------------------------------------------
 // What the step shows

@@ -5,17 +5,19 @@
  * Files are declared 100 per request (UploadLimits.filesPerRequest), sent
  * straight to blob storage 4 at a time (UPLOAD_CONCURRENCY), each confirmed
  * with `complete`; then the selection job starts and the page moves to its
- * URL. Leaving the step aborts the uploads.
+ * URL. Leaving the step aborts the uploads. What the pick does not send (not
+ * a photo or video, refused) is kept for the review (shared/SkippedFiles).
  */
 import { type SessionState, UploadLimits } from "@curator/contracts"
 import { useEffect, useRef, useState } from "preact/hooks"
 import { call, messageOf } from "../../api/ApiClient.js"
 import { useNavigate } from "../../router/Router.js"
 import { runPool, UPLOAD_CONCURRENCY } from "../../shared/Pool.js"
+import { browserStorage, rememberSkipped } from "../../shared/SkippedFiles.js"
 import { useAction } from "../../shared/useAction.js"
 import { putBlob } from "./BlobUpload.js"
 import { partitionMedia } from "./MediaFiles.js"
-import { canStart, chunksOf, entriesFor, totalsOf, type UploadEntry, type UploadPhase, updateEntry } from "./UploadModel.js"
+import { canStart, chunksOf, entriesFor, skippedOfPick, totalsOf, type UploadEntry, type UploadPhase, updateEntry } from "./UploadModel.js"
 
 /** The session of the URL (null on `/`): the trip context and what was uploaded before. */
 const useSession = (sessionId: string | null, created: { readonly current: string | null }) => {
@@ -126,6 +128,8 @@ export const useUpload = (sessionId: string | null) => {
       created.current = sid
       navigate({ step: "upload", sessionId: sid }, { replace: true })
     }
+    // What this pick does not send is listed in the review ("skipped: unsupported type", "refused").
+    rememberSkipped(browserStorage(), sid, skippedOfPick(skipped, entries))
     const batch = toSend.filter((e) => e.file !== null)
     if (batch.length > 0) {
       setPhase("uploading")

@@ -11,6 +11,7 @@ import {
   entryStatusLabel,
   kindOf,
   skippedNote,
+  skippedOfPick,
   statusLine,
   totalsOf,
   updateEntry
@@ -75,5 +76,22 @@ describe("UploadModel", () => {
       "Pick the best",
       "Starting…"
     ])
+  })
+})
+
+describe("skippedOfPick", () => {
+  it("not every input is accounted for: an SVG and a README of a pick are listed for the review as skipped: unsupported type", () => {
+    const files = [
+      new File(["<svg/>"], "chart.svg", { type: "image/svg+xml" }),
+      new File(["# notes"], "README.md", { type: "text/markdown" }),
+      new File(["jpeg"], "IMG_1.jpg", { type: "image/jpeg" })
+    ]
+    const { media, skipped } = partitionMedia(files)
+    const pick = skippedOfPick(skipped, entriesFor(media, 0))
+    expect(pick.map((f) => [f.path, f.status])).toEqual([
+      ["README.md", "skipped: unsupported type"],
+      ["chart.svg", "skipped: unsupported type"]
+    ])
+    expect(pick[1]?.reason).toMatch(/image\/svg\+xml/)
   })
 })
