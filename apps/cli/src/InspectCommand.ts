@@ -14,7 +14,7 @@
  */
 import fs from "node:fs/promises"
 import path from "node:path"
-import { formatCaptureTime, InvalidInputError } from "@curator/contracts"
+import { cameraLabel, formatCaptureTime, InvalidInputError } from "@curator/contracts"
 import { type InspectedMedia, Media, MediaInspector } from "@curator/media"
 import { Cause, Console, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -176,7 +176,7 @@ export const renderInspectionTable = (records: ReadonlyArray<InspectionRecord>):
     r.kind === "video" ? `${dash(r.rotation)}°` : dash(r.orientation),
     dash(r.capturedAt),
     r.gps === null ? "–" : `${r.gps.latitude.toFixed(5)}, ${r.gps.longitude.toFixed(5)}${r.altitude === null ? "" : ` ${r.altitude.toFixed(0)} m`}`,
-    [r.make, r.model].filter((p) => p !== null).join(" ") || "–",
+    cameraLabel(r.make, r.model) ?? "–",
     r.durationSeconds === null ? "–" : `${r.durationSeconds.toFixed(2)} s`
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)))

@@ -39,6 +39,7 @@
  * `targetCount` move to `excluded` (`redundant-scene`, "ranked below the target").
  */
 import {
+  cameraLabel,
   type ExcludedItem,
   ExclusionCategory,
   type MediaItem,
@@ -137,7 +138,7 @@ export const describeItem = (index: number, item: MediaItem): string => {
     ? `${item.captureTime.local} local (UTC ${item.captureTime.utc})`
     : `${item.captureTime.local} local (UTC offset unknown)`
   const place = item.gps === null ? "place unknown" : `at ${item.gps.lat.toFixed(5)}, ${item.gps.lon.toFixed(5)}`
-  const camera = [item.make, item.model].filter((s) => s !== null && s !== "").join(" ") || "camera unknown"
+  const camera = cameraLabel(item.make, item.model) ?? "camera unknown"
   const video = item.kind === "video"
     ? `, ${item.durationSeconds === null ? "duration unknown" : `${item.durationSeconds.toFixed(1)} s`}, ${item.hasAudio === null ? "audio unknown" : item.hasAudio ? "with sound" : "no sound"}`
     : ""

@@ -52,6 +52,18 @@ export const formatCaptureTime = (time: CaptureTime): string => {
   return local
 }
 
+/**
+ * The camera as people name it: "Canon EOS 70D", not "Canon Canon EOS 70D" (many makers repeat the
+ * make at the start of EXIF Model); "Apple iPhone 7" when they do not; null when neither is known.
+ */
+export const cameraLabel = (make: string | null | undefined, model: string | null | undefined): string | null => {
+  const m = make?.trim() ?? ""
+  const n = model?.trim() ?? ""
+  if (m === "") return n === "" ? null : n
+  if (n === "") return m
+  return n.toLowerCase().startsWith(m.toLowerCase()) ? n : `${m} ${n}`
+}
+
 /** A GPS fix in decimal degrees (WGS 84), altitude in metres when recorded. Exactly 0,0 is never stored (treated as "no GPS"). */
 export const GpsPosition = Schema.Struct({
   lat: Schema.Number.check(Schema.isBetween({ minimum: -90, maximum: 90 })),

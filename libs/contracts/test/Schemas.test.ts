@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { BlobKeys, GpsPosition, Keys, MediaItem, SelectionResult } from "../src/index.js"
+import { BlobKeys, cameraLabel, GpsPosition, Keys, MediaItem, SelectionResult } from "../src/index.js"
 
 describe("schemas", () => {
   it("rejects a latitude out of range", () => {
@@ -22,5 +22,16 @@ describe("schemas", () => {
   it("builds the keys of ARCHITECTURE.md", () => {
     expect(Keys.selectionItem("j", "f")).toBe("SELECTION#j#ITEM#f")
     expect(BlobKeys.thumbnail("s", "f")).toBe("s/thumb/f.jpg")
+  })
+})
+
+describe("cameraLabel", () => {
+  it("does not repeat a make the model already starts with, and keeps both otherwise", () => {
+    expect(cameraLabel("Canon", "Canon EOS 70D")).toBe("Canon EOS 70D")
+    expect(cameraLabel("NIKON", "NIKON COOLPIX P6000")).toBe("NIKON COOLPIX P6000")
+    expect(cameraLabel("Apple", "iPhone 7")).toBe("Apple iPhone 7")
+    expect(cameraLabel("GoPro", null)).toBe("GoPro")
+    expect(cameraLabel(null, "Max")).toBe("Max")
+    expect(cameraLabel(null, " ")).toBeNull()
   })
 })

@@ -5,7 +5,7 @@
  * page). All text — file names, reasons, the model's words — is HTML-escaped;
  * a Content-Security-Policy forbids scripts in case anything slipped through.
  */
-import { type ExclusionCategory, formatCaptureTime, type SkippedInput } from "@curator/contracts"
+import { cameraLabel, type ExclusionCategory, formatCaptureTime, type SkippedInput } from "@curator/contracts"
 import { buildReportView, type ReportEntry, type ReportView, type SceneView } from "./internal/ReportView.js"
 import { categoryColor, palette } from "./internal/theme.js"
 import { escapeMarkup as esc, formatDateTime, formatGps, formatTimeRange, plural } from "./internal/text.js"
@@ -94,8 +94,8 @@ const facts = (e: ReportEntry): string => {
   if (i === null) return ""
   const parts = [i.kind === "video" && i.durationSeconds !== null ? `video · ${i.durationSeconds.toFixed(1)} s` : i.kind, `${i.width}×${i.height}`]
   if (i.captureTime !== null) parts.push(formatDateTime(formatCaptureTime(i.captureTime)))
-  const camera = [i.make, i.model].filter((p) => p !== null && p !== "").join(" ")
-  if (camera !== "") parts.push(camera)
+  const camera = cameraLabel(i.make, i.model)
+  if (camera !== null) parts.push(camera)
   return `<p class="facts">${esc(parts.join(" · "))}</p>`
 }
 
